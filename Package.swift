@@ -1,0 +1,108 @@
+// swift-tools-version:6.0
+// trustd — keep the promises that rebuild trust.
+//
+// Layout (see README "Architecture"):
+//   TrustCore     pure core: plan model, calendar engine, occurrences, streak/score math
+//   TrustPlan     YAML plan reader (Yams) with file:line:column diagnostics
+//   CSystemd      system-library target over libsystemd (module map + shim header only)
+//   SystemdKit    the only Swift target that touches C: sd-bus, sd_notify, journald
+//   TrustDesktop  org.freedesktop.Notifications client + journald LogHandler over SystemdKit
+//   TrustStore    SQLite ledger (GRDB) with a SHA-256 hash chain (swift-crypto)
+//   TrustReport   report rendering: terminal, JSON, CSV, HTML, weekly review
+//   TrustDaemon   the daemon: scheduler, prompts, answers, reload
+//   TrustCLI      trustctl's subcommands (one per file)
+//   trustd, trustctl   thin executables
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "trustd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "trustd", targets: ["trustd"]),
+        .executable(name: "trustctl", targets: ["trustctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    ],
+    targets: [
+        // MARK: Core (no third-party dependencies, no I/O)
+        .target(name: "TrustCore", swiftSettings: swiftSettings),
+
+        // MARK: Adapters
+        .target(
+            name: "TrustPlan",
+            dependencies: ["TrustCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]),
+        .target(
+            name: "SystemdKit",
+            dependencies: ["CSystemd"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "TrustDesktop",
+            dependencies: ["SystemdKit", "TrustCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "TrustStore",
+            dependencies: [
+                "TrustCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // MARK: Features
+        .target(
+            name: "TrustReport",
+            dependencies: ["TrustCore"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "TrustDaemon",
+            dependencies: [
+                "TrustCore", "TrustPlan", "TrustDesktop", "TrustStore", "SystemdKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "TrustCLI",
+            dependencies: [
+                "TrustCore", "TrustPlan", "TrustStore", "TrustReport", "TrustDesktop", "SystemdKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // MARK: Executables (a few lines each)
+        .executableTarget(name: "trustd", dependencies: ["TrustDaemon"], swiftSettings: swiftSettings),
+        .executableTarget(name: "trustctl", dependencies: ["TrustCLI"], swiftSettings: swiftSettings),
+
+        // MARK: Tests
+        .target(
+            name: "TrustTestSupport",
+            dependencies: ["TrustCore"],
+            path: "Tests/TrustTestSupport",
+            swiftSettings: swiftSettings),
+        .testTarget(name: "TrustCoreTests", dependencies: ["TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustPlanTests", dependencies: ["TrustPlan", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "TrustDesktop", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustStoreTests", dependencies: ["TrustStore", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustDaemonTests", dependencies: ["TrustDaemon", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrustCLITests",
+            dependencies: ["TrustCLI", "TrustTestSupport"],
+            swiftSettings: swiftSettings),
+    ]
+)

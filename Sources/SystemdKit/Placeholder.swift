@@ -1,0 +1,2 @@
+// SystemdKit — placeholder until its issue lands.
+enum _SystemdKitPlaceholder {}

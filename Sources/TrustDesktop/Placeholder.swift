@@ -1,0 +1,2 @@
+// TrustDesktop — placeholder until its issue lands.
+enum _TrustDesktopPlaceholder {}

@@ -1,0 +1,2 @@
+// TrustReport — placeholder until its issue lands.
+enum _TrustReportPlaceholder {}

@@ -1,0 +1,8 @@
+import TrustCLI
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await TrustCtl.main()
+    }
+}

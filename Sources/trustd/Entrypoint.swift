@@ -1,0 +1,8 @@
+import TrustDaemon
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await TrustDaemonCommand.main()
+    }
+}

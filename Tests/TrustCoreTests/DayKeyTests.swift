@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import TrustCore
+
+@Suite struct DayKeyTests {
+    @Test(arguments: [
+        ("1970-01-01", 0, 4), ("2000-02-29", 11016, 2), ("2026-11-25", 20782, 3), ("1969-12-31", -1, 3),
+        ("2199-12-31", 84005, 2),
+    ])
+    func roundTrip(text: String, days: Int, isoWeekday: Int) throws {
+        let key = try #require(DayKey(text))
+        #expect(key.daysSinceEpoch == days)
+        #expect(DayKey(daysSinceEpoch: days) == key)
+        #expect(key.description == text)
+        #expect(key.isoWeekday == isoWeekday)
+    }
+
+    @Test(arguments: ["2026-02-29", "2026-13-01", "2026-1-01", "20261101", "2026-11-31", ""])
+    func rejectsInvalid(text: String) {
+        #expect(DayKey(text) == nil)
+    }
+
+    @Test func periods() throws {
+        let d = try #require(DayKey("2026-11-25"))  // a Wednesday
+        #expect(d.start(of: .week) == DayKey("2026-11-23"))
+        #expect(d.startOfNext(.week) == DayKey("2026-11-30"))
+        #expect(d.start(of: .month) == DayKey("2026-11-01"))
+        #expect(DayKey("2026-12-31")!.startOfNext(.month) == DayKey("2027-01-01"))
+    }
+
+    @Test func dayStartMovesTheBoundary() throws {
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        // 2026-11-25 00:40 in Berlin = 23:40 UTC the day before.
+        let lateNight = Date(timeIntervalSince1970: 1_764_027_600)  // 2025-11-24T23:40:00Z
+        #expect(DayKey.of(lateNight, in: berlin) == DayKey("2025-11-25"))
+        #expect(DayKey.of(lateNight, in: berlin, dayStart: TimeOfDay(hour: 4, minute: 0)) == DayKey("2025-11-24"))
+    }
+}
