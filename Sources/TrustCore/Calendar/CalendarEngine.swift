@@ -7,7 +7,7 @@
 import Foundation
 
 /// Why there is no next elapse.
-enum CalendarSearchFailure: Error, Sendable {
+public enum CalendarSearchFailure: Error, Sendable, Hashable {
     /// The expression never elapses again before 2200 (systemd: ENOENT).
     case never
     /// systemd gives up after 1000 rounds (EDEADLK); seen only with contrived expressions.
