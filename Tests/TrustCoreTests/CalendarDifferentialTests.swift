@@ -120,8 +120,9 @@ struct ExpressionGenerator {
             }
         }
         if parts.isEmpty || chance(0.8) {
-            let h = chain(0...23, width: 2)
-            let m = chain(0...59, width: 2)
+            // Hours 0…3 often: that is where DST changes happen.
+            let h = chance(0.4) ? chain(0...3, width: 2, star: 0.1) : chain(0...23, width: 2)
+            let m = chance(0.3) ? pick(["00", "15", "30", "45", "59", "*", "0/30", "*"]) : chain(0...59, width: 2)
             parts.append(chance(0.5) ? "\(h):\(m)" : "\(h):\(m):\(seconds())")
         }
         if chance(0.08) {
@@ -254,8 +255,8 @@ func ourAnswer(_ expression: String, zone: TimeZone, base: Int, iterations: Int)
             "*-*-* 23:59:59 UTC", "quarterly", "semiannually", "yearly",
         ]
         var g = ExpressionGenerator(rng: SplitMix64(seed: 0x7275_7374_6421))
-        for _ in 0..<330 { fixed.append(g.expression()) }
-        for _ in 0..<120 { fixed.append(g.mangled()) }
+        for _ in 0..<700 { fixed.append(g.expression()) }
+        for _ in 0..<250 { fixed.append(g.mangled()) }
         return fixed.filter { !$0.contains("'") && !$0.hasPrefix("-") }
     }()
 
@@ -268,7 +269,7 @@ func ourAnswer(_ expression: String, zone: TimeZone, base: Int, iterations: Int)
         for _ in 0..<2 {
             guard let tr = zone.nextDaylightSavingTimeTransition(after: t) else { break }
             let s = Int(tr.timeIntervalSince1970)
-            result += [s - 3 * 3600 - 17, s - 26 * 3600]
+            result += [s - 3 * 3600 - 17, s - 26 * 3600, s - 1800 + 7, s + 600]
             t = tr
         }
         let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: 1_830_000_000))
@@ -289,7 +290,7 @@ func ourAnswer(_ expression: String, zone: TimeZone, base: Int, iterations: Int)
         var compared = 0
         var mismatches: [String] = []
         for base in Self.bases(for: zoneID) {
-            let iterations = 6
+            let iterations = 8
             let oracle = try Oracle.ask(exprs, zone: zoneID, base: base, iterations: iterations)
             for (expr, theirs) in zip(exprs, oracle) {
                 let ours = ourAnswer(expr, zone: zone, base: base, iterations: iterations)

@@ -214,7 +214,7 @@ extension CalendarSpec {
             s += "*"
             return
         }
-        if usec && chain.count == 1 && chain[0].start == 0 && chain[0].step == 1_000_000 {
+        if usec && chain.count == 1 && chain[0].start == 0 && chain[0].stop < 0 && chain[0].step == 1_000_000 {
             s += "*"
             return
         }
