@@ -109,12 +109,24 @@ struct ZoneOffsets {
         return (offset, isDST)
     }
 
+    // The last day converted: searches probe the same day again and again.
+    private var cachedDays = Int.min
+    private var cachedDay = BrokenDownTime(year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, isDST: 0)
+
     /// `localtime_r` (or `gmtime_r` for UTC).
     mutating func brokenDown(_ t: Int) -> BrokenDownTime {
         let (offset, isDST) = at(t)
         let local = t + offset
         let days = floorDiv(local, 86400)
         let secs = local - days * 86400
+        if days == cachedDays {
+            var tm = cachedDay
+            tm.hour = secs / 3600
+            tm.minute = secs / 60 % 60
+            tm.second = secs % 60
+            tm.isDST = isDST ? 1 : 0
+            return tm
+        }
         // Howard Hinnant's civil_from_days.
         let z = days + 719_468
         let era = floorDiv(z, 146_097)
@@ -128,9 +140,12 @@ struct ZoneOffsets {
         let yday = days - daysBeforeYear(y)
         var wday = (days + 4) % 7
         if wday < 0 { wday += 7 }
-        return BrokenDownTime(
+        let tm = BrokenDownTime(
             year: y, month: m - 1, day: d, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60,
             isDST: isDST ? 1 : 0, weekday: wday, yearDay: yday)
+        cachedDays = days
+        cachedDay = tm
+        return tm
     }
 }
 
@@ -144,14 +159,21 @@ struct MkTime {
 
     init(_ zone: TimeZone?) { offsets = ZoneOffsets(zone) }
 
+    private var cachedYear = Int.min
+    private var cachedYearDays = 0
+
     /// Seconds of (year, yday, hour, min, sec) as if the zone were UTC; fields may be out of range.
     @inline(__always)
-    private static func naive(year: Int, yearDay: Int, hour: Int, minute: Int, second: Int) -> Int {
-        ((daysBeforeYear(year) + yearDay) * 24 + hour) * 3600 + minute * 60 + second
+    private mutating func naive(year: Int, yearDay: Int, hour: Int, minute: Int, second: Int) -> Int {
+        if year != cachedYear {
+            cachedYear = year
+            cachedYearDays = daysBeforeYear(year)
+        }
+        return ((cachedYearDays + yearDay) * 24 + hour) * 3600 + minute * 60 + second
     }
 
     @inline(__always)
-    private static func naive(_ tm: BrokenDownTime) -> Int {
+    private mutating func naive(_ tm: BrokenDownTime) -> Int {
         naive(year: tm.year, yearDay: tm.yearDay, hour: tm.hour, minute: tm.minute, second: tm.second)
     }
 
@@ -168,9 +190,9 @@ struct MkTime {
         let yearDay = daysBeforeMonth[isLeap(year) ? 1 : 0][monthRemainder + 12 * negative] - 1 + tp.day
         let secondRequested = tp.second
         let second = min(max(tp.second, 0), 59)
-        let naive = Self.naive(year: year, yearDay: yearDay, hour: tp.hour, minute: tp.minute, second: second)
+        let requested = naive(year: year, yearDay: yearDay, hour: tp.hour, minute: tp.minute, second: second)
         let off = guess
-        let t0 = naive + off
+        let t0 = requested + off
 
         var t = t0
         var t1 = t0
@@ -181,7 +203,7 @@ struct MkTime {
         var oscillating = false
         while true {
             tm = offsets.brokenDown(t)
-            let dt = naive - Self.naive(tm)
+            let dt = requested - naive(tm)
             if dt == 0 { break }
             if t == t1 && t != t2
                 && (tm.isDST < 0
@@ -210,7 +232,7 @@ struct MkTime {
                     let ot = t + delta * direction
                     let otm = offsets.brokenDown(ot)
                     if !Self.isDSTDiffer(isdst, otm.isDST) {
-                        let gt = ot + (naive - Self.naive(otm))
+                        let gt = ot + (requested - naive(otm))
                         tm = offsets.brokenDown(gt)
                         t = gt
                         found = true
