@@ -233,6 +233,18 @@ struct ByteWriter {
 
     /// `n` as decimal, zero-padded to `width`.
     mutating func append(number n: Int, width: Int = 1) {
+        if width == 2 && n >= 0 && n < 100 {
+            bytes.append(UInt8(48 + n / 10))
+            bytes.append(UInt8(48 + n % 10))
+            return
+        }
+        if width == 4 && n >= 1000 && n < 10000 {
+            bytes.append(UInt8(48 + n / 1000))
+            bytes.append(UInt8(48 + n / 100 % 10))
+            bytes.append(UInt8(48 + n / 10 % 10))
+            bytes.append(UInt8(48 + n % 10))
+            return
+        }
         var v = n
         if v < 0 {
             bytes.append(UInt8(ascii: "-"))
