@@ -59,6 +59,8 @@ struct ZoneOffsets {
     let zone: TimeZone?  // nil: UTC
     private var intervals: [Interval] = []  // sorted by end, disjoint
     private var last = -1
+    /// Where the C library's tm_isdst is the opposite of Foundation's (see `negativeDST`).
+    private let inverted: Range<Int>?
 
     init(_ zone: TimeZone?) {
         if let zone, zone.identifier == "GMT" || zone.identifier == "UTC" {
@@ -66,7 +68,22 @@ struct ZoneOffsets {
         } else {
             self.zone = zone
         }
+        inverted = zone.flatMap { Self.negativeDST[$0.identifier] }
     }
+
+    /// Zones whose tzdata (as Debian builds it) has *negative* daylight saving time: Irish
+    /// Standard Time in summer is standard time and winter GMT is "DST"; Morocco's +01 is
+    /// standard and Ramadan's +00 is "DST". glibc's tm_isdst says so, Foundation (ICU) says
+    /// the opposite. Offsets agree in every zone from 1970 to 2100; only this flag differs, and
+    /// mktime's choices in DST gaps depend on it. Measured against glibc for every zone
+    /// Foundation knows (the instants where tm_isdst starts and stops disagreeing).
+    static let negativeDST: [String: Range<Int>] = [
+        "Europe/Dublin": 57_722_400..<Int.max,  // 1971-10-31 02:00 UTC
+        "Eire": 57_722_400..<Int.max,
+        "Africa/Casablanca": 1_540_692_000..<Int.max,  // 2018-10-28 02:00 UTC
+        "Africa/El_Aaiun": 1_540_692_000..<Int.max,
+        "Africa/Windhoek": 764_200_800..<1_508_796_000,  // 1994-03-20 … 2017-10-23
+    ]
 
     /// UTC offset in seconds and whether daylight saving time is in effect at instant `t`.
     @inline(__always)
@@ -93,12 +110,16 @@ struct ZoneOffsets {
         }
         let date = Date(timeIntervalSince1970: Double(t))
         let offset = zone.secondsFromGMT(for: date)
-        let isDST = zone.isDaylightSavingTime(for: date)
+        var isDST = zone.isDaylightSavingTime(for: date)
         var end = Int.max
         if let next = zone.nextDaylightSavingTimeTransition(after: date) {
             let n = next.timeIntervalSince1970
             end = n >= Double(Int.max) ? Int.max : Int(n.rounded(.up))
             if end <= t { end = t + 1 }
+        }
+        if let inverted {
+            if inverted.contains(t) { isDST.toggle() }
+            for bound in [inverted.lowerBound, inverted.upperBound] where t < bound && bound < end { end = bound }
         }
         if lo < intervals.count && intervals[lo].end == end {
             intervals[lo].start = t
