@@ -3,7 +3,7 @@ import Testing
 import TrustCore
 
 /// `"2026-03-29T01:00:00Z"` or `"2026-03-29T01:00Z"` as an instant (UTC).
-func utc(_ text: String) -> Date {
+private func instant(_ text: String) -> Date {
     let parts = text.dropLast().split(separator: "T")
     let day = DayKey(parts[0])!
     let clock = parts[1].split(separator: ":").map { Int($0)! }
@@ -11,9 +11,9 @@ func utc(_ text: String) -> Date {
     return Date(timeIntervalSince1970: TimeInterval(day.daysSinceEpoch * 86400 + seconds))
 }
 
-func zone(_ id: String) -> TimeZone { TimeZone(identifier: id)! }
+private func namedZone(_ id: String) -> TimeZone { TimeZone(identifier: id)! }
 
-func spec(_ text: String) -> CalendarSpec {
+private func calendarSpec(_ text: String) -> CalendarSpec {
     do {
         return try CalendarSpec.parse(text)
     } catch {
@@ -43,16 +43,16 @@ func spec(_ text: String) -> CalendarSpec {
     ] as [(String, String, String, String?, String)])
     func firstInstant(zoneID: String, day: String, time: String, notBefore: String?, expected: String) throws {
         let local = WallClock.localSeconds(DayKey(day)!, try TimeOfDay.parse(time))
-        let t = WallClock.firstInstant(atLocal: local, in: zone(zoneID), notBefore: notBefore.map(utc))
-        #expect(t == utc(expected))
+        let t = WallClock.firstInstant(atLocal: local, in: namedZone(zoneID), notBefore: notBefore.map(instant))
+        #expect(t == instant(expected))
     }
 
     @Test func dayStartsAtDayStart() {
-        let berlin = zone("Europe/Berlin")
-        #expect(DayKey("2026-11-25")!.firstInstant(in: berlin) == utc("2026-11-24T23:00Z"))
-        #expect(DayKey("2026-11-25")!.firstInstant(in: berlin, dayStart: TimeOfDay(hour: 4, minute: 0)) == utc("2026-11-25T03:00Z"))
+        let berlin = namedZone("Europe/Berlin")
+        #expect(DayKey("2026-11-25")!.firstInstant(in: berlin) == instant("2026-11-24T23:00Z"))
+        #expect(DayKey("2026-11-25")!.firstInstant(in: berlin, dayStart: TimeOfDay(hour: 4, minute: 0)) == instant("2026-11-25T03:00Z"))
         // The spring-forward day in New York starts at midnight as usual; 02:xx does not exist.
-        #expect(DayKey("2026-03-08")!.firstInstant(in: zone("America/New_York"), dayStart: TimeOfDay(hour: 2, minute: 30)) == utc("2026-03-08T07:00Z"))
+        #expect(DayKey("2026-03-08")!.firstInstant(in: namedZone("America/New_York"), dayStart: TimeOfDay(hour: 2, minute: 30)) == instant("2026-03-08T07:00Z"))
     }
 }
 
@@ -73,8 +73,8 @@ func spec(_ text: String) -> CalendarSpec {
 
     @Test func containsUsesTheWallClockOfTheZone() {
         // 21:45Z is 22:45 in Berlin (inside) but 16:45 in New York (outside).
-        #expect(Self.night.contains(utc("2026-11-25T21:45Z"), in: zone("Europe/Berlin")))
-        #expect(!Self.night.contains(utc("2026-11-25T21:45Z"), in: zone("America/New_York")))
+        #expect(Self.night.contains(instant("2026-11-25T21:45Z"), in: namedZone("Europe/Berlin")))
+        #expect(!Self.night.contains(instant("2026-11-25T21:45Z"), in: namedZone("America/New_York")))
     }
 
     // (zone, window, instant, the instant the window containing it ends)
@@ -97,19 +97,19 @@ func spec(_ text: String) -> CalendarSpec {
     ])
     func end(zoneID: String, window: String, at: String, expected: String) throws {
         let q = try QuietHours.parse(window)
-        let z = zone(zoneID)
-        let end = q.end(containing: utc(at), in: z)
-        #expect(end == utc(expected))
-        #expect(!q.contains(end, in: z) || end == utc(at))
+        let z = namedZone(zoneID)
+        let end = q.end(containing: instant(at), in: z)
+        #expect(end == instant(expected))
+        #expect(!q.contains(end, in: z) || end == instant(at))
     }
 }
 
 @Suite struct OccurrenceTests {
-    let berlin = zone("Europe/Berlin")
+    let berlin = namedZone("Europe/Berlin")
 
     func item(_ at: [String], starts: String? = nil, ends: String? = nil, target: PerPeriod? = nil) -> Item {
         Item(
-            id: "x", kind: .commitment, title: "X", schedule: at.map(spec), target: target,
+            id: "x", kind: .commitment, title: "X", schedule: at.map(calendarSpec), target: target,
             starts: starts.flatMap { DayKey($0) }, ends: ends.flatMap { DayKey($0) })
     }
 
@@ -135,46 +135,46 @@ func spec(_ text: String) -> CalendarSpec {
     ] as [([String], String?, String?, String, String, String?)])
     func next(at: [String], starts: String?, ends: String?, dayStart: String, after: String, expected: String?) throws {
         let i = item(at, starts: starts, ends: ends)
-        let n = i.nextOccurrence(after: utc(after), in: berlin, dayStart: try TimeOfDay.parse(dayStart))
-        #expect(n == expected.map(utc))
+        let n = i.nextOccurrence(after: instant(after), in: berlin, dayStart: try TimeOfDay.parse(dayStart))
+        #expect(n == expected.map(instant))
     }
 
     @Test func occurrencesInARange() {
         let i = item(["Mon..Fri 19:00", "Sun 10:00"])
-        let all = i.occurrences(from: utc("2026-11-27T18:00Z"), to: utc("2026-12-01T18:00Z"), in: berlin)
+        let all = i.occurrences(from: instant("2026-11-27T18:00Z"), to: instant("2026-12-01T18:00Z"), in: berlin)
         // Fri 19:00 (the start itself), Sun 10:00, Mon 19:00; Tue 19:00 is the excluded end.
-        #expect(all == [utc("2026-11-27T18:00Z"), utc("2026-11-29T09:00Z"), utc("2026-11-30T18:00Z")])
-        #expect(i.occurrences(from: utc("2026-11-27T18:00Z"), to: utc("2026-12-01T18:00Z"), in: berlin, limit: 2).count == 2)
-        #expect(i.occurrences(from: utc("2026-12-01T18:00Z"), to: utc("2026-11-27T18:00Z"), in: berlin).isEmpty)
+        #expect(all == [instant("2026-11-27T18:00Z"), instant("2026-11-29T09:00Z"), instant("2026-11-30T18:00Z")])
+        #expect(i.occurrences(from: instant("2026-11-27T18:00Z"), to: instant("2026-12-01T18:00Z"), in: berlin, limit: 2).count == 2)
+        #expect(i.occurrences(from: instant("2026-12-01T18:00Z"), to: instant("2026-11-27T18:00Z"), in: berlin).isEmpty)
     }
 
     @Test func overlappingExpressionsFireOnce() {
         let i = item(["*-*-* 21:00:00", "21:00", "Wed 21:00"])
-        let all = i.occurrences(from: utc("2026-11-25T00:00Z"), to: utc("2026-11-28T00:00Z"), in: berlin)
-        #expect(all == [utc("2026-11-25T20:00Z"), utc("2026-11-26T20:00Z"), utc("2026-11-27T20:00Z")])
+        let all = i.occurrences(from: instant("2026-11-25T00:00Z"), to: instant("2026-11-28T00:00Z"), in: berlin)
+        #expect(all == [instant("2026-11-25T20:00Z"), instant("2026-11-26T20:00Z"), instant("2026-11-27T20:00Z")])
     }
 
     @Test func occurrencesRespectStartsAndEnds() {
         let i = item(["21:00"], starts: "2026-11-26", ends: "2026-11-27")
-        let all = i.occurrences(from: utc("2026-11-20T00:00Z"), to: utc("2026-12-05T00:00Z"), in: berlin)
-        #expect(all == [utc("2026-11-26T20:00Z"), utc("2026-11-27T20:00Z")])
+        let all = i.occurrences(from: instant("2026-11-20T00:00Z"), to: instant("2026-12-05T00:00Z"), in: berlin)
+        #expect(all == [instant("2026-11-26T20:00Z"), instant("2026-11-27T20:00Z")])
     }
 
     @Test func aSkippedLocalTimeDoesNotFireAndARepeatedOneFiresOnce() {
         let daily = item(["02:30"])
-        let spring = daily.occurrences(from: utc("2026-03-28T00:00Z"), to: utc("2026-03-31T00:00Z"), in: berlin)
-        #expect(spring == [utc("2026-03-28T01:30Z"), utc("2026-03-30T00:30Z")])
-        let autumn = daily.occurrences(from: utc("2026-10-24T00:00Z"), to: utc("2026-10-27T00:00Z"), in: berlin)
+        let spring = daily.occurrences(from: instant("2026-03-28T00:00Z"), to: instant("2026-03-31T00:00Z"), in: berlin)
+        #expect(spring == [instant("2026-03-28T01:30Z"), instant("2026-03-30T00:30Z")])
+        let autumn = daily.occurrences(from: instant("2026-10-24T00:00Z"), to: instant("2026-10-27T00:00Z"), in: berlin)
         #expect(autumn.count == 3)
-        #expect(autumn.first == utc("2026-10-24T00:30Z"))
-        #expect(autumn.last == utc("2026-10-26T01:30Z"))
+        #expect(autumn.first == instant("2026-10-24T00:30Z"))
+        #expect(autumn.last == instant("2026-10-26T01:30Z"))
     }
 
     @Test func everyOccurrenceIsTheNextOfThePrevious() {
         let i = item(["Mon..Fri 07:15", "Sat,Sun 09:00", "*-*-01 12:00"], starts: "2026-03-01", ends: "2026-11-30")
-        let all = i.occurrences(from: utc("2026-01-01T00:00Z"), to: utc("2027-01-01T00:00Z"), in: berlin)
+        let all = i.occurrences(from: instant("2026-01-01T00:00Z"), to: instant("2027-01-01T00:00Z"), in: berlin)
         #expect(all.count > 250)
-        var t = utc("2026-01-01T00:00Z")
+        var t = instant("2026-01-01T00:00Z")
         for o in all {
             #expect(i.nextOccurrence(after: t, in: berlin) == o)
             t = o
@@ -195,15 +195,15 @@ func spec(_ text: String) -> CalendarSpec {
     ])
     func maxOccurrences(at: [String], period: Period, cap: Int, expected: Int) {
         let i = item(at)
-        #expect(i.maxOccurrences(per: period, periods: 13, from: utc("2026-11-25T12:00Z"), in: berlin, cap: cap) == expected)
+        #expect(i.maxOccurrences(per: period, periods: 13, from: instant("2026-11-25T12:00Z"), in: berlin, cap: cap) == expected)
     }
 
     @Test func planWrappersUseThePlansZoneAndDayStart() {
         let i = item(["01:00"], starts: "2026-12-01")
         let plan = Plan(timeZone: berlin, dayStart: TimeOfDay(hour: 4, minute: 0), items: [i])
-        #expect(plan.nextOccurrence(of: i, after: utc("2026-11-25T12:00Z")) == utc("2026-12-02T00:00Z"))
-        #expect(plan.occurrences(of: i, from: utc("2026-11-25T12:00Z"), to: utc("2026-12-04T00:00Z"))
-            == [utc("2026-12-02T00:00Z"), utc("2026-12-03T00:00Z")])
-        #expect(plan.day(of: utc("2026-12-02T00:00Z")) == DayKey("2026-12-01"))
+        #expect(plan.nextOccurrence(of: i, after: instant("2026-11-25T12:00Z")) == instant("2026-12-02T00:00Z"))
+        #expect(plan.occurrences(of: i, from: instant("2026-11-25T12:00Z"), to: instant("2026-12-04T00:00Z"))
+            == [instant("2026-12-02T00:00Z"), instant("2026-12-03T00:00Z")])
+        #expect(plan.day(of: instant("2026-12-02T00:00Z")) == DayKey("2026-12-01"))
     }
 }
