@@ -255,7 +255,7 @@ private struct Reader {
         // version
         var version = 1
         if let (_, node) = values["version"] {
-            if case .scalar(let s) = node, let v = Int(s.string), s.style == .plain {
+            if case .scalar(let s) = node, let v = Int(s.string) {
                 if v != 1 {
                     error(
                         position(node), "unsupported plan version \(v); this trustd reads version 1",
@@ -345,17 +345,17 @@ private struct Reader {
                 continue
             }
             for (index, entry) in list.enumerated() {
-                guard let (item, fields) = readItem(entry, kind: kind, index: index + 1, defaults: defaults) else {
-                    continue
-                }
-                if let first = firstSeen[item.id] {
-                    let idNode = fields["id"]!
+                guard let (item, id, fields) = readItem(entry, kind: kind, index: index + 1, defaults: defaults),
+                    let id, let idNode = fields["id"]
+                else { continue }
+                if let first = firstSeen[id] {
                     error(
-                        position(idNode), "duplicate id '\(item.id)'; ids must be unique in the plan",
-                        hint: "'\(item.id)' is first used at line \(first.line); ids are the keys of the ledger")
+                        position(idNode), "duplicate id '\(id)'; ids must be unique in the plan",
+                        hint: "'\(id)' is first used at line \(first.line); ids are the keys of the ledger")
                     continue
                 }
-                firstSeen[item.id] = position(fields["id"]!)
+                firstSeen[id] = position(idNode)
+                guard let item else { continue }
                 locations[item.id] = position(entry)
                 items.append(item)
                 itemNodes[item.id] = fields
@@ -415,8 +415,11 @@ private struct Reader {
 
     // MARK: Items
 
-    /// Reads one commitment or boundary; nil when it has an error (already reported).
-    mutating func readItem(_ node: Node, kind: ItemKind, index: Int, defaults: Defaults) -> (Item, [String: Node])? {
+    /// Reads one commitment or boundary: the item (nil when it has an error, already reported),
+    /// its id when valid, and its fields. Nil when the entry is not a mapping at all.
+    mutating func readItem(
+        _ node: Node, kind: ItemKind, index: Int, defaults: Defaults
+    ) -> (Item?, ItemID?, [String: Node])? {
         let noun = kind.rawValue
         guard case .mapping(let map) = node else {
             error(
@@ -503,12 +506,12 @@ private struct Reader {
                 hint: "'ends' is the last day (inclusive) and cannot come before the first")
         }
 
-        guard errorCount == errorsBefore, let id, let title, !specs.isEmpty else { return nil }
+        guard errorCount == errorsBefore, let id, let title, !specs.isEmpty else { return (nil, id, fields) }
         let item = Item(
             id: id, kind: kind, title: title, to: to, why: why, ask: ask, schedule: specs, target: target,
             deadline: deadline ?? defaults.deadline, snooze: snooze ?? defaults.snooze,
             skips: skips ?? defaults.skips, celebrate: celebrate ?? defaults.celebrate, starts: starts, ends: ends)
-        return (item, fields)
+        return (item, id, fields)
     }
 
     var errorCount: Int { diagnostics.count(where: { $0.severity == .error }) }
@@ -717,7 +720,7 @@ private struct Reader {
     /// scalar's own position.
     mutating func inner(_ node: Node, column: Int) -> SourcePosition {
         let start = position(node)
-        guard case .scalar(let s) = node, column > 1 else { return start }
+        guard case .scalar(let s) = node, column >= 1 else { return start }
         let quote: Int
         switch s.style {
         case .plain, .any: quote = 0
@@ -746,7 +749,7 @@ private struct Reader {
             if let context {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
             }
-            error(SourcePosition(line: mark.line, column: mark.column), message, hint: yamlHint(problem, at: mark))
+            error(SourcePosition(line: mark.line, column: mark.column), message, hint: yamlHint(problem, context: context, at: mark))
         case .reader(let problem, let offset, _, let yaml):
             var at = SourcePosition(line: 1, column: 1)
             if let offset {
@@ -770,13 +773,24 @@ private struct Reader {
         }
     }
 
-    mutating func yamlHint(_ problem: String, at mark: Mark) -> String? {
+    mutating func yamlHint(_ problem: String, context: YamlError.Context?, at mark: Mark) -> String? {
         let lines = self.lines
         if mark.line >= 1, mark.line <= lines.count {
             let text = lines[mark.line - 1]
-            if problem.contains("cannot start any token"), text.contains("\t") {
+            if problem.contains("tab") || (problem.contains("cannot start any token") && text.contains("\t")) {
                 return "YAML does not allow tabs for indentation; use spaces"
             }
+        }
+        if let context, context.text.contains("scanning an alias") {
+            let line = context.mark.line
+            var example = "*-*-* 21:00"
+            if line >= 1, line <= lines.count {
+                let text = lines[line - 1].unicodeScalars.dropFirst(context.mark.column - 1)
+                let value = String(String.UnicodeScalarView(text.prefix { $0 != "#" }))
+                    .trimmingCharacters(in: .whitespaces)
+                if !value.isEmpty { example = value }
+            }
+            return "in YAML a value starting with '*' is an alias: quote the expression, e.g. at: \"\(example)\""
         }
         if problem.contains("mapping values are not allowed") {
             return "a value containing ': ' must be quoted, e.g. title: \"Call: Sam\""

@@ -30,8 +30,9 @@ public struct CheckCommand: AsyncParsableCommand {
     public func run() async throws {
         let result = PlanCheck.run(
             path: planOptions.planPath(), json: json, now: Date(), defaultTimeZone: .current, count: next)
-        FileHandle.standardOutput.write(Data(result.stdout.utf8))
+        // Diagnostics first, like a compiler, then the listing.
         FileHandle.standardError.write(Data(result.stderr.utf8))
+        FileHandle.standardOutput.write(Data(result.stdout.utf8))
         if result.status != 0 { throw ExitCode(result.status) }
     }
 }
@@ -85,11 +86,9 @@ public enum PlanCheck {
             out += "\n\(item.kind.rawValue) \(item.id): \(item.title)\n"
             let at = item.schedule.map(\.normalized).joined(separator: "; ")
             out += "  at      \(at)\n"
-            var extras: [String] = []
-            if let target = item.target { extras.append("target \(target)") }
-            if let starts = item.starts { extras.append("starts \(starts)") }
-            if let ends = item.ends { extras.append("ends \(ends)") }
-            if !extras.isEmpty { out += "  " + extras.joined(separator: ", ") + "\n" }
+            if let target = item.target { out += "  target  \(target)\n" }
+            if let starts = item.starts { out += "  starts  \(starts)\n" }
+            if let ends = item.ends { out += "  ends    \(ends)\n" }
             let upcoming = upcoming(item, plan: plan, after: now, count: count)
             if upcoming.isEmpty, count > 0 {
                 out += "  next    never\n"
