@@ -199,7 +199,7 @@ public enum PlanCheck {
             valid: result.plan != nil, file: result.file, timezone: result.plan?.timeZone.identifier,
             diagnostics: diagnostics, items: items)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(report)) ?? Data("{\"valid\": false}".utf8)
         return Output(
             stdout: String(decoding: data, as: UTF8.self) + "\n", stderr: "", status: result.plan != nil ? 0 : 1)
