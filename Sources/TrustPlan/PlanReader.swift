@@ -28,6 +28,10 @@ public struct PlanReadResult: Sendable {
     public var locations: [ItemID: SourcePosition]
     /// The file does not exist (the daemon may wait for it; the CLI suggests the example).
     public var isMissingFile: Bool
+    /// Each item's first check-in after the `now` the plan was read with (computed for the
+    /// warnings; reuse it instead of asking the calendar again). Absent for an item that never
+    /// prompts again.
+    public var nextAfterNow: [ItemID: Date] = [:]
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -72,9 +76,11 @@ public enum PlanReader {
             }
             .map(\.element)
         let hasError = diagnostics.contains { $0.severity == .error }
-        return PlanReadResult(
+        var result = PlanReadResult(
             file: file, plan: hasError ? nil : plan, diagnostics: diagnostics, source: yaml,
             locations: reader.locations, isMissingFile: false)
+        if !hasError { result.nextAfterNow = reader.nextAfterNow }
+        return result
     }
 
     private static func fileProblem(path: String, error: any Error) -> PlanReadResult {
@@ -174,6 +180,32 @@ private struct Defaults {
     var celebrate = PlanDefaults.celebrate
 }
 
+/// An item's values as written, before validation.
+private struct ItemFields {
+    var id, title, to, why, ask, at, target, deadline, snooze, skips, celebrate, starts, ends: Node?
+
+    /// Stores a known key's value; false for a key items do not have.
+    mutating func set(_ name: String, _ value: Node) -> Bool {
+        switch name {
+        case "id": id = value
+        case "title": title = value
+        case "to": to = value
+        case "why": why = value
+        case "ask": ask = value
+        case "at": at = value
+        case "target": target = value
+        case "deadline": deadline = value
+        case "snooze": snooze = value
+        case "skips": skips = value
+        case "celebrate": celebrate = value
+        case "starts": starts = value
+        case "ends": ends = value
+        default: return false
+        }
+        return true
+    }
+}
+
 private struct Reader {
     let file: String
     let source: String
@@ -181,6 +213,7 @@ private struct Reader {
     let now: Date
     var diagnostics: [Diagnostic] = []
     var locations: [ItemID: SourcePosition] = [:]
+    var nextAfterNow: [ItemID: Date] = [:]
     private var lazyLines: [Substring]?
 
     init(file: String, source: String, defaultTimeZone: TimeZone, now: Date) {
@@ -333,7 +366,7 @@ private struct Reader {
         var items: [Item] = []
         var firstSeen: [ItemID: SourcePosition] = [:]
         var targets: [(Item, Node)] = []
-        var itemNodes: [ItemID: [String: Node]] = [:]
+        var anchors: [ItemID: (at: SourcePosition, ends: SourcePosition?)] = [:]
         for kind in ItemKind.allCases {
             let key = kind == .commitment ? "commitments" : "boundaries"
             guard let (_, node) = values[key], !isNull(node) else { continue }
@@ -346,7 +379,7 @@ private struct Reader {
             }
             for (index, entry) in list.enumerated() {
                 guard let (item, id, fields) = readItem(entry, kind: kind, index: index + 1, defaults: defaults),
-                    let id, let idNode = fields["id"]
+                    let id, let idNode = fields.id
                 else { continue }
                 if let first = firstSeen[id] {
                     error(
@@ -358,15 +391,15 @@ private struct Reader {
                 guard let item else { continue }
                 locations[item.id] = position(entry)
                 items.append(item)
-                itemNodes[item.id] = fields
-                if item.target != nil, let t = fields["target"] { targets.append((item, t)) }
+                if let at = fields.at { anchors[item.id] = (position(at), fields.ends.map(position)) }
+                if item.target != nil, let t = fields.target { targets.append((item, t)) }
             }
         }
 
         // Warnings that need the schedule evaluated (only when the zone itself is sound).
         if zoneKnown {
             for item in items {
-                futureWarnings(item, fields: itemNodes[item.id] ?? [:], zone: zone, dayStart: dayStart)
+                if let a = anchors[item.id] { futureWarnings(item, at: a.at, ends: a.ends, zone: zone, dayStart: dayStart) }
             }
             for (item, node) in targets {
                 targetWarning(item, node: node, zone: zone, dayStart: dayStart)
@@ -419,7 +452,7 @@ private struct Reader {
     /// its id when valid, and its fields. Nil when the entry is not a mapping at all.
     mutating func readItem(
         _ node: Node, kind: ItemKind, index: Int, defaults: Defaults
-    ) -> (Item?, ItemID?, [String: Node])? {
+    ) -> (Item?, ItemID?, ItemFields)? {
         let noun = kind.rawValue
         guard case .mapping(let map) = node else {
             error(
@@ -428,25 +461,25 @@ private struct Reader {
                 hint: "write it as '- id: …' followed by indented 'title:' and 'at:' lines")
             return nil
         }
-        let known = kind == .commitment ? commitmentKeys : boundaryKeys
-        var fields: [String: Node] = [:]
+        var fields = ItemFields()
         for (key, value) in map {
             guard let name = keyName(key) else { continue }
-            if known.contains(name) {
-                fields[name] = value
+            if (kind == .commitment || name != "target") && fields.set(name, value) {
+                continue
             } else if name == "target" {
                 error(
                     position(key), "'target' applies to commitments only",
                     hint: "a boundary is checked in on its 'at' schedule; move this item under 'commitments:'")
             } else {
-                unknownKey(key, name: name, known: known, context: "in a \(noun)")
+                unknownKey(
+                    key, name: name, known: kind == .commitment ? commitmentKeys : boundaryKeys, context: "in a \(noun)")
             }
         }
         let errorsBefore = errorCount
 
         // id
         var id: ItemID?
-        if let n = fields["id"] {
+        if let n = fields.id {
             if let text = string(n, key: "id", expected: "an id such as 'evening-call'") {
                 if ItemID.isValid(text) {
                     id = ItemID(text)
@@ -460,7 +493,7 @@ private struct Reader {
             }
         }
         let name = id.map { "\(noun) '\($0)'" } ?? "\(noun) #\(index)"
-        if fields["id"] == nil {
+        if fields.id == nil {
             error(
                 position(node), "\(name) has no 'id'",
                 hint: "add 'id: …', a short stable key such as 'evening-call' (lowercase letters, digits, '-')")
@@ -468,9 +501,9 @@ private struct Reader {
 
         // title and texts
         var title: String?
-        if let n = fields["title"] {
+        if let n = fields.title {
             if let t = string(n, key: "title", expected: "a short title such as 'Call Sam'") {
-                if t.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                if t.allSatisfy(\.isWhitespace) {
                     error(position(n), "\(name) has an empty 'title'", hint: "say what the promise is, e.g. 'Call Sam'")
                 } else {
                     title = t
@@ -479,13 +512,13 @@ private struct Reader {
         } else {
             error(position(node), "\(name) has no 'title'", hint: "add 'title: …', what the promise is in a few words")
         }
-        let to = optionalText(fields["to"], key: "to", expected: "a name such as 'Sam'")
-        let why = optionalText(fields["why"], key: "why", expected: "a sentence saying why it matters")
-        let ask = optionalText(fields["ask"], key: "ask", expected: "the question to ask, e.g. 'Did you call Sam?'")
+        let to = optionalText(fields.to, key: "to", expected: "a name such as 'Sam'")
+        let why = optionalText(fields.why, key: "why", expected: "a sentence saying why it matters")
+        let ask = optionalText(fields.ask, key: "ask", expected: "the question to ask, e.g. 'Did you call Sam?'")
 
         // at
         var specs: [CalendarSpec] = []
-        if let n = fields["at"] {
+        if let n = fields.at {
             specs = calendar(n, owner: name)
         } else {
             error(position(node), "\(name) has no 'at'", hint: "add 'at:' with when to ask: \(calendarExpected)")
@@ -493,14 +526,14 @@ private struct Reader {
 
         // target, durations, budgets
         var target: PerPeriod?
-        if let n = fields["target"], !isNull(n) { target = perPeriod(n, key: "target", minimum: 1) }
-        let deadline = fields["deadline"].flatMap { isNull($0) ? nil : duration($0, key: "deadline") }
-        let snooze = fields["snooze"].flatMap { isNull($0) ? nil : duration($0, key: "snooze") }
-        let skips = fields["skips"].flatMap { isNull($0) ? nil : perPeriod($0, key: "skips", minimum: 0) }
-        let celebrate = fields["celebrate"].flatMap { isNull($0) ? nil : self.celebrate($0) }
-        let starts = fields["starts"].flatMap { isNull($0) ? nil : date($0, key: "starts") }
-        let ends = fields["ends"].flatMap { isNull($0) ? nil : date($0, key: "ends") }
-        if let starts, let ends, ends < starts, let n = fields["ends"] {
+        if let n = fields.target, !isNull(n) { target = perPeriod(n, key: "target", minimum: 1) }
+        let deadline = fields.deadline.flatMap { isNull($0) ? nil : duration($0, key: "deadline") }
+        let snooze = fields.snooze.flatMap { isNull($0) ? nil : duration($0, key: "snooze") }
+        let skips = fields.skips.flatMap { isNull($0) ? nil : perPeriod($0, key: "skips", minimum: 0) }
+        let celebrate = fields.celebrate.flatMap { isNull($0) ? nil : self.celebrate($0) }
+        let starts = fields.starts.flatMap { isNull($0) ? nil : date($0, key: "starts") }
+        let ends = fields.ends.flatMap { isNull($0) ? nil : date($0, key: "ends") }
+        if let starts, let ends, ends < starts, let n = fields.ends {
             error(
                 position(n), "'ends' \(ends) is before 'starts' \(starts)",
                 hint: "'ends' is the last day (inclusive) and cannot come before the first")
@@ -548,17 +581,22 @@ private struct Reader {
 
     // MARK: Warnings
 
-    mutating func futureWarnings(_ item: Item, fields: [String: Node], zone: TimeZone, dayStart: TimeOfDay) {
-        guard item.nextOccurrence(after: now, in: zone, dayStart: dayStart) == nil else { return }
+    mutating func futureWarnings(
+        _ item: Item, at: SourcePosition, ends endsPosition: SourcePosition?, zone: TimeZone, dayStart: TimeOfDay
+    ) {
+        if let next = item.nextOccurrence(after: now, in: zone, dayStart: dayStart) {
+            nextAfterNow[item.id] = next
+            return
+        }
         let today = DayKey.of(now, in: zone, dayStart: dayStart)
-        if let ends = item.ends, ends < today, let n = fields["ends"] {
+        if let ends = item.ends, ends < today, let endsPosition {
             warning(
-                position(n), "'\(item.id)' ended on \(ends); it no longer prompts",
+                endsPosition, "'\(item.id)' ended on \(ends); it no longer prompts",
                 hint: "remove the item or move 'ends' into the future")
-        } else if let n = fields["at"] {
+        } else {
             let extra = item.ends != nil ? " before its 'ends' day" : ""
             warning(
-                position(n), "'\(item.id)' never prompts again: its 'at' schedule does not elapse after now\(extra)",
+                at, "'\(item.id)' never prompts again: its 'at' schedule does not elapse after now\(extra)",
                 hint: "check the expression with 'trustctl calendar'")
         }
     }

@@ -140,6 +140,38 @@ import TrustCLI
         }
     }
 
+    @Test func offsetsChangeAcrossDST() throws {
+        let text = "version: 1\ntimezone: Europe/Berlin\ncommitments:\n  - id: a\n    title: A\n    at: \"21:00\"\n"
+        try withPlan(text) { path in
+            let friday = Date(timeIntervalSince1970: 1_792_756_800)  // 2026-10-23 12:00 UTC
+            let out = PlanCheck.run(path: path, json: true, now: friday, defaultTimeZone: Self.utc)
+            let items = try #require(try json(out)["items"] as? [[String: Any]])
+            #expect(items.first?["next"] as? [String] == [
+                "2026-10-23T21:00:00+02:00", "2026-10-24T21:00:00+02:00", "2026-10-25T21:00:00+01:00",
+            ])
+        }
+    }
+
+    @Test func aLargePlanListsEveryItemInOrder() throws {
+        // Above the size at which the next check-ins are computed on several threads.
+        var text = "version: 1\ntimezone: Europe/Berlin\ncommitments:\n"
+        for i in 0..<1500 {
+            text += "  - id: item-\(i)\n    title: Item \(i)\n    at: \"Mon..Fri \(8 + i % 12):\(10 + i % 50)\"\n"
+        }
+        try withPlan(text) { path in
+            let out = PlanCheck.run(path: path, json: true, now: Self.now, defaultTimeZone: Self.utc)
+            #expect(out.status == 0)
+            let items = try #require(try json(out)["items"] as? [[String: Any]])
+            #expect(items.count == 1500)
+            for (i, item) in items.enumerated() {
+                #expect(item["id"] as? String == "item-\(i)")
+                let hour = 8 + i % 12
+                let first = "2026-11-\(hour >= 13 ? 25 : 26)T\(hour < 10 ? "0" : "")\(hour):\(10 + i % 50):00+01:00"
+                #expect((item["next"] as? [String])?.first == first)
+            }
+        }
+    }
+
     @Test func aMissingPlanNamesThePathAndTheExample() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)/plan.yaml").path
         let out = PlanCheck.run(path: path, json: false, now: Self.now, defaultTimeZone: Self.utc)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TrustCore
 import TrustPlan
 
@@ -57,7 +58,7 @@ public enum PlanCheck {
 
     static func textOutput(_ result: PlanReadResult, now: Date, count: Int) -> Output {
         var err = ""
-        let lines = result.source.map(Diagnostic.lines(of:))
+        let lines = result.diagnostics.isEmpty ? nil : result.source.map(Diagnostic.lines(of:))
         for d in result.diagnostics {
             err += d.rendered(lines: lines) + "\n"
         }
@@ -81,22 +82,26 @@ public enum PlanCheck {
         if plan.discreet { settings.append("discreet notifications") }
         out += settings.joined(separator: ", ") + "\n"
 
-        let formatter = InstantFormatter(zone: plan.timeZone)
-        for item in plan.items {
+        let formatter = InstantFormatter(zone: plan.timeZone, from: now)
+        let allUpcoming = upcoming(plan: plan, result: result, after: now, count: count)
+        for (item, upcoming) in zip(plan.items, allUpcoming) {
             out += "\n\(item.kind.rawValue) \(item.id): \(item.title)\n"
-            let at = item.schedule.map(\.normalized).joined(separator: "; ")
-            out += "  at      \(at)\n"
+            out += "  at      "
+            for (i, spec) in item.schedule.enumerated() { out += (i == 0 ? "" : "; ") + spec.normalized }
+            out += "\n"
             if let target = item.target { out += "  target  \(target)\n" }
             if let starts = item.starts { out += "  starts  \(starts)\n" }
             if let ends = item.ends { out += "  ends    \(ends)\n" }
-            let upcoming = upcoming(item, plan: plan, after: now, count: count)
             if upcoming.isEmpty, count > 0 {
                 out += "  next    never\n"
             }
             for (i, t) in upcoming.enumerated() {
-                out += (i == 0 ? "  next    " : "          ") + formatter.human(t)
-                if let q = plan.quietHours, q.contains(t, in: plan.timeZone) {
-                    out += "  (quiet hours: shown at \(formatter.human(q.end(containing: t, in: plan.timeZone))))"
+                let local = formatter.local(t)
+                out += i == 0 ? "  next    " : "          "
+                out += formatter.human(local)
+                if let q = plan.quietHours, q.contains(local.timeOfDay) {
+                    let shown = formatter.local(q.end(containing: t, in: plan.timeZone))
+                    out += "  (quiet hours: shown at " + formatter.human(shown) + ")"
                 }
                 out += "\n"
             }
@@ -104,9 +109,28 @@ public enum PlanCheck {
         return Output(stdout: out, stderr: err, status: 0)
     }
 
-    static func upcoming(_ item: Item, plan: Plan, after now: Date, count: Int) -> [Date] {
+    /// Each item's next `count` check-ins, in item order. Items are independent and the calendar
+    /// is pure, so a large plan is split across the processor's cores.
+    static func upcoming(plan: Plan, result: PlanReadResult, after now: Date, count: Int) -> [[Date]] {
+        let items = plan.items
+        let chunks = items.count < 512 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount * 2, 64)
+        guard chunks > 1 else { return items.map { upcoming($0, plan: plan, result: result, after: now, count: count) } }
+        let size = (items.count + chunks - 1) / chunks
+        let parts = Mutex<[Int: [[Date]]]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let range = min(c * size, items.count)..<min((c + 1) * size, items.count)
+            let part = items[range].map { upcoming($0, plan: plan, result: result, after: now, count: count) }
+            parts.withLock { $0[c] = part }
+        }
+        return parts.withLock { parts in (0..<chunks).flatMap { parts[$0] ?? [] } }
+    }
+
+    /// The next `count` check-ins; the first comes from the reader, which computed it already.
+    static func upcoming(_ item: Item, plan: Plan, result: PlanReadResult, after now: Date, count: Int) -> [Date] {
         var out: [Date] = []
-        var t = now
+        guard count > 0, let first = result.nextAfterNow[item.id] else { return out }
+        out.append(first)
+        var t = first
         while out.count < count, let n = plan.nextOccurrence(of: item, after: t) {
             out.append(n)
             t = n
@@ -187,12 +211,13 @@ public enum PlanCheck {
         }
         var items: [ItemJSON] = []
         if let plan = result.plan {
-            let formatter = InstantFormatter(zone: plan.timeZone)
-            items = plan.items.map { item in
+            let formatter = InstantFormatter(zone: plan.timeZone, from: now)
+            let allUpcoming = upcoming(plan: plan, result: result, after: now, count: count)
+            items = zip(plan.items, allUpcoming).map { item, upcoming in
                 ItemJSON(
                     id: item.id.rawValue, kind: item.kind.rawValue, title: item.title,
                     schedule: item.schedule.map(\.normalized), target: item.target?.description,
-                    next: upcoming(item, plan: plan, after: now, count: count).map { formatter.iso8601($0) })
+                    next: upcoming.map { formatter.iso8601($0) })
             }
         }
         let report = Report(
@@ -206,23 +231,52 @@ public enum PlanCheck {
     }
 }
 
-/// Formats instants in one zone without DateFormatter (fast for thousands of items).
+/// Formats instants in one zone without DateFormatter (fast for thousands of items), caching
+/// the zone's offset from `from` until its next transition.
 struct InstantFormatter {
     let zone: TimeZone
-    init(zone: TimeZone) { self.zone = zone }
+    private let cachedStart: TimeInterval
+    private let cachedEnd: TimeInterval
+    private let cachedOffset: Int
+
+    init(zone: TimeZone, from: Date) {
+        self.zone = zone
+        cachedStart = from.timeIntervalSince1970
+        cachedEnd = zone.nextDaylightSavingTimeTransition(after: from)?.timeIntervalSince1970 ?? .infinity
+        cachedOffset = zone.secondsFromGMT(for: from)
+    }
 
     private static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
+    /// The wall-clock time of `date` in the zone.
+    func local(_ date: Date) -> LocalTime {
+        let t = date.timeIntervalSince1970
+        guard t >= cachedStart, t < cachedEnd else { return LocalTime(date, in: zone) }
+        let seconds = Int(t.rounded(.down)) + cachedOffset
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        return LocalTime(
+            day: DayKey(daysSinceEpoch: days), timeOfDay: TimeOfDay(secondsSinceMidnight: seconds - days * 86400),
+            utcOffset: cachedOffset)
+    }
+
     /// `Mon 2026-11-30 19:00:00 +01:00`
-    func human(_ date: Date) -> String {
-        let local = LocalTime(date, in: zone)
-        return "\(Self.weekdays[local.day.isoWeekday - 1]) \(local.day) \(clock(local.timeOfDay)) \(offset(local.utcOffset))"
+    func human(_ date: Date) -> String { human(local(date)) }
+
+    func human(_ local: LocalTime) -> String {
+        Self.weekdays[local.day.isoWeekday - 1] + " " + day(local.day) + " " + clock(local.timeOfDay) + " "
+            + offset(local.utcOffset)
     }
 
     /// `2026-11-30T19:00:00+01:00`
     func iso8601(_ date: Date) -> String {
-        let local = LocalTime(date, in: zone)
-        return "\(local.day)T\(clock(local.timeOfDay))\(offset(local.utcOffset))"
+        let local = local(date)
+        return day(local.day) + "T" + clock(local.timeOfDay) + offset(local.utcOffset)
+    }
+
+    // Plain string building: String(format:) costs microseconds a call, too much for 15,000 dates.
+    private func day(_ d: DayKey) -> String {
+        let y = String(d.year)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + two(d.month) + "-" + two(d.day)
     }
 
     private func clock(_ t: TimeOfDay) -> String {

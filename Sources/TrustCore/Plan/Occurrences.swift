@@ -145,8 +145,11 @@ extension Item {
     /// expressions, evaluated in `zone`, on a day within `starts`…`ends`. Nil when there is none.
     public func nextOccurrence(after date: Date, in zone: TimeZone, dayStart: TimeOfDay = .midnight) -> Date? {
         let schedule = schedule(in: zone)
+        guard starts != nil || ends != nil else { return schedule.next(after: date) }
         var t = date
-        if let starts {
+        // The local day begins within a day and a half of its UTC midnight, whatever the zone
+        // and `day-starts`: only near or before `starts` is the exact first instant needed.
+        if let starts, date.timeIntervalSince1970 < TimeInterval((starts.daysSinceEpoch + 3) * 86400) {
             let first = starts.firstInstant(in: zone, dayStart: dayStart).addingTimeInterval(-1e-3)
             if t < first { t = first }
         }
