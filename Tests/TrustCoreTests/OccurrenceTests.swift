@@ -207,3 +207,32 @@ private func calendarSpec(_ text: String) -> CalendarSpec {
         #expect(plan.day(of: instant("2026-12-02T00:00Z")) == DayKey("2026-12-01"))
     }
 }
+
+@Suite struct NextOccurrencesTests {
+    let berlin = TimeZone(identifier: "Europe/Berlin")!
+
+    // Each list must equal repeated nextOccurrence, for single and several expressions, with and
+    // without starts/ends, across the autumn DST change.
+    @Test(arguments: [
+        (["21:00"], nil, nil),
+        (["Mon..Fri 19:00", "Sun 10:00", "Fri 19:00"], nil, nil),
+        (["02:30"], nil, nil),
+        (["*-*-* 00/6:00"], "2026-10-26", "2026-10-28"),
+        (["Sat,Sun 09:00", "2026-10-25 12:00"], "2026-10-24", nil),
+    ] as [([String], String?, String?)])
+    func matchesRepeatedNext(at: [String], starts: String?, ends: String?) throws {
+        let item = Item(
+            id: "x", kind: .commitment, title: "X", schedule: try at.map { try CalendarSpec.parse($0) },
+            starts: starts.flatMap { DayKey($0) }, ends: ends.flatMap { DayKey($0) })
+        let after = Date(timeIntervalSince1970: 1_792_756_800)  // 2026-10-23 12:00 UTC
+        var expected: [Date] = []
+        var t = after
+        while expected.count < 12, let n = item.nextOccurrence(after: t, in: berlin) {
+            expected.append(n)
+            t = n
+        }
+        #expect(!expected.isEmpty)
+        #expect(item.nextOccurrences(after: after, count: 12, in: berlin) == expected)
+        #expect(item.nextOccurrences(after: after, count: 0, in: berlin) == [])
+    }
+}

@@ -127,15 +127,8 @@ public enum PlanCheck {
 
     /// The next `count` check-ins; the first comes from the reader, which computed it already.
     static func upcoming(_ item: Item, plan: Plan, result: PlanReadResult, after now: Date, count: Int) -> [Date] {
-        var out: [Date] = []
-        guard count > 0, let first = result.nextAfterNow[item.id] else { return out }
-        out.append(first)
-        var t = first
-        while out.count < count, let n = plan.nextOccurrence(of: item, after: t) {
-            out.append(n)
-            t = n
-        }
-        return out
+        guard count > 0, let first = result.nextAfterNow[item.id] else { return [] }
+        return [first] + plan.nextOccurrences(of: item, after: first, count: count - 1)
     }
 
     static func plural(_ n: Int, _ word: String) -> String {

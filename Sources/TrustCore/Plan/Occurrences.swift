@@ -110,6 +110,23 @@ public struct Schedule: Sendable, Hashable {
         return best
     }
 
+    /// The first `count` elapses strictly after `date`, ascending, without duplicates (fewer when
+    /// the expressions stop elapsing).
+    public func next(after date: Date, count: Int) -> [Date] {
+        guard count > 0 else { return [] }
+        if specs.count == 1 { return specs[0].elapses(after: date, in: zone, count: count) }
+        // The union's first `count` are among each expression's first `count`.
+        var all: [Date] = []
+        for spec in specs { all += spec.elapses(after: date, in: zone, count: count) }
+        all.sort()
+        var out: [Date] = []
+        for t in all where out.last != t {
+            out.append(t)
+            if out.count == count { break }
+        }
+        return out
+    }
+
     /// Every elapse in `[start, end)`, ascending, without duplicates, at most `limit`.
     public func occurrences(from start: Date, to end: Date, limit: Int = .max) -> [Date] {
         var out: [Date] = []
@@ -163,6 +180,20 @@ extension Item {
             return n
         }
         return nil
+    }
+
+    /// The next `count` prompt instants strictly after `date` (fewer when the item stops prompting).
+    public func nextOccurrences(
+        after date: Date, count: Int, in zone: TimeZone, dayStart: TimeOfDay = .midnight
+    ) -> [Date] {
+        if starts == nil && ends == nil { return schedule(in: zone).next(after: date, count: count) }
+        var out: [Date] = []
+        var t = date
+        while out.count < count, let n = nextOccurrence(after: t, in: zone, dayStart: dayStart) {
+            out.append(n)
+            t = n
+        }
+        return out
     }
 
     /// Every prompt instant in `[start, end)`, ascending, at most `limit`, within `starts`…`ends`.
@@ -219,6 +250,11 @@ extension Plan {
     /// The item's next prompt instant strictly after `date`, in the plan's zone.
     public func nextOccurrence(of item: Item, after date: Date) -> Date? {
         item.nextOccurrence(after: date, in: timeZone, dayStart: dayStart)
+    }
+
+    /// The item's next `count` prompt instants strictly after `date`, in the plan's zone.
+    public func nextOccurrences(of item: Item, after date: Date, count: Int) -> [Date] {
+        item.nextOccurrences(after: date, count: count, in: timeZone, dayStart: dayStart)
     }
 
     /// The item's prompt instants in `[start, end)`, in the plan's zone.
