@@ -214,6 +214,8 @@ private struct Reader {
     var diagnostics: [Diagnostic] = []
     var locations: [ItemID: SourcePosition] = [:]
     var nextAfterNow: [ItemID: Date] = [:]
+    /// Every distinct `at` text of the plan, parsed ahead (on all cores for large plans).
+    private var parsedSpecs: [String: Result<CalendarSpec, CalendarSpecError>] = [:]
     private var lazyLines: [Substring]?
 
     init(file: String, source: String, defaultTimeZone: TimeZone, now: Date) {
@@ -363,10 +365,10 @@ private struct Reader {
         }
 
         // items
+        parseCalendarExpressions(in: [values["commitments"]?.value, values["boundaries"]?.value].compactMap { $0 })
         var items: [Item] = []
         var firstSeen: [ItemID: SourcePosition] = [:]
-        var targets: [(Item, Node)] = []
-        var anchors: [ItemID: (at: SourcePosition, ends: SourcePosition?)] = [:]
+        var anchors: [(at: SourcePosition, ends: SourcePosition?, target: SourcePosition?)] = []
         for kind in ItemKind.allCases {
             let key = kind == .commitment ? "commitments" : "boundaries"
             guard let (_, node) = values[key], !isNull(node) else { continue }
@@ -391,18 +393,19 @@ private struct Reader {
                 guard let item else { continue }
                 locations[item.id] = position(entry)
                 items.append(item)
-                if let at = fields.at { anchors[item.id] = (position(at), fields.ends.map(position)) }
-                if item.target != nil, let t = fields.target { targets.append((item, t)) }
+                anchors.append(
+                    (fields.at.map(position) ?? position(entry), fields.ends.map(position), fields.target.map(position)))
             }
         }
 
         // Warnings that need the schedule evaluated (only when the zone itself is sound).
         if zoneKnown {
-            for item in items {
-                if let a = anchors[item.id] { futureWarnings(item, at: a.at, ends: a.ends, zone: zone, dayStart: dayStart) }
-            }
-            for (item, node) in targets {
-                targetWarning(item, node: node, zone: zone, dayStart: dayStart)
+            let facts = Self.scheduleFacts(items, now: now, zone: zone, dayStart: dayStart)
+            for ((item, fact), anchor) in zip(zip(items, facts), anchors) {
+                futureWarnings(item, next: fact.next, at: anchor.at, ends: anchor.ends, zone: zone, dayStart: dayStart)
+                if let target = item.target, let most = fact.most, let at = anchor.target {
+                    targetWarning(item, target: target, most: most, at: at)
+                }
             }
         }
         if items.isEmpty, !diagnostics.contains(where: { $0.severity == .error }) {
@@ -567,9 +570,11 @@ private struct Reader {
                 failed = true
                 continue
             }
-            do throws(CalendarSpecError) {
-                specs.append(try CalendarSpec.parse(text))
-            } catch {
+            let parsed = parsedSpecs[text] ?? Result { () throws(CalendarSpecError) in try CalendarSpec.parse(text) }
+            switch parsed {
+            case .success(let spec):
+                specs.append(spec)
+            case .failure(let error):
                 failed = true
                 self.error(
                     inner(n, column: error.column), "invalid calendar expression '\(text)': \(error.message)",
@@ -581,10 +586,37 @@ private struct Reader {
 
     // MARK: Warnings
 
+    /// What the warnings need to know of each item's schedule: its next check-in after `now`,
+    /// and for a frequency target the most check-ins any one period gets. Pure and per item, so
+    /// computed on all cores for large plans.
+    static func scheduleFacts(
+        _ items: [Item], now: Date, zone: TimeZone, dayStart: TimeOfDay
+    ) -> [(next: Date?, most: Int?)] {
+        Parallel.map(items) { item in
+            let next = item.nextOccurrence(after: now, in: zone, dayStart: dayStart)
+            guard let target = item.target else { return (next, nil) }
+            var from = now
+            if let starts = item.starts {
+                let first = starts.firstInstant(in: zone, dayStart: dayStart)
+                if first > from { from = first }
+            }
+            let periods: Int
+            switch target.period {
+            case .day: periods = 14
+            case .week: periods = 9
+            case .month: periods = 13
+            }
+            let most = item.maxOccurrences(
+                per: target.period, periods: periods, from: from, in: zone, dayStart: dayStart, cap: target.count)
+            return (next, most)
+        }
+    }
+
     mutating func futureWarnings(
-        _ item: Item, at: SourcePosition, ends endsPosition: SourcePosition?, zone: TimeZone, dayStart: TimeOfDay
+        _ item: Item, next: Date?, at: SourcePosition, ends endsPosition: SourcePosition?, zone: TimeZone,
+        dayStart: TimeOfDay
     ) {
-        if let next = item.nextOccurrence(after: now, in: zone, dayStart: dayStart) {
+        if let next {
             nextAfterNow[item.id] = next
             return
         }
@@ -601,27 +633,36 @@ private struct Reader {
         }
     }
 
-    mutating func targetWarning(_ item: Item, node: Node, zone: TimeZone, dayStart: TimeOfDay) {
-        guard let target = item.target else { return }
-        var from = now
-        if let starts = item.starts {
-            let first = starts.firstInstant(in: zone, dayStart: dayStart)
-            if first > from { from = first }
-        }
-        let periods: Int
-        switch target.period {
-        case .day: periods = 14
-        case .week: periods = 9
-        case .month: periods = 13
-        }
-        let most = item.maxOccurrences(
-            per: target.period, periods: periods, from: from, in: zone, dayStart: dayStart, cap: target.count)
+    mutating func targetWarning(_ item: Item, target: PerPeriod, most: Int, at: SourcePosition) {
         guard most < target.count else { return }
         let times = most == 1 ? "once" : most == 2 ? "twice" : "\(most) times"
         warning(
-            position(node),
+            at,
             "target \(target) can never be reached: '\(item.id)' is asked at most \(times) a \(target.period.rawValue)",
             hint: "ask at least \(target.count) times a \(target.period.rawValue), e.g. 'at: \"21:00\"' asks daily")
+    }
+
+    /// Parses every distinct `at` text of the item lists ahead of validation.
+    mutating func parseCalendarExpressions(in lists: [Node]) {
+        var texts = Set<String>()
+        for list in lists {
+            guard case .sequence(let entries) = list else { continue }
+            for entry in entries {
+                guard case .mapping(let map) = entry else { continue }
+                for (key, value) in map where key.scalar?.string == "at" {
+                    switch value {
+                    case .scalar(let s): texts.insert(s.string)
+                    case .sequence(let at): for case .scalar(let s) in at { texts.insert(s.string) }
+                    default: break
+                    }
+                }
+            }
+        }
+        let unique = Array(texts)
+        let parsed = Parallel.map(unique) { text in
+            Result { () throws(CalendarSpecError) in try CalendarSpec.parse(text) }
+        }
+        parsedSpecs = Dictionary(uniqueKeysWithValues: zip(unique, parsed))
     }
 
     // MARK: Scalars

@@ -73,9 +73,24 @@ import TrustCLI
         ])
         #expect(items[3]["kind"] as? String == "boundary")
         #expect(items[3]["target"] is NSNull)
-        // Sorted keys: the same plan gives byte-identical output.
+        // Keys in the documented order; the same plan gives byte-identical output.
         #expect(out.stdout == PlanCheck.run(path: Self.example, json: true, now: Self.now, defaultTimeZone: Self.utc).stdout)
-        #expect(out.stdout.hasPrefix("{\n  \"diagnostics\" : [\n\n  ],\n  \"file\" : "))
+        #expect(out.stdout.hasPrefix("""
+            {
+              "valid": true,
+              "file": "\(Self.example)",
+              "timezone": "Europe/Berlin",
+              "diagnostics": [],
+              "items": [
+                {
+                  "id": "evening-call",
+                  "kind": "commitment",
+                  "title": "Call Sam when I'm away",
+                  "schedule": ["Mon..Fri *-*-* 19:00:00"],
+                  "target": null,
+                  "next": ["2026-11-25T19:00:00+01:00", "2026-11-26T19:00:00+01:00", "2026-11-27T19:00:00+01:00"]
+                },
+            """))
     }
 
     @Test func anInvalidPlanFailsWithCompilerStyleErrors() throws {
@@ -113,6 +128,18 @@ import TrustCLI
             #expect(d["line"] as? Int == 5)
             #expect(d["column"] as? Int == 13)
             #expect(d["message"] as? String == "invalid calendar expression 'Mon 25:00': hour 25 is out of range 0…23")
+        }
+    }
+
+    @Test func jsonEscapesEveryString() throws {
+        // A double-quoted YAML title with a quote, a backslash, a tab, a control character,
+        // a line separator and non-ASCII letters.
+        let text = "version: 1\ncommitments:\n  - id: a\n    title: \"say \\\"hi\\\" \\\\ \\t\\x01\\u2028 café ❤\"\n    at: \"21:00\"\n"
+        try withPlan(text) { path in
+            let out = PlanCheck.run(path: path, json: true, now: Self.now, defaultTimeZone: Self.utc)
+            let items = try #require(try json(out)["items"] as? [[String: Any]])
+            #expect(items.first?["title"] as? String == "say \"hi\" \\ \t\u{1}\u{2028} café ❤")
+            #expect(out.stdout.contains(#""title": "say \"hi\" \\ \t\u0001\u2028 café ❤""#))
         }
     }
 
