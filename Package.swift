@@ -97,7 +97,10 @@ let package = Package(
         .testTarget(name: "TrustCoreTests", dependencies: ["TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustPlanTests", dependencies: ["TrustPlan", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "TrustDesktop", "TrustTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrustStoreTests", dependencies: ["TrustStore", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrustStoreTests",
+            dependencies: ["TrustStore", "TrustTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustDaemonTests", dependencies: ["TrustDaemon", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
