@@ -88,6 +88,15 @@ let package = Package(
         .executableTarget(name: "trustd", dependencies: ["TrustDaemon"], swiftSettings: swiftSettings),
         .executableTarget(name: "trustctl", dependencies: ["TrustCLI"], swiftSettings: swiftSettings),
 
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "trust-gen-ledger",
+            dependencies: [
+                "TrustCore", "TrustStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/GenerateLedger",
+            swiftSettings: swiftSettings),
+
         // MARK: Tests
         .target(
             name: "TrustTestSupport",
