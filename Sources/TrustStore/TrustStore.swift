@@ -31,6 +31,15 @@ public final class TrustStore: Sendable {
     /// Seconds a writer waits for another writer before giving up with `.busy`.
     public static let busyTimeout: Double = 10
 
+    /// Wait for a lock by polling every millisecond up to `busyTimeout`. SQLite's own timeout
+    /// handler backs off to 100 ms sleeps, and a waiting `trustctl answer` can then starve behind
+    /// a writer that commits back to back; polling at 1 ms gets it in within milliseconds.
+    static let busyMode = Database.BusyMode.callback { tries in
+        guard tries < Int(busyTimeout * 1000) else { return false }
+        usleep(1000)
+        return true
+    }
+
     public let path: String
     public let mode: Mode
     let pool: DatabasePool
@@ -74,7 +83,7 @@ public final class TrustStore: Sendable {
         }
 
         var config = Configuration()
-        config.busyMode = .timeout(Self.busyTimeout)
+        config.busyMode = Self.busyMode
         config.readonly = mode == .readOnly
         config.label = "trustd-ledger"
         config.foreignKeysEnabled = true
@@ -97,7 +106,7 @@ public final class TrustStore: Sendable {
     private static func probe(path: String) throws(StoreError) -> ProbeResult {
         var config = Configuration()
         config.readonly = true
-        config.busyMode = .timeout(busyTimeout)
+        config.busyMode = busyMode
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
