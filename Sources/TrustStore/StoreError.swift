@@ -52,7 +52,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot write the ledger \(path): \(reason)"
         case .diskFull(let path, let free):
             let freeText = free.map { ", \($0 / 1024) KiB free" } ?? ""
-            return "cannot write the ledger \(path): the disk is full\(freeText); free some space and try again"
+            return "cannot write the ledger \(path): the disk is full\(freeText); nothing was recorded: free some space and try again"
         case .cannotOpen(let path, let reason):
             return "cannot open the ledger \(path): \(reason)"
         case .busy(let path, let seconds):

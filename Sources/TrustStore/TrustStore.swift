@@ -66,8 +66,24 @@ public final class TrustStore: Sendable {
             throw .cannotOpen(path: path, reason: "not a regular file")
         }
 
+        if !fresh && (FileSystem.size(path) ?? 0) == 0 && mode != .create { throw .missing(path: path) }
+        do {
+            pool = try Self.openChecked(location: path, path: path, mode: mode, fresh: fresh)
+        } catch let error where mode == .readOnly && Self.needsImmutableOpen(path, after: error) {
+            // A reader in a directory it cannot write (a backup on read-only media, another
+            // user's ledger): without -wal/-shm files SQLite cannot set up WAL reading. Nobody
+            // can be writing there either (a writer needs those files), so read it as immutable.
+            pool = try Self.openChecked(location: Self.immutableURI(path), path: path, mode: mode, fresh: false)
+        }
+        if mode != .readOnly {
+            try migrateAndHarden()
+        }
+    }
+
+    /// Checks the file's identity (read-only) and opens the pool on `location` (a path or a URI).
+    private static func openChecked(location: String, path: String, mode: Mode, fresh: Bool) throws(StoreError) -> DatabasePool {
         if !fresh && (FileSystem.size(path) ?? 0) > 0 {
-            switch try Self.probe(path: path) {
+            switch try probe(location: location, path: path) {
             case .empty:
                 if mode != .create { throw .missing(path: path) }
             case .trustStore(let version):
@@ -78,23 +94,35 @@ public final class TrustStore: Sendable {
                     throw .olderSchema(path: path, found: version, supported: Schema.version)
                 }
             }
-        } else if mode != .create {
-            throw .missing(path: path)
         }
-
         var config = Configuration()
-        config.busyMode = Self.busyMode
+        config.busyMode = busyMode
         config.readonly = mode == .readOnly
         config.label = "trustd-ledger"
         config.foreignKeysEnabled = true
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            return try DatabasePool(path: location, configuration: config)
         } catch {
-            throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
+            throw StoreError.wrap(error, path: path, busyTimeout: busyTimeout)
         }
-        if mode != .readOnly {
-            try migrateAndHarden()
+    }
+
+    private static func needsImmutableOpen(_ path: String, after error: StoreError) -> Bool {
+        switch error {
+        case .readOnly, .cannotOpen:
+            let directory = (path as NSString).deletingLastPathComponent
+            return !FileSystem.isWritable(directory.isEmpty ? "." : directory) && !FileSystem.exists(path + "-wal")
+        default:
+            return false
         }
+    }
+
+    /// `file:/path?immutable=1` (SQLite is built with URI filenames on Debian).
+    private static func immutableURI(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
     private enum ProbeResult {
@@ -103,12 +131,12 @@ public final class TrustStore: Sendable {
     }
 
     /// Reads the identity of an existing file through a read-only connection.
-    private static func probe(path: String) throws(StoreError) -> ProbeResult {
+    private static func probe(location: String, path: String) throws(StoreError) -> ProbeResult {
         var config = Configuration()
         config.readonly = true
         config.busyMode = busyMode
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: location, configuration: config)
             defer { try? queue.close() }
             return try queue.read { db -> ProbeResult in
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
