@@ -61,18 +61,16 @@ extension TrustStore {
             }
 
             report.integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check(20)")
-            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
-                let rowid: Int64? = row[1]
-                note(.init(sequence: rowid, occurrence: nil, message: "refers to an occurrence that is not in the ledger"))
-            }
+            // (Events pointing at missing occurrences are found by the chain walk below.)
 
             let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
             for name in Self.triggers where !present.contains(name) {
                 note(.init(message: "the append-only safeguard \(name) was removed: the ledger was edited outside trustd"))
             }
 
-            // Occurrences as stored.
-            var rows: [Int64: OccurrenceRow] = [:]
+            // Occurrences as stored, indexed by id (ids are dense: 1, 2, 3, … never deleted).
+            let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM occurrence") ?? 0
+            var rows = OccurrenceTable<OccurrenceRow>(capacity: Int(clamping: maxID))
             let occurrenceCursor = try Row.fetchCursor(db, sql: "SELECT \(OccurrenceRow.columns) FROM occurrence")
             while let r = try occurrenceCursor.next() {
                 let id: Int64? = r[0]
@@ -99,8 +97,7 @@ extension TrustStore {
             report.occurrenceCount = rows.count
 
             // The chain, and each occurrence's state folded from its events.
-            var derived: [Int64: OccurrenceCache] = [:]
-            derived.reserveCapacity(rows.count)
+            var derived = OccurrenceTable<OccurrenceCache>(capacity: Int(clamping: maxID))
             var previousHash = HashChain.genesis
             var previousSequence: Int64 = 0
             var anchorSeen = false
@@ -170,7 +167,7 @@ extension TrustStore {
                 note(.init(sequence: anchor.sequence, message: "the anchored event is not in the log: the log was cut"))
             }
 
-            for id in rows.keys.sorted() {
+            for id in rows.ids {
                 let row = rows[id]!
                 guard let fromEvents = derived[id] else {
                     note(.init(occurrence: id, message: "has no events: it was added outside trustd"))
@@ -196,5 +193,28 @@ extension TrustStore {
         if stored.notificationID != events.notificationID { parts.append("notification id differs") }
         if stored.snoozedUntil != events.snoozedUntil { parts.append("snooze differs") }
         return parts.joined(separator: "; ")
+    }
+}
+
+/// A map from occurrence id to `Value`: an array for the dense ids 1…capacity, a dictionary for
+/// anything else (ids a tampered file may contain).
+struct OccurrenceTable<Value> {
+    private var dense: [Value?]
+    private var sparse: [Int64: Value] = [:]
+    private(set) var count = 0
+
+    init(capacity: Int) { dense = Array(repeating: nil, count: max(0, min(capacity, 50_000_000)) + 1) }
+
+    subscript(id: Int64) -> Value? {
+        get { id >= 0 && id < dense.count ? dense[Int(id)] : sparse[id] }
+        set {
+            if self[id] == nil, newValue != nil { count += 1 }
+            if id >= 0 && id < dense.count { dense[Int(id)] = newValue } else { sparse[id] = newValue }
+        }
+    }
+
+    /// All ids present, ascending.
+    var ids: [Int64] {
+        dense.indices.filter { dense[$0] != nil }.map(Int64.init) + sparse.keys.sorted()
     }
 }
