@@ -96,14 +96,38 @@ struct ZoneFormatter {
 
     mutating func local(_ date: Date, _ zoneID: String) -> LocalTime { LocalTime(date, in: zone(zoneID)) }
 
-    /// `2026-11-25T21:30:00+01:00`
+    /// `2026-11-25T21:30:00+01:00` (built by hand: String(format:) is slow for long histories).
     mutating func iso(_ date: Date, _ zoneID: String) -> String {
         let l = local(date, zoneID)
         let off = abs(l.utcOffset)
         let t = l.timeOfDay
-        return String(
-            format: "%@T%02d:%02d:%02d%@%02d:%02d", l.day.description, t.hour, t.minute, t.second,
-            l.utcOffset < 0 ? "-" : "+", off / 3600, off / 60 % 60)
+        var b: [UInt8] = []
+        b.reserveCapacity(25)
+        func digits(_ n: Int, _ width: Int) {
+            var d = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var v = n
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                d[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+            b += d
+        }
+        digits(l.day.year, 4)
+        b.append(UInt8(ascii: "-"))
+        digits(l.day.month, 2)
+        b.append(UInt8(ascii: "-"))
+        digits(l.day.day, 2)
+        b.append(UInt8(ascii: "T"))
+        digits(t.hour, 2)
+        b.append(UInt8(ascii: ":"))
+        digits(t.minute, 2)
+        b.append(UInt8(ascii: ":"))
+        digits(t.second, 2)
+        b.append(l.utcOffset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        digits(off / 3600, 2)
+        b.append(UInt8(ascii: ":"))
+        digits(off / 60 % 60, 2)
+        return String(decoding: b, as: UTF8.self)
     }
 
     /// `Wed 2026-11-25`
@@ -184,6 +208,11 @@ indirect enum JSONValue {
 
     static func quote(_ s: String, into out: inout String) {
         out += "\""
+        defer { out += "\"" }
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -195,7 +224,6 @@ indirect enum JSONValue {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        out += "\""
     }
 }
 

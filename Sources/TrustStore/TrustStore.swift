@@ -162,16 +162,17 @@ public final class TrustStore: Sendable {
                 // GRDB sets synchronous=NORMAL for WAL; an acknowledged answer must survive power loss.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
+            // Only take the write lock when something is missing (a new or an older ledger).
+            let current = try pool.read { db in
+                try Int32.fetchOne(db, sql: "PRAGMA application_id") == Schema.applicationID
+                    && Int.fetchOne(db, sql: "PRAGMA user_version") == Schema.version
+                    && Schema.migrator.hasCompletedMigrations(db)
+            }
+            if current { return }
             try Schema.migrator.migrate(pool)
             try pool.write { db in
-                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                if appID != Schema.applicationID {
-                    try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
-                }
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                if version != Schema.version {
-                    try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
-                }
+                try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
+                try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
             }
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
@@ -189,7 +190,8 @@ public final class TrustStore: Sendable {
     }
 
     /// Runs `body` in one write transaction: everything it records commits together (and is
-    /// durable when this returns) or not at all. Every method of `LedgerTransaction` appends to the
+    /// durable when this returns) or not at all. An error thrown by `body` rolls back and is
+    /// rethrown (a `StoreError` as it is, any other as `.io` with its description). Every method of `LedgerTransaction` appends to the
     /// hash chain exactly as the single-step methods of `TrustStore` do, which are written with it.
     /// For bulk imports (the benchmark generator) and for steps that must happen together.
     public func transaction<T>(_ body: (inout LedgerTransaction) throws -> T) throws(StoreError) -> T {
@@ -269,7 +271,10 @@ extension TrustStore {
                 if let latest = try tx.latest(item: item, asOf: at) {
                     throw StoreError.nothingOpen(item, latest: latest)
                 }
-                throw StoreError.unknownItem(item, known: try tx.knownItems())
+                let known = try tx.knownItems()
+                // Known, but every check-in of it is still ahead.
+                if known.contains(item) { throw StoreError.nothingOpen(item, latest: nil) }
+                throw StoreError.unknownItem(item, known: known)
             }
             return try tx.answer(occurrence: open.id, answer: answer, note: note, channel: channel, at: at)
         }

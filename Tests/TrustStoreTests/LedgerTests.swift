@@ -123,7 +123,12 @@ import TrustCore
         #expect(r3.occurrence.id == wednesday.id)
         #expect(r3.occurrence.answerChannel == .notification)
 
-        #expect(throws: StoreError.unknownItem("excercise", known: ["evening-call", "exercise"])) {
+        // Only a future one: known item, nothing due.
+        try store.schedule("future", "2026-12-25T21:30:00+01:00")
+        #expect(throws: StoreError.nothingOpen("future", latest: nil)) {
+            try store.answerNewestOpen(item: "future", answer: .kept, channel: .terminal, at: morning)
+        }
+        #expect(throws: StoreError.unknownItem("excercise", known: ["evening-call", "exercise", "future"])) {
             try store.answerNewestOpen(item: "excercise", answer: .kept, channel: .terminal, at: morning)
         }
         #expect(throws: StoreError.noSuchOccurrence(999)) {
