@@ -55,6 +55,14 @@ public struct AnswerCommand: ParsableCommand {
 
     /// Records the answer and returns what to print.
     func perform(on store: TrustStore, now: Date, zone: TimeZone) throws -> String {
+        let (result, when) = try record(on: store, now: now, zone: zone)
+        // result.occurrence.notificationID names the desktop notification still showing this
+        // check-in (closing it belongs to the desktop adapter; trustd also notices the new event).
+        return Self.describe(result, answeredAt: when)
+    }
+
+    /// Records the answer: the result and when it was given.
+    func record(on store: TrustStore, now: Date, zone: TimeZone) throws -> (AnswerResult, Date) {
         guard let answer = Answer(rawValue: answer) else { throw ValidationError("unknown answer '\(self.answer)'") }
         let item = ItemID(item)
         let when = try at.map { text in
@@ -74,7 +82,7 @@ public struct AnswerCommand: ParsableCommand {
         } else {
             result = try store.answerNewestOpen(item: item, answer: answer, note: note, channel: .terminal, at: when)
         }
-        return Self.describe(result, answeredAt: when)
+        return (result, when)
     }
 
     static func describe(_ result: AnswerResult, answeredAt: Date) -> String {
