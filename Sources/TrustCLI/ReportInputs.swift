@@ -7,7 +7,7 @@ import TrustReport
 import TrustStore
 
 /// A failure of a reading command, with the message a person can act on.
-struct CommandFailure: Error, CustomStringConvertible {
+struct ReportFailure: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }
@@ -44,7 +44,7 @@ struct ReportInputs {
     static func load(
         planPath: String, storePath: String, now: Date, items: [ItemID]?, since: DayKey?, read: Read,
         defaultTimeZone: TimeZone = .current
-    ) throws(CommandFailure) -> ReportInputs {
+    ) throws(ReportFailure) -> ReportInputs {
         var warnings: [String] = []
         let result = PlanReader.load(path: planPath, defaultTimeZone: defaultTimeZone, now: now)
         let plan = result.plan
@@ -87,7 +87,7 @@ struct ReportInputs {
         } catch .missing(let path) {
             warnings.append(StoreError.missing(path: path).description)
         } catch {
-            throw CommandFailure(message: error.description)
+            throw ReportFailure(message: error.description)
         }
 
         if let items {
@@ -98,7 +98,7 @@ struct ReportInputs {
                 let list = unknown.map { "'\($0)'" }.joined(separator: ", ")
                 var message = "no item \(list) in the plan or the ledger"
                 message += all.isEmpty ? "" : "; known: " + all.sorted().map(\.rawValue).joined(separator: ", ")
-                throw CommandFailure(message: message)
+                throw ReportFailure(message: message)
             }
         }
         inputs.warnings = warnings
@@ -106,18 +106,18 @@ struct ReportInputs {
     }
 
     /// Parses `--since`/`--week` dates: `YYYY-MM-DD`.
-    static func day(_ text: String, option: String) throws(CommandFailure) -> DayKey {
+    static func day(_ text: String, option: String) throws(ReportFailure) -> DayKey {
         guard let day = DayKey(text) else {
-            throw CommandFailure(message: "\(option) \(text): expected a date as YYYY-MM-DD")
+            throw ReportFailure(message: "\(option) \(text): expected a date as YYYY-MM-DD")
         }
         return day
     }
 
     /// Item ids from the command line, checked for their form.
-    static func itemIDs(_ texts: [String]) throws(CommandFailure) -> [ItemID]? {
+    static func itemIDs(_ texts: [String]) throws(ReportFailure) -> [ItemID]? {
         if texts.isEmpty { return nil }
         for t in texts where !ItemID.isValid(t) {
-            throw CommandFailure(message: "'\(t)' is not an item id (ids look like evening-call: a-z, 0-9 and -)")
+            throw ReportFailure(message: "'\(t)' is not an item id (ids look like evening-call: a-z, 0-9 and -)")
         }
         return texts.map { ItemID($0) }
     }
@@ -125,16 +125,16 @@ struct ReportInputs {
 
 /// Writing output files: private (0600), complete or not at all (a temporary file renamed into place).
 enum OutputFile {
-    static func write(_ data: Data, to path: String) throws(CommandFailure) {
+    static func write(_ data: Data, to path: String) throws(ReportFailure) {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw CommandFailure(message: "cannot write \(path): it is a directory")
+            throw ReportFailure(message: "cannot write \(path): it is a directory")
         }
         let tmp = dir + "/." + url.lastPathComponent + ".\(getpid()).tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd < 0 { throw CommandFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
+        if fd < 0 { throw ReportFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
         var ok = true
         data.withUnsafeBytes { buffer in
             var offset = 0
@@ -154,7 +154,7 @@ enum OutputFile {
         if !ok || rename(tmp, path) != 0 {
             let reason = String(cString: strerror(ok ? errno : err))
             unlink(tmp)
-            throw CommandFailure(message: "cannot write \(path): \(reason)")
+            throw ReportFailure(message: "cannot write \(path): \(reason)")
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TrustCore
-import TrustStore
+@testable import TrustStore
 
 /// `itemLedgers` (the report's fast read) says exactly what `records` says, split by item.
 @Suite struct ReportReadingTests {
@@ -53,8 +53,14 @@ import TrustStore
         let ids = items.map { $0.map { ItemID($0) } }
         let sinceDay = since.flatMap { DayKey($0) }
         let notesDay = notesSince.flatMap { DayKey($0) }
-        let fast = try store.itemLedgers(items: ids, since: sinceDay, notesSince: notesDay)
         let want = expected(try store.records(items: ids, since: sinceDay), notesSince: notesDay)
+        for parallelAbove in [0, 1_000_000] {  // two halves on two connections, and one pass
+            let fast = try store.itemLedgers(items: ids, since: sinceDay, notesSince: notesDay, parallelAbove: parallelAbove)
+            try check(fast, want, all: ids == nil && sinceDay == nil)
+        }
+    }
+
+    func check(_ fast: [ItemLedger], _ want: [ItemID: ItemLedger], all: Bool) throws {
         #expect(Set(fast.map(\.item)) == Set(want.keys))
         for l in fast {
             let w = try #require(want[l.item])
@@ -62,7 +68,7 @@ import TrustStore
             #expect(l.kind == w.kind)
             #expect(l.notes == w.notes)
         }
-        if ids == nil && sinceDay == nil {
+        if all {
             #expect(fast.first { $0.item == "phone" }?.kind == .boundary)  // the newest occurrence's kind
             #expect(fast.reduce(0) { $0 + $1.entries.count } == 24)
         }
