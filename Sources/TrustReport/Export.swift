@@ -6,7 +6,7 @@ public enum Export {
     public enum Format: String, Sendable, CaseIterable {
         /// RFC 4180: a header row, CRLF line ends, fields quoted when they need it.
         case csv
-        /// One JSON array.
+        /// One JSON array, one object per line.
         case json
         /// JSON lines: one object per line.
         case jsonl
@@ -26,51 +26,56 @@ public enum Export {
             return a.id < b.id
         }
         var zones = ZoneCache()
+        var out = Data()
         switch format {
         case .csv:
-            var out = columns.joined(separator: ",") + "\r\n"
+            out.reserveCapacity(sorted.count * 180 + 128)
+            out.append(contentsOf: Array((columns.joined(separator: ",") + "\r\n").utf8))
             for r in sorted {
-                out += fields(r, titles: titles, zones: &zones).map { csvField($0 ?? "") }.joined(separator: ",")
-                out += "\r\n"
+                var line = ""
+                for (i, field) in fields(r, titles: titles, zones: &zones).enumerated() {
+                    if i > 0 { line += "," }
+                    line += csvField(field ?? "")
+                }
+                line += "\r\n"
+                out.append(contentsOf: line.utf8)
             }
-            return Data(out.utf8)
         case .json, .jsonl:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var out = Data()
             if format == .json { out.append(contentsOf: Array("[".utf8)) }
             for (i, r) in sorted.enumerated() {
-                let values = fields(r, titles: titles, zones: &zones)
-                let object = Row(id: r.id, values: Dictionary(uniqueKeysWithValues: zip(columns, values)))
                 if format == .json { out.append(contentsOf: Array((i == 0 ? "\n" : ",\n").utf8)) }
-                out.append(try encoder.encode(object))
+                out.append(try encoder.encode(Row(values: fields(r, titles: titles, zones: &zones))))
                 if format == .jsonl { out.append(0x0A) }
             }
             if format == .json { out.append(contentsOf: Array((sorted.isEmpty ? "]\n" : "\n]\n").utf8)) }
-            return out
         }
+        return out
     }
 
     static func fields(_ r: OccurrenceRecord, titles: [ItemID: String], zones: inout ZoneCache) -> [String?] {
-        let zone = zones.zone(r.zone)
+        let offset = zones.offset(r.zone, at: r.scheduled)
         return [
-            String(r.id), r.item.rawValue, r.kind.rawValue, titles[r.item], r.day.description,
-            TrustReport.Format.utc(r.scheduled), TrustReport.Format.local(r.scheduled, in: zone), r.zone,
-            TrustReport.Format.utc(r.deadline), r.state.rawValue, r.answeredAt.map(TrustReport.Format.utc), r.note,
+            String(r.id), r.item.rawValue, r.kind.rawValue, titles[r.item], TrustReport.Format.day(r.day),
+            TrustReport.Format.utcFast(r.scheduled), TrustReport.Format.localFast(r.scheduled, offset: offset), r.zone,
+            TrustReport.Format.utcFast(r.deadline), r.state.rawValue, r.answeredAt.map(TrustReport.Format.utcFast), r.note,
         ]
     }
 
     /// RFC 4180: quoted when it contains a comma, a quote, CR or LF (and then quotes doubled); also when it
     /// starts or ends with a space, which some spreadsheets would trim.
     public static func csvField(_ s: String) -> String {
-        let needs = s.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-            || s.hasPrefix(" ") || s.hasSuffix(" ")
+        let utf8 = s.utf8
+        let needs =
+            utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 13 || $0 == 10 }
+            || utf8.first == UInt8(ascii: " ") || utf8.last == UInt8(ascii: " ")
         return needs ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
+    /// One exported occurrence: every column, nulls included, `id` as a number.
     struct Row: Encodable {
-        var id: Int64
-        var values: [String: String?]
+        var values: [String?]
         struct Key: CodingKey {
             var stringValue: String
             var intValue: Int? { nil }
@@ -79,8 +84,12 @@ public enum Export {
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Key.self)
-            for (k, v) in values {
-                if k == "id" { try c.encode(id, forKey: Key(stringValue: k)) } else { try c.encode(v, forKey: Key(stringValue: k)) }
+            for (k, v) in zip(Export.columns, values) {
+                if k == "id", let v, let id = Int64(v) {
+                    try c.encode(id, forKey: Key(stringValue: k))
+                } else {
+                    try c.encode(v, forKey: Key(stringValue: k))
+                }
             }
         }
     }

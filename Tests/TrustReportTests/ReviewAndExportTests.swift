@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TrustCore
-import TrustReport
+@testable import TrustReport
 import TrustTestSupport
 
 @Suite struct ReviewMarkdownTests {
@@ -116,6 +116,33 @@ import TrustTestSupport
         #expect(text.hasSuffix("}\n"))
         #expect(try Export.render([], titles: [:], format: .json) == Data("[]\n".utf8))
         #expect(try Export.render([], titles: [:], format: .jsonl).isEmpty)
+    }
+
+    @Test func localTimesFollowDSTAndTheRecordedZone() throws {
+        var berlin = LedgerBuilder()
+        for d in ["2026-03-28", "2026-03-29", "2026-10-24", "2026-10-25"] { berlin.add("call", on: .d(d), .kept) }
+        berlin.add("call", on: .d("2026-03-29"), at: TimeOfDay(hour: 1, minute: 59), .kept)
+        var records = berlin.records
+        var ny = LedgerBuilder(zone: "America/New_York")
+        ny.add("call", on: .d("2026-03-28"), .kept)
+        records += ny.records.map { r in
+            var r = r
+            r.id += 100
+            return r
+        }
+        let rows = try parseCSV(String(decoding: try Export.render(records, titles: [:], format: .csv), as: UTF8.self))
+        let local = rows.dropFirst().map { $0[6] }
+        #expect(
+            local == [
+                "2026-03-28T21:30:00+01:00", "2026-03-28T21:30:00-04:00", "2026-03-29T01:59:00+01:00",
+                "2026-03-29T21:30:00+02:00", "2026-10-24T21:30:00+02:00", "2026-10-25T21:30:00+01:00",
+            ])
+        // The fast formatters agree with the general ones.
+        for r in records {
+            #expect(TrustReport.Format.utcFast(r.scheduled) == TrustReport.Format.utc(r.scheduled))
+            #expect(TrustReport.Format.day(r.day) == r.day.description)
+        }
+        #expect(TrustReport.Format.day(DayKey(year: 987, month: 1, day: 2)) == "0987-01-02")
     }
 
     /// A strict RFC 4180 parser (CRLF records, quoted fields with doubled quotes).
