@@ -73,9 +73,24 @@ import TrustCLI
         ])
         #expect(items[3]["kind"] as? String == "boundary")
         #expect(items[3]["target"] is NSNull)
-        // Sorted keys: the same plan gives byte-identical output.
+        // Keys in the documented order; the same plan gives byte-identical output.
         #expect(out.stdout == PlanCheck.run(path: Self.example, json: true, now: Self.now, defaultTimeZone: Self.utc).stdout)
-        #expect(out.stdout.hasPrefix("{\n  \"diagnostics\" : [\n\n  ],\n  \"file\" : "))
+        #expect(out.stdout.hasPrefix("""
+            {
+              "valid": true,
+              "file": "\(Self.example)",
+              "timezone": "Europe/Berlin",
+              "diagnostics": [],
+              "items": [
+                {
+                  "id": "evening-call",
+                  "kind": "commitment",
+                  "title": "Call Sam when I'm away",
+                  "schedule": ["Mon..Fri *-*-* 19:00:00"],
+                  "target": null,
+                  "next": ["2026-11-25T19:00:00+01:00", "2026-11-26T19:00:00+01:00", "2026-11-27T19:00:00+01:00"]
+                },
+            """))
     }
 
     @Test func anInvalidPlanFailsWithCompilerStyleErrors() throws {
@@ -116,6 +131,18 @@ import TrustCLI
         }
     }
 
+    @Test func jsonEscapesEveryString() throws {
+        // A double-quoted YAML title with a quote, a backslash, a tab, a control character,
+        // a line separator and non-ASCII letters.
+        let text = "version: 1\ncommitments:\n  - id: a\n    title: \"say \\\"hi\\\" \\\\ \\t\\x01\\u2028 café ❤\"\n    at: \"21:00\"\n"
+        try withPlan(text) { path in
+            let out = PlanCheck.run(path: path, json: true, now: Self.now, defaultTimeZone: Self.utc)
+            let items = try #require(try json(out)["items"] as? [[String: Any]])
+            #expect(items.first?["title"] as? String == "say \"hi\" \\ \t\u{1}\u{2028} café ❤")
+            #expect(out.stdout.contains(#""title": "say \"hi\" \\ \t\u0001\u2028 café ❤""#))
+        }
+    }
+
     @Test func warningsKeepThePlanValid() throws {
         let text = "version: 1\ncommitments:\n  - id: ex\n    title: Ex\n    target: 3/week\n    at: Sun 10:00\n"
         try withPlan(text) { path in
@@ -137,6 +164,38 @@ import TrustCLI
             let out = PlanCheck.run(path: path, json: false, now: Self.now, defaultTimeZone: Self.utc, count: 1)
             #expect(out.stdout.hasSuffix(
                 "  next    Wed 2026-11-25 23:00:00 +01:00  (quiet hours: shown at Thu 2026-11-26 07:30:00 +01:00)\n"))
+        }
+    }
+
+    @Test func offsetsChangeAcrossDST() throws {
+        let text = "version: 1\ntimezone: Europe/Berlin\ncommitments:\n  - id: a\n    title: A\n    at: \"21:00\"\n"
+        try withPlan(text) { path in
+            let friday = Date(timeIntervalSince1970: 1_792_756_800)  // 2026-10-23 12:00 UTC
+            let out = PlanCheck.run(path: path, json: true, now: friday, defaultTimeZone: Self.utc)
+            let items = try #require(try json(out)["items"] as? [[String: Any]])
+            #expect(items.first?["next"] as? [String] == [
+                "2026-10-23T21:00:00+02:00", "2026-10-24T21:00:00+02:00", "2026-10-25T21:00:00+01:00",
+            ])
+        }
+    }
+
+    @Test func aLargePlanListsEveryItemInOrder() throws {
+        // Above the size at which the next check-ins are computed on several threads.
+        var text = "version: 1\ntimezone: Europe/Berlin\ncommitments:\n"
+        for i in 0..<1500 {
+            text += "  - id: item-\(i)\n    title: Item \(i)\n    at: \"Mon..Fri \(8 + i % 12):\(10 + i % 50)\"\n"
+        }
+        try withPlan(text) { path in
+            let out = PlanCheck.run(path: path, json: true, now: Self.now, defaultTimeZone: Self.utc)
+            #expect(out.status == 0)
+            let items = try #require(try json(out)["items"] as? [[String: Any]])
+            #expect(items.count == 1500)
+            for (i, item) in items.enumerated() {
+                #expect(item["id"] as? String == "item-\(i)")
+                let hour = 8 + i % 12
+                let first = "2026-11-\(hour >= 13 ? 25 : 26)T\(hour < 10 ? "0" : "")\(hour):\(10 + i % 50):00+01:00"
+                #expect((item["next"] as? [String])?.first == first)
+            }
         }
     }
 

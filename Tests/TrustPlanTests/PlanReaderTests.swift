@@ -325,6 +325,39 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         #expect(r.plan?.items.count == 3)
     }
 
+    @Test func aLargePlanGetsTheSameDiagnostics() {
+        // 700 items: above the size at which expressions are parsed and schedules evaluated on
+        // several threads. Items 0…699 take lines 3 + 4i … 6 + 4i.
+        var lines = ["version: 1", "commitments:"]
+        for i in 0..<700 {
+            lines += ["  - id: item-\(i)", "    title: Item \(i)"]
+            switch i {
+            case 123: lines += ["    at: Mon 25:00", "    deadline: 1h"]
+            case 456: lines += ["    at: Sun 10:00", "    target: 2/week"]
+            case 600: lines += ["    at: \"2025-01-01 10:00\"", "    deadline: 1h"]
+            default: lines += ["    at: \"\(6 + i % 12):\(10 + i % 40)\"", "    target: 5/week"]
+            }
+        }
+        let r = read(lines)
+        #expect(summary(r) == [
+            "\(3 + 4 * 123 + 2):13: error: invalid calendar expression 'Mon 25:00': hour 25 is out of range 0…23",
+            "\(3 + 4 * 456 + 3):13: warning: target 2/week can never be reached: 'item-456' is asked at most once a week",
+            "\(3 + 4 * 600 + 2):9: warning: 'item-600' never prompts again: its 'at' schedule does not elapse after now",
+        ])
+        #expect(r.plan == nil)
+        lines[3 + 4 * 123 + 2 - 1] = "    at: Mon 21:00"
+        let fixed = read(lines)
+        #expect(fixed.errors.isEmpty)
+        #expect(fixed.warnings.count == 2)
+        #expect(fixed.plan?.items.count == 700)
+        #expect(fixed.upcoming.count == 700)
+        #expect(fixed.upcoming.values.count(where: \.isEmpty) == 1)
+        #expect(fixed.upcoming["item-0"] == [Date(timeIntervalSince1970: 1_795_669_800)])  // 2026-11-26 06:10 in Berlin
+        let three = PlanReader.parse(
+            yaml: lines.joined(separator: "\n"), file: "plan.yaml", defaultTimeZone: berlin, now: testNow, upcoming: 3)
+        #expect(three.upcoming["item-0"] == [1_795_669_800, 1_795_756_200, 1_795_842_600].map(Date.init(timeIntervalSince1970:)))
+    }
+
     @Test func anEmptyPlanIsValidButSaysSo() {
         let r = read(["version: 1"])
         #expect(summary(r) == ["1:1: warning: the plan has no commitments or boundaries; trustd will not prompt"])
