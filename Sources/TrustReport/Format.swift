@@ -1,0 +1,154 @@
+// Number and date formatting shared by every renderer, so the terminal, JSON, HTML and Markdown agree.
+import Foundation
+import TrustCore
+
+public enum Format {
+    /// A 0…1 value as a whole percentage, rounded half up: the one rounding every renderer uses.
+    public static func percent(_ x: Double) -> Int { Int((x * 100).rounded(.toNearestOrAwayFromZero)) }
+
+    /// "87%", or "–" for nil.
+    public static func percentText(_ x: Double?) -> String { x.map { "\(percent($0))%" } ?? "–" }
+
+    static let monthAbbrevs = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ]
+    static let weekdayAbbrevs = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    static let weekdayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+    public static func monthAbbrev(_ month: Int) -> String { monthAbbrevs[month - 1] }
+    public static func monthName(_ month: Int) -> String { monthNames[month - 1] }
+    public static func weekdayAbbrev(_ day: DayKey) -> String { weekdayAbbrevs[day.isoWeekday - 1] }
+
+    /// "Nov 16" (with the year when it is not `reference`'s year: "Nov 16 2025").
+    public static func short(_ day: DayKey, reference: DayKey? = nil) -> String {
+        let base = "\(monthAbbrev(day.month)) \(day.day)"
+        if let reference, reference.year != day.year { return base + " \(day.year)" }
+        return base
+    }
+
+    /// "Wednesday 25 November 2026".
+    public static func long(_ day: DayKey) -> String {
+        "\(weekdayNames[day.isoWeekday - 1]) \(day.day) \(monthName(day.month)) \(day.year)"
+    }
+
+    /// "Mon 16 Nov".
+    public static func weekdayShort(_ day: DayKey) -> String {
+        "\(weekdayAbbrev(day)) \(day.day) \(monthAbbrev(day.month))"
+    }
+
+    /// "16–22 November 2026", "30 November – 6 December 2026", "29 December 2025 – 4 January 2026".
+    public static func range(_ a: DayKey, _ b: DayKey) -> String {
+        if a.year != b.year {
+            return "\(a.day) \(monthName(a.month)) \(a.year) – \(b.day) \(monthName(b.month)) \(b.year)"
+        }
+        if a.month != b.month { return "\(a.day) \(monthName(a.month)) – \(b.day) \(monthName(b.month)) \(b.year)" }
+        return "\(a.day)–\(b.day) \(monthName(a.month)) \(a.year)"
+    }
+
+    /// An instant as RFC 3339 in UTC: `2026-11-25T20:30:00Z`.
+    public static func utc(_ date: Date) -> String {
+        let t = LocalTime(date, in: utcZone)
+        return "\(t.day)T\(clock(t.timeOfDay))Z"
+    }
+
+    /// An instant as RFC 3339 local time with its offset: `2026-11-25T21:30:00+01:00`.
+    public static func local(_ date: Date, in zone: TimeZone) -> String {
+        let t = LocalTime(date, in: zone)
+        let off = abs(t.utcOffset)
+        let sign = t.utcOffset < 0 ? "-" : "+"
+        return "\(t.day)T\(clock(t.timeOfDay))\(sign)\(twoDigits(off / 3600)):\(twoDigits(off / 60 % 60))"
+    }
+
+    /// `21:30` local to `zone`.
+    public static func hourMinute(_ date: Date, in zone: TimeZone) -> String {
+        let t = LocalTime(date, in: zone)
+        return "\(twoDigits(t.timeOfDay.hour)):\(twoDigits(t.timeOfDay.minute))"
+    }
+
+    static func clock(_ t: TimeOfDay) -> String {
+        "\(twoDigits(t.hour)):\(twoDigits(t.minute)):\(twoDigits(t.second))"
+    }
+
+    static let utcZone = TimeZone(identifier: "UTC")!
+
+    @inline(__always)
+    static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+    /// "1 check-in", "3 weeks".
+    public static func count(_ n: Int, _ unit: StreakUnit) -> String { "\(n) \(unit.noun(n))" }
+
+    /// "this week", "this month", "today".
+    public static func thisPeriod(_ p: Period) -> String {
+        switch p {
+        case .day: "today"
+        case .week: "this week"
+        case .month: "this month"
+        }
+    }
+
+    /// "1 day", "3 days".
+    public static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
+}
+
+extension Format {
+    /// `2026-11-25` without `String(format:)` (export formats hundreds of thousands).
+    public static func day(_ d: DayKey) -> String {
+        let y = d.year
+        let year = y >= 1000 ? String(y) : String(repeating: "0", count: 4 - String(y).count) + String(y)
+        return year + "-" + twoDigits(d.month) + "-" + twoDigits(d.day)
+    }
+
+    static func clockFast(_ seconds: Int) -> String {
+        twoDigits(seconds / 3600) + ":" + twoDigits(seconds / 60 % 60) + ":" + twoDigits(seconds % 60)
+    }
+
+    /// `utc(_:)` for many instants: integer math only.
+    static func utcFast(_ date: Date) -> String {
+        let t = Int((date.timeIntervalSince1970).rounded(.down))
+        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
+        return day(DayKey(daysSinceEpoch: days)) + "T" + clockFast(t - days * 86400) + "Z"
+    }
+
+    /// `local(_:in:)` with the offset already known.
+    static func localFast(_ date: Date, offset: Int) -> String {
+        let t = Int((date.timeIntervalSince1970).rounded(.down)) + offset
+        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
+        let off = abs(offset)
+        return day(DayKey(daysSinceEpoch: days)) + "T" + clockFast(t - days * 86400) + (offset < 0 ? "-" : "+")
+            + twoDigits(off / 3600) + ":" + twoDigits(off / 60 % 60)
+    }
+}
+
+/// Zones by identifier, and their UTC offsets, looked up once per zone and transition: the ledger
+/// repeats the same few zones, in time order.
+struct ZoneCache {
+    private struct Span {
+        var zone: TimeZone
+        var from: Date = .distantFuture
+        var until: Date = .distantPast
+        var offset = 0
+    }
+    private var spans: [String: Span] = [:]
+
+    mutating func zone(_ id: String) -> TimeZone { span(id).zone }
+
+    /// Seconds east of UTC in zone `id` at `date` (UTC for an unknown zone).
+    mutating func offset(_ id: String, at date: Date) -> Int {
+        var s = span(id)
+        if date >= s.from && date < s.until { return s.offset }
+        s.offset = s.zone.secondsFromGMT(for: date)
+        s.from = date
+        s.until = s.zone.nextDaylightSavingTimeTransition(after: date) ?? .distantFuture
+        spans[id] = s
+        return s.offset
+    }
+
+    private mutating func span(_ id: String) -> Span {
+        if let s = spans[id] { return s }
+        let s = Span(zone: TimeZone(identifier: id) ?? Format.utcZone)
+        spans[id] = s
+        return s
+    }
+}
