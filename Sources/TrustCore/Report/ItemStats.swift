@@ -1,5 +1,5 @@
 // Streaks, strength, rates, forgiveness and milestones of one item: pure functions of the item,
-// its ledger records, "today" and "now". The rules are written out in Docs/report-semantics.md.
+// its ledger records, "today" and "now". The rules are written out in docs/report-semantics.md.
 import Foundation
 
 /// What one step of an item's streak is.
@@ -424,7 +424,7 @@ public struct ItemStats: Sendable {
         return f >= 0.9 ? max(1, f.rounded()) : f
     }
 
-    /// Loop Habit Tracker's score, day by day from the first record to today (see Docs/report-semantics.md):
+    /// Loop Habit Tracker's score, day by day from the first record to today (see docs/report-semantics.md):
     /// scheduled commitments and boundaries: v = kept / asked over a window (1 day when checked daily or more,
     /// else 14 days); days with nothing asked in the window carry the score.
     /// Frequency commitments: v = min(1, kept in the window / target), the window being the target's period,
