@@ -106,8 +106,8 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var second: Int { secondsSinceMidnight % 60 }
     public var description: String {
         second == 0
-            ? String(format: "%02d:%02d", hour, minute)
-            : String(format: "%02d:%02d:%02d", hour, minute, second)
+            ? "\(twoDigits(hour)):\(twoDigits(minute))"
+            : "\(twoDigits(hour)):\(twoDigits(minute)):\(twoDigits(second))"
     }
     public static func < (a: TimeOfDay, b: TimeOfDay) -> Bool { a.secondsSinceMidnight < b.secondsSinceMidnight }
 }
@@ -135,7 +135,11 @@ public struct DayKey: Hashable, Comparable, Sendable, Codable, CustomStringConve
         self.init(year: y, month: m, day: d)
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String {
+        let y = String(year)
+        let padded = y.count >= 4 ? y : String(repeating: "0", count: 4 - y.count) + y
+        return "\(padded)-\(twoDigits(month))-\(twoDigits(day))"
+    }
 
     public static func < (a: DayKey, b: DayKey) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
@@ -235,4 +239,10 @@ extension DayKey {
         let local = LocalTime(date, in: zone)
         return local.timeOfDay < dayStart ? local.day.adding(days: -1) : local.day
     }
+}
+
+/// Zero-padded two-digit decimal (0–99), without `String(format:)` (slow on Linux).
+@inline(__always)
+func twoDigits(_ n: Int) -> String {
+    n < 10 && n >= 0 ? "0\(n)" : String(n)
 }
