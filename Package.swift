@@ -58,6 +58,8 @@ let package = Package(
             dependencies: [
                 "TrustCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API, for the one hot loop that reads columns in place (TrustStore.records).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
@@ -88,6 +90,15 @@ let package = Package(
         .executableTarget(name: "trustd", dependencies: ["TrustDaemon"], swiftSettings: swiftSettings),
         .executableTarget(name: "trustctl", dependencies: ["TrustCLI"], swiftSettings: swiftSettings),
 
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "trust-gen-ledger",
+            dependencies: [
+                "TrustCore", "TrustStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/GenerateLedger",
+            swiftSettings: swiftSettings),
+
         // MARK: Tests
         .target(
             name: "TrustTestSupport",
@@ -98,7 +109,10 @@ let package = Package(
         .testTarget(name: "TrustCoreTests", dependencies: ["TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustPlanTests", dependencies: ["TrustPlan", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "TrustDesktop", "TrustTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrustStoreTests", dependencies: ["TrustStore", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrustStoreTests",
+            dependencies: ["TrustStore", "TrustTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustDaemonTests", dependencies: ["TrustDaemon", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

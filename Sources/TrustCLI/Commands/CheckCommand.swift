@@ -1,10 +1,249 @@
 import ArgumentParser
+import Foundation
+import TrustCore
+import TrustPlan
 
-// PLACEHOLDER — replaced by the issue that builds `trustctl check`.
+/// `trustctl check [--plan PATH] [--json]`: validate the plan and list each item's next check-ins.
 public struct CheckCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "check", abstract: "Validate the plan and list each item's next check-ins.")
+    public static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate the plan and list each item's next check-ins.",
+        discussion: """
+            Errors and warnings are printed compiler-style (plan.yaml:12:9: error: …) on standard \
+            error. Exit status 0 when the plan is valid (warnings allowed), 1 when it is not.
+            """)
+
+    @OptionGroup public var planOptions: PlanOptions
+
+    @Flag(name: .long, help: "Print one JSON object: validity, diagnostics and each item's next check-ins.")
+    public var json = false
+
+    @Option(name: .long, help: ArgumentHelp("How many upcoming check-ins to list per item.", valueName: "N"))
+    public var next = 3
+
     public init() {}
-    public func run() async throws {
-        throw ValidationError("trustctl check is not built yet")
+
+    public func validate() throws {
+        guard next >= 0, next <= 1000 else { throw ValidationError("--next must be between 0 and 1000") }
     }
+
+    public func run() async throws {
+        let result = PlanCheck.run(
+            path: planOptions.planPath(), json: json, now: Date(), defaultTimeZone: .current, count: next)
+        // Diagnostics first, like a compiler, then the listing.
+        FileHandle.standardError.write(Data(result.stderr.utf8))
+        FileHandle.standardOutput.write(Data(result.stdout.utf8))
+        if result.status != 0 { throw ExitCode(result.status) }
+    }
+}
+
+/// What `trustctl check` does, as a function of its inputs (tests call it directly).
+public enum PlanCheck {
+    public struct Output: Sendable, Equatable {
+        public var stdout: String
+        public var stderr: String
+        /// 0 when the plan is valid, 1 when it is not.
+        public var status: Int32
+    }
+
+    public static func run(path: String, json: Bool, now: Date, defaultTimeZone: TimeZone, count: Int = 3) -> Output {
+        let result = PlanReader.load(path: path, defaultTimeZone: defaultTimeZone, now: now)
+        return json
+            ? jsonOutput(result, now: now, count: count)
+            : textOutput(result, now: now, count: count)
+    }
+
+    // MARK: Text
+
+    static func textOutput(_ result: PlanReadResult, now: Date, count: Int) -> Output {
+        var err = ""
+        let lines = result.diagnostics.isEmpty ? nil : result.source.map(Diagnostic.lines(of:))
+        for d in result.diagnostics {
+            err += d.rendered(lines: lines) + "\n"
+        }
+        guard let plan = result.plan else {
+            let e = result.errors.count
+            let w = result.warnings.count
+            err += "\(result.file): \(e) error\(e == 1 ? "" : "s")"
+            if w > 0 { err += ", \(w) warning\(w == 1 ? "" : "s")" }
+            err += "; the plan is not valid\n"
+            return Output(stdout: "", stderr: err, status: 1)
+        }
+        var out = ""
+        let commitments = plan.items.count(where: { $0.kind == .commitment })
+        let boundaries = plan.items.count(where: { $0.kind == .boundary })
+        out += "\(result.file): valid: \(plural(commitments, "commitment")), \(plural(boundaries, "boundary"))"
+        if !result.warnings.isEmpty { out += ", \(plural(result.warnings.count, "warning"))" }
+        out += "\n"
+        var settings = ["zone \(plan.timeZone.identifier)"]
+        if plan.dayStart != .midnight { settings.append("day starts \(plan.dayStart)") }
+        if let q = plan.quietHours { settings.append("quiet hours \(q)") }
+        if plan.discreet { settings.append("discreet notifications") }
+        out += settings.joined(separator: ", ") + "\n"
+
+        let formatter = InstantFormatter(zone: plan.timeZone, from: now)
+        let allUpcoming = upcoming(plan: plan, result: result, after: now, count: count)
+        for (item, upcoming) in zip(plan.items, allUpcoming) {
+            out += "\n\(item.kind.rawValue) \(item.id): \(item.title)\n"
+            out += "  at      "
+            for (i, spec) in item.schedule.enumerated() { out += (i == 0 ? "" : "; ") + spec.normalized }
+            out += "\n"
+            if let target = item.target { out += "  target  \(target)\n" }
+            if let starts = item.starts { out += "  starts  \(starts)\n" }
+            if let ends = item.ends { out += "  ends    \(ends)\n" }
+            if upcoming.isEmpty, count > 0 {
+                out += "  next    never\n"
+            }
+            for (i, t) in upcoming.enumerated() {
+                let local = formatter.local(t)
+                out += i == 0 ? "  next    " : "          "
+                out += formatter.human(local)
+                if let q = plan.quietHours, q.contains(local.timeOfDay) {
+                    let shown = formatter.local(q.end(containing: t, in: plan.timeZone))
+                    out += "  (quiet hours: shown at " + formatter.human(shown) + ")"
+                }
+                out += "\n"
+            }
+        }
+        return Output(stdout: out, stderr: err, status: 0)
+    }
+
+    /// Each item's next `count` check-ins, in item order (on all cores for large plans).
+    static func upcoming(plan: Plan, result: PlanReadResult, after now: Date, count: Int) -> [[Date]] {
+        Parallel.map(plan.items) { upcoming($0, plan: plan, result: result, after: now, count: count) }
+    }
+
+    /// The next `count` check-ins; the first comes from the reader, which computed it already.
+    static func upcoming(_ item: Item, plan: Plan, result: PlanReadResult, after now: Date, count: Int) -> [Date] {
+        guard count > 0, let first = result.nextAfterNow[item.id] else { return [] }
+        return [first] + plan.nextOccurrences(of: item, after: first, count: count - 1)
+    }
+
+    static func plural(_ n: Int, _ word: String) -> String {
+        if n == 1 { return "1 \(word)" }
+        return word.hasSuffix("y") ? "\(n) \(word.dropLast())ies" : "\(n) \(word)s"
+    }
+
+    // MARK: JSON
+
+    /// `{"valid", "file", "timezone", "diagnostics": [...], "items": [...]}`, keys in that order,
+    /// two-space indentation. Written directly: JSONEncoder takes longer than the whole check
+    /// on a 5,000-item plan.
+    static func jsonOutput(_ result: PlanReadResult, now: Date, count: Int) -> Output {
+        var j = ""
+        j.reserveCapacity(1024 + (result.plan?.items.count ?? 0) * 400)
+        j += "{\n  \"valid\": \(result.plan != nil),\n"
+        j += "  \"file\": " + jsonString(result.file) + ",\n"
+        j += "  \"timezone\": " + (result.plan.map { jsonString($0.timeZone.identifier) } ?? "null") + ",\n"
+        j += "  \"diagnostics\": ["
+        for (i, d) in result.diagnostics.enumerated() {
+            j += i == 0 ? "\n" : ",\n"
+            j += "    {\"severity\": " + jsonString(d.severity.rawValue)
+            j += ", \"file\": " + jsonString(d.file)
+            j += ", \"line\": " + (d.line > 0 ? String(d.line) : "null")
+            j += ", \"column\": " + (d.line > 0 ? String(d.column) : "null")
+            j += ", \"message\": " + jsonString(d.message)
+            if let hint = d.hint { j += ", \"hint\": " + jsonString(hint) }
+            j += "}"
+        }
+        j += result.diagnostics.isEmpty ? "],\n" : "\n  ],\n"
+        j += "  \"items\": ["
+        if let plan = result.plan {
+            let formatter = InstantFormatter(zone: plan.timeZone, from: now)
+            let allUpcoming = upcoming(plan: plan, result: result, after: now, count: count)
+            for (i, (item, upcoming)) in zip(plan.items, allUpcoming).enumerated() {
+                j += i == 0 ? "\n" : ",\n"
+                j += "    {\n      \"id\": " + jsonString(item.id.rawValue)
+                j += ",\n      \"kind\": " + jsonString(item.kind.rawValue)
+                j += ",\n      \"title\": " + jsonString(item.title)
+                j += ",\n      \"schedule\": [" + item.schedule.map { jsonString($0.normalized) }.joined(separator: ", ")
+                j += "],\n      \"target\": " + (item.target.map { jsonString($0.description) } ?? "null")
+                j += ",\n      \"next\": [" + upcoming.map { "\"" + formatter.iso8601($0) + "\"" }.joined(separator: ", ")
+                j += "]\n    }"
+            }
+            if !plan.items.isEmpty { j += "\n  " }
+        }
+        j += "]\n}\n"
+        return Output(stdout: j, stderr: "", status: result.plan != nil ? 0 : 1)
+    }
+
+    /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20 || u.value == 0x7F || u.value == 0x2028 || u.value == 0x2029:
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Formats instants in one zone without DateFormatter (fast for thousands of items), caching
+/// the zone's offset from `from` until its next transition.
+struct InstantFormatter {
+    let zone: TimeZone
+    private let cachedStart: TimeInterval
+    private let cachedEnd: TimeInterval
+    private let cachedOffset: Int
+
+    init(zone: TimeZone, from: Date) {
+        self.zone = zone
+        cachedStart = from.timeIntervalSince1970
+        cachedEnd = zone.nextDaylightSavingTimeTransition(after: from)?.timeIntervalSince1970 ?? .infinity
+        cachedOffset = zone.secondsFromGMT(for: from)
+    }
+
+    private static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+    /// The wall-clock time of `date` in the zone.
+    func local(_ date: Date) -> LocalTime {
+        let t = date.timeIntervalSince1970
+        guard t >= cachedStart, t < cachedEnd else { return LocalTime(date, in: zone) }
+        let seconds = Int(t.rounded(.down)) + cachedOffset
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        return LocalTime(
+            day: DayKey(daysSinceEpoch: days), timeOfDay: TimeOfDay(secondsSinceMidnight: seconds - days * 86400),
+            utcOffset: cachedOffset)
+    }
+
+    /// `Mon 2026-11-30 19:00:00 +01:00`
+    func human(_ date: Date) -> String { human(local(date)) }
+
+    func human(_ local: LocalTime) -> String {
+        Self.weekdays[local.day.isoWeekday - 1] + " " + day(local.day) + " " + clock(local.timeOfDay) + " "
+            + offset(local.utcOffset)
+    }
+
+    /// `2026-11-30T19:00:00+01:00`
+    func iso8601(_ date: Date) -> String {
+        let local = local(date)
+        return day(local.day) + "T" + clock(local.timeOfDay) + offset(local.utcOffset)
+    }
+
+    // Plain string building: String(format:) costs microseconds a call, too much for 15,000 dates.
+    private func day(_ d: DayKey) -> String {
+        let y = String(d.year)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + two(d.month) + "-" + two(d.day)
+    }
+
+    private func clock(_ t: TimeOfDay) -> String {
+        two(t.hour) + ":" + two(t.minute) + ":" + two(t.second)
+    }
+
+    private func offset(_ seconds: Int) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let a = abs(seconds)
+        return sign + two(a / 3600) + ":" + two(a / 60 % 60)
+    }
+
+    private func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }
