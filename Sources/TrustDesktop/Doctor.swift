@@ -95,7 +95,7 @@ public final class DesktopDoctor: Sendable {
             return [
                 DoctorCheck(
                     id: "session-bus", title: busTitle, status: .error,
-                    summary: "No session bus: DBUS_SESSION_BUS_ADDRESS is not set and XDG_RUNTIME_DIR is not set",
+                    summary: "not found: DBUS_SESSION_BUS_ADDRESS and XDG_RUNTIME_DIR are both unset",
                     remedy:
                         "Run trustd as a user service inside your desktop session (systemctl --user), or export DBUS_SESSION_BUS_ADDRESS"),
                 skipped("notification-server", serverTitle, "the session bus is not reachable"),
