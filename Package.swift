@@ -99,6 +99,12 @@ let package = Package(
             path: "Benchmarks/GenerateLedger",
             swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "notify-benchmark",
+            dependencies: ["TrustDesktop", "TrustTestSupport"],
+            path: "Benchmarks/NotifyBenchmark",
+            swiftSettings: swiftSettings),
+
         // MARK: Tests
         .target(
             name: "TrustTestSupport",
