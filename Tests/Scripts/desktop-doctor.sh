@@ -100,6 +100,21 @@ doctor --json >"$work/ok.json" 2>"$work/doctor.log" || status=$?
 [[ "$(json "$work/ok.json" '(c["unit"]["status"], c["unit"]["facts"]["enabled"])')" == "('ok', True)" ]] || fail "unit check"
 [[ "$(json "$work/ok.json" 'c["store"]["status"]')" == "warning" ]] || fail "a missing ledger is a warning"
 
+# 1b. A ledger (generated through TrustStore's write path): readable, 0600 in 0700; looser is a warning.
+gen="$(swift build --show-bin-path)/trust-gen-ledger"
+[[ -x "$gen" ]] || swift build --product trust-gen-ledger >&2
+"$gen" --out "$home/.local/state/trust" --years 1 --items 2 >"$work/gen.log" 2>&1 || fail "trust-gen-ledger failed"
+rm -f "$home/.local/state/trust/plan.yaml"
+chmod 700 "$home/.local/state/trust"  # as trustd makes it (the generator leaves its --out 0755)
+doctor --json >"$work/store.json" 2>>"$work/doctor.log" || fail "doctor with a ledger: $(cat "$work/store.json")"
+[[ "$(json "$work/store.json" '(c["store"]["status"], c["store"]["facts"]["mode"], c["store"]["facts"]["occurrences"] > 0)')" \
+    == "('ok', '0600', True)" ]] || fail "store check: $(json "$work/store.json" 'c["store"]')"
+chmod 644 "$home/.local/state/trust/ledger.sqlite"
+doctor >"$work/store.txt" 2>>"$work/doctor.log" || fail "a readable-by-others ledger is a warning, not an error"
+grep -q "^warning Ledger: .*the file is 0644, not 0600 (others can read intimate data)$" "$work/store.txt" \
+    || fail "loose ledger: $(cat "$work/store.txt")"
+grep -q "chmod 600 $home/.local/state/trust/ledger.sqlite" "$work/store.txt" || fail "loose ledger remedy"
+
 # 2. --send: the server dismisses the notification; the doctor says so.
 doctor --send --json --timeout 10 >"$work/send.json" 2>>"$work/doctor.log" &
 doctor_pid=$!
