@@ -179,3 +179,58 @@ import TrustTestSupport
         #expect(b.delay(attempt: 10_000) == .seconds(60))
     }
 }
+
+@Suite struct CallLifecycleTests {
+    static func hang(_ server: FakeNotificationServer, timeout: Duration? = nil) -> MethodCall {
+        MethodCall(
+            destination: server.uniqueName, path: "/org/freedesktop/Notifications", interface: "org.trustd.Test",
+            member: "Hang", timeout: timeout)
+    }
+
+    @Test func aCallWithoutAnswerTimesOutOnTheBusTimer() async throws {
+        let bus = try await PrivateBus.start()
+        let server = try await FakeNotificationServer.start(on: bus)
+        let client = try await AsyncBus.connect(bus.busAddress)
+        let start = ContinuousClock.now
+        let error = await #expect(throws: BusError.self) {
+            try await client.call(Self.hang(server, timeout: .milliseconds(300)))
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(error?.kind == .noReply)
+        #expect(error?.operation == "Hang to \(server.uniqueName)")
+        #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(5), "timed out after \(elapsed)")
+        await client.close()
+        await server.stop()
+        await bus.shutdown()
+    }
+
+    @Test func aCallInFlightWhenTheBusDiesFailsCleanly() async throws {
+        let bus = try await PrivateBus.start()
+        let server = try await FakeNotificationServer.start(on: bus)
+        let queue = DispatchQueue(label: "test.inflight")
+        let results = Mailbox<Result<BusMessage, BusError>>()
+        let lost = Mailbox<BusError>()
+        let connection: Bus = try queue.sync { try Bus.open(bus.busAddress, queue: queue) { lost.post($0) } }
+        queue.async { connection.call(Self.hang(server)) { results.post($0) } }
+        // A later round trip on the same connection: when it returns, Hang has been routed.
+        let synced = Mailbox<Bool>()
+        queue.async {
+            connection.call(MethodCall(destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus",
+                interface: "org.freedesktop.DBus", member: "GetId")) { synced.post((try? $0.get()) != nil) }
+        }
+        #expect(try await synced.first { _ in true })
+        #expect(results.all.isEmpty, "Hang must still be waiting")
+        await bus.stop()
+        let result = try await results.first { _ in true }
+        guard case .failure(let error) = result else {
+            Issue.record("a call in flight succeeded after the bus died")
+            return
+        }
+        #expect(error.kind == .disconnected || error.kind == .noReply, "\(error)")
+        #expect(error.operation == "Hang to \(server.uniqueName)")
+        _ = try await lost.first { _ in true }
+        #expect(results.all.count == 1, "completed exactly once")
+        await server.stop()
+        await bus.shutdown()
+    }
+}

@@ -74,6 +74,7 @@ class Server(dbus.service.Object):
         self.args = args
         self.loop = loop
         self.calls = []
+        self.hanging = []
         self.next_id = 1
 
     def record(self, method, sender, signature, values, result=None):
@@ -137,6 +138,11 @@ class Server(dbus.service.Object):
     @dbus.service.method(TEST_IFACE, in_signature="us", out_signature="")
     def EmitNotificationReplied(self, nid, text):
         self.NotificationReplied(dbus.UInt32(nid), dbus.String(text))
+
+    @dbus.service.method(TEST_IFACE, in_signature="", out_signature="", async_callbacks=("reply", "error"))
+    def Hang(self, reply, error):
+        """Never answers (for timeouts and calls in flight when the bus dies)."""
+        self.hanging.append((reply, error))
 
     @dbus.service.method(TEST_IFACE, in_signature="", out_signature="")
     def Quit(self):
