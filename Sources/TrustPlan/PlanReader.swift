@@ -28,10 +28,10 @@ public struct PlanReadResult: Sendable {
     public var locations: [ItemID: SourcePosition]
     /// The file does not exist (the daemon may wait for it; the CLI suggests the example).
     public var isMissingFile: Bool
-    /// Each item's first check-in after the `now` the plan was read with (computed for the
-    /// warnings; reuse it instead of asking the calendar again). Absent for an item that never
-    /// prompts again.
-    public var nextAfterNow: [ItemID: Date] = [:]
+    /// Each item's first `upcoming` check-ins after the `now` the plan was read with (the
+    /// warnings need the first anyway; reuse them instead of asking the calendar again). Empty
+    /// for an item that never prompts again; empty for all when the plan has errors.
+    public var upcoming: [ItemID: [Date]] = [:]
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -48,7 +48,8 @@ public enum PlanReader {
     /// - Parameters:
     ///   - defaultTimeZone: the zone when the plan names none (the CLI and daemon pass `TimeZone.current`).
     ///   - now: for warnings about the future (an `ends` already past, a schedule that never fires again).
-    public static func load(path: String, defaultTimeZone: TimeZone, now: Date) -> PlanReadResult {
+    ///   - upcoming: how many check-ins after `now` to list per item in `PlanReadResult.upcoming`.
+    public static func load(path: String, defaultTimeZone: TimeZone, now: Date, upcoming: Int = 1) -> PlanReadResult {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -63,12 +64,15 @@ public enum PlanReader {
             return PlanReadResult(
                 file: path, plan: nil, diagnostics: [d], source: nil, locations: [:], isMissingFile: false)
         }
-        return parse(yaml: text, file: path, defaultTimeZone: defaultTimeZone, now: now)
+        return parse(yaml: text, file: path, defaultTimeZone: defaultTimeZone, now: now, upcoming: upcoming)
     }
 
     /// Reads and validates plan text; `file` names it in diagnostics.
-    public static func parse(yaml: String, file: String, defaultTimeZone: TimeZone, now: Date) -> PlanReadResult {
+    public static func parse(
+        yaml: String, file: String, defaultTimeZone: TimeZone, now: Date, upcoming: Int = 1
+    ) -> PlanReadResult {
         var reader = Reader(file: file, source: yaml, defaultTimeZone: defaultTimeZone, now: now)
+        reader.upcomingCount = max(1, upcoming)
         let plan = reader.read()
         let diagnostics = reader.diagnostics.enumerated()
             .sorted { a, b in
@@ -79,7 +83,7 @@ public enum PlanReader {
         var result = PlanReadResult(
             file: file, plan: hasError ? nil : plan, diagnostics: diagnostics, source: yaml,
             locations: reader.locations, isMissingFile: false)
-        if !hasError { result.nextAfterNow = reader.nextAfterNow }
+        if !hasError { result.upcoming = reader.upcoming }
         return result
     }
 
@@ -213,7 +217,9 @@ private struct Reader {
     let now: Date
     var diagnostics: [Diagnostic] = []
     var locations: [ItemID: SourcePosition] = [:]
-    var nextAfterNow: [ItemID: Date] = [:]
+    var upcoming: [ItemID: [Date]] = [:]
+    /// How many upcoming check-ins to compute per item (at least 1, for the warnings).
+    var upcomingCount = 1
     /// Every distinct `at` text of the plan, parsed ahead (on all cores for large plans).
     private var parsedSpecs: [String: Result<CalendarSpec, CalendarSpecError>] = [:]
     private var lazyLines: [Substring]?
@@ -400,9 +406,11 @@ private struct Reader {
 
         // Warnings that need the schedule evaluated (only when the zone itself is sound).
         if zoneKnown {
-            let facts = Self.scheduleFacts(items, now: now, zone: zone, dayStart: dayStart)
+            let facts = Self.scheduleFacts(items, now: now, zone: zone, dayStart: dayStart, upcoming: upcomingCount)
             for ((item, fact), anchor) in zip(zip(items, facts), anchors) {
-                futureWarnings(item, next: fact.next, at: anchor.at, ends: anchor.ends, zone: zone, dayStart: dayStart)
+                upcoming[item.id] = fact.upcoming
+                futureWarnings(
+                    item, next: fact.upcoming.first, at: anchor.at, ends: anchor.ends, zone: zone, dayStart: dayStart)
                 if let target = item.target, let most = fact.most, let at = anchor.target {
                     targetWarning(item, target: target, most: most, at: at)
                 }
@@ -586,14 +594,14 @@ private struct Reader {
 
     // MARK: Warnings
 
-    /// What the warnings need to know of each item's schedule: its next check-in after `now`,
+    /// What the warnings need to know of each item's schedule: its next check-ins after `now`,
     /// and for a frequency target the most check-ins any one period gets. Pure and per item, so
     /// computed on all cores for large plans.
     static func scheduleFacts(
-        _ items: [Item], now: Date, zone: TimeZone, dayStart: TimeOfDay
-    ) -> [(next: Date?, most: Int?)] {
+        _ items: [Item], now: Date, zone: TimeZone, dayStart: TimeOfDay, upcoming: Int
+    ) -> [(upcoming: [Date], most: Int?)] {
         Parallel.map(items) { item in
-            let next = item.nextOccurrence(after: now, in: zone, dayStart: dayStart)
+            let next = item.nextOccurrences(after: now, count: upcoming, in: zone, dayStart: dayStart)
             guard let target = item.target else { return (next, nil) }
             var from = now
             if let starts = item.starts {
@@ -616,10 +624,7 @@ private struct Reader {
         _ item: Item, next: Date?, at: SourcePosition, ends endsPosition: SourcePosition?, zone: TimeZone,
         dayStart: TimeOfDay
     ) {
-        if let next {
-            nextAfterNow[item.id] = next
-            return
-        }
+        if next != nil { return }
         let today = DayKey.of(now, in: zone, dayStart: dayStart)
         if let ends = item.ends, ends < today, let endsPosition {
             warning(

@@ -51,23 +51,45 @@ extension TrustStore {
     /// `anchor`: a (sequence, hex hash) pair recorded earlier; a finding is reported unless the
     /// event at that sequence still has that hash.
     public func verify(anchor: (sequence: Int64, hash: String)? = nil) throws(StoreError) -> VerifyReport {
-        try read { db in
-            var report = VerifyReport(
-                path: path, integrity: [], occurrenceCount: 0, eventCount: 0, headSequence: 0, headHash: nil,
-                firstBrokenLink: nil, brokenLinkCount: 0, findings: [], findingCount: 0)
-            func note(_ f: VerifyReport.Finding) {
-                report.findingCount += 1
-                if report.findings.count < 20 { report.findings.append(f) }
+        // On a damaged file SQLite may fail the read transaction's COMMIT after the walk has
+        // gathered everything it could: keep the report then.
+        var built: VerifyReport?
+        do {
+            return try read { db in
+                built = try walk(db, anchor: anchor)
+                return built!
             }
+        } catch {
+            if let built, case .corrupt = error { return built }
+            if let built, case .notADatabase = error { return built }
+            throw error
+        }
+    }
 
-            report.integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check(20)")
-            // (Events pointing at missing occurrences are found by the chain walk below.)
+    private func walk(_ db: Database, anchor: (sequence: Int64, hash: String)?) throws -> VerifyReport {
+        var report = VerifyReport(
+            path: path, integrity: [], occurrenceCount: 0, eventCount: 0, headSequence: 0, headHash: nil,
+            firstBrokenLink: nil, brokenLinkCount: 0, findings: [], findingCount: 0)
+        func note(_ f: VerifyReport.Finding) {
+            report.findingCount += 1
+            if report.findings.count < 20 { report.findings.append(f) }
+        }
 
-            let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
-            for name in Self.triggers where !present.contains(name) {
-                note(.init(message: "the append-only safeguard \(name) was removed: the ledger was edited outside trustd"))
-            }
+        do {
+            let lines = try String.fetchCursor(db, sql: "PRAGMA integrity_check(20)")
+            while let line = try lines.next() { report.integrity.append(line) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            // SQLite lists what it found, then fails: keep both.
+            report.integrity.append(error.message ?? "corrupt")
+        }
+        // (Events pointing at missing occurrences are found by the chain walk below.)
 
+        let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        for name in Self.triggers where !present.contains(name) {
+            note(.init(message: "the append-only safeguard \(name) was removed: the ledger was edited outside trustd"))
+        }
+
+        do {
             // Occurrences as stored, indexed by id (ids are dense: 1, 2, 3, … never deleted).
             let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM occurrence") ?? 0
             var rows = OccurrenceTable<OccurrenceRow>(capacity: Int(clamping: maxID))
@@ -177,8 +199,15 @@ extension TrustStore {
                     note(.init(occurrence: id, message: "its stored state disagrees with its events (\(describe(row.cache, fromEvents)))"))
                 }
             }
-            return report
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            // Damaged pages: report what could be read, never stop at an exception.
+            report.firstBrokenLink = report.firstBrokenLink
+                ?? .init(message: "the ledger could not be read to the end: \(error.message ?? "corrupt")")
+            report.brokenLinkCount += 1
+            note(.init(message: "only part of the ledger could be checked: the rest is unreadable"))
+            if report.integrity == ["ok"] { report.integrity = [error.message ?? "corrupt"] }
         }
+        return report
     }
 
     private func describe(_ stored: OccurrenceCache, _ events: OccurrenceCache) -> String {

@@ -24,6 +24,12 @@ if [[ ${1:-} != --inside ]]; then
     export STORE_RO_TMP=$tmp
     as_user=()
     if [[ $(id -u) == 0 ]]; then
+        # nobody may not be able to reach the build directory (a clone under /root): copy the binaries.
+        mkdir -m 0755 "$tmp/bin"
+        cp "$gen" "$ctl" "$tmp/bin/"
+        chmod 0755 "$tmp/bin/"*
+        gen=$tmp/bin/trust-gen-ledger
+        ctl=$tmp/bin/trustctl
         chown nobody:nogroup "$tmp"
         as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
     fi

@@ -240,7 +240,11 @@ func ourAnswer(_ expression: String, zone: TimeZone, base: Int, iterations: Int)
 }
 
 @Suite struct CalendarDifferentialTests {
-    static let zones = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]
+    /// TRUST_CALENDAR_DIFF_ZONES (space-separated) replaces these.
+    static let zones =
+        ProcessInfo.processInfo.environment["TRUST_CALENDAR_DIFF_ZONES"].map { $0.split(separator: " ").map(String.init) }
+        // Dublin: negative DST (winter is "daylight saving time" to the C library).
+        ?? ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC", "Europe/Dublin"]
 
     /// Hand-picked expressions around the tricky parts, then generated ones.
     static let expressions: [String] = {
@@ -254,9 +258,13 @@ func ourAnswer(_ expression: String, zone: TimeZone, base: Int, iterations: Int)
             "*-*-* 01:59:59.5", "*-*-* 00:00:01.125..02.125", "*-02-28..29 12:00", "Fri *-*-13",
             "*-*-* 23:59:59 UTC", "quarterly", "semiannually", "yearly",
         ]
-        var g = ExpressionGenerator(rng: SplitMix64(seed: 0x7275_7374_6421))
-        for _ in 0..<700 { fixed.append(g.expression()) }
-        for _ in 0..<250 { fixed.append(g.mangled()) }
+        // TRUST_CALENDAR_DIFF_SEED / TRUST_CALENDAR_DIFF_COUNT explore further than CI does.
+        let environment = ProcessInfo.processInfo.environment
+        let seed = environment["TRUST_CALENDAR_DIFF_SEED"].flatMap { UInt64($0) } ?? 0x7275_7374_6421
+        let count = environment["TRUST_CALENDAR_DIFF_COUNT"].flatMap { Int($0) } ?? 700
+        var g = ExpressionGenerator(rng: SplitMix64(seed: seed))
+        for _ in 0..<count { fixed.append(g.expression()) }
+        for _ in 0..<(count * 5 / 14) { fixed.append(g.mangled()) }
         return fixed.filter { !$0.contains("'") && !$0.hasPrefix("-") }
     }()
 

@@ -22,7 +22,7 @@ private func calendarSpec(_ text: String) -> CalendarSpec {
     }
 }
 
-@Suite struct WallClockTests {
+@Suite struct LocalTimeMathTests {
     // (zone, local day, local time, notBefore, expected instant)
     @Test(arguments: [
         ("Europe/Berlin", "2026-11-25", "19:00", nil, "2026-11-25T18:00Z"),  // CET
@@ -42,8 +42,8 @@ private func calendarSpec(_ text: String) -> CalendarSpec {
         ("UTC", "2026-02-28", "23:59", nil, "2026-02-28T23:59Z"),
     ] as [(String, String, String, String?, String)])
     func firstInstant(zoneID: String, day: String, time: String, notBefore: String?, expected: String) throws {
-        let local = WallClock.localSeconds(DayKey(day)!, try TimeOfDay.parse(time))
-        let t = WallClock.firstInstant(atLocal: local, in: namedZone(zoneID), notBefore: notBefore.map(instant))
+        let local = LocalTimeMath.localSeconds(DayKey(day)!, try TimeOfDay.parse(time))
+        let t = LocalTimeMath.firstInstant(atLocal: local, in: namedZone(zoneID), notBefore: notBefore.map(instant))
         #expect(t == instant(expected))
     }
 

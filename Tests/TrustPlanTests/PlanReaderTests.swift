@@ -350,8 +350,12 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         #expect(fixed.errors.isEmpty)
         #expect(fixed.warnings.count == 2)
         #expect(fixed.plan?.items.count == 700)
-        #expect(fixed.nextAfterNow.count == 699)
-        #expect(fixed.nextAfterNow["item-0"] == Date(timeIntervalSince1970: 1_795_669_800))  // 2026-11-26 06:10 in Berlin
+        #expect(fixed.upcoming.count == 700)
+        #expect(fixed.upcoming.values.count(where: \.isEmpty) == 1)
+        #expect(fixed.upcoming["item-0"] == [Date(timeIntervalSince1970: 1_795_669_800)])  // 2026-11-26 06:10 in Berlin
+        let three = PlanReader.parse(
+            yaml: lines.joined(separator: "\n"), file: "plan.yaml", defaultTimeZone: berlin, now: testNow, upcoming: 3)
+        #expect(three.upcoming["item-0"] == [1_795_669_800, 1_795_756_200, 1_795_842_600].map(Date.init(timeIntervalSince1970:)))
     }
 
     @Test func anEmptyPlanIsValidButSaysSo() {

@@ -233,6 +233,18 @@ struct ByteWriter {
 
     /// `n` as decimal, zero-padded to `width`.
     mutating func append(number n: Int, width: Int = 1) {
+        if width == 2 && n >= 0 && n < 100 {
+            bytes.append(UInt8(48 + n / 10))
+            bytes.append(UInt8(48 + n % 10))
+            return
+        }
+        if width == 4 && n >= 1000 && n < 10000 {
+            bytes.append(UInt8(48 + n / 1000))
+            bytes.append(UInt8(48 + n / 100 % 10))
+            bytes.append(UInt8(48 + n / 10 % 10))
+            bytes.append(UInt8(48 + n % 10))
+            return
+        }
         var v = n
         if v < 0 {
             bytes.append(UInt8(ascii: "-"))
@@ -338,34 +350,50 @@ struct ByteWriter {
         let week = 7 * day
         let month = 2_629_800 * second
         let year = 31_557_600 * second
-        func unit(_ n: Int64, _ one: String, _ many: String) -> String { n == 1 ? one : many }
+        func two(_ a: Int64, _ aOne: String, _ aMany: String, _ b: Int64, _ bOne: String, _ bMany: String) {
+            append(number: Int(a))
+            append(a == 1 ? aOne : aMany)
+            append(number: Int(b))
+            append(b == 1 ? bOne : bMany)
+        }
         if d >= year {
-            let (y, m) = (d / year, (d % year) / month)
-            append("\(y) \(unit(y, "year", "years")) \(m) \(unit(m, "month", "months"))")
+            two(d / year, " year ", " years ", (d % year) / month, " month", " months")
         } else if d >= month {
-            let (m, dd) = (d / month, (d % month) / day)
-            append("\(m) \(unit(m, "month", "months")) \(dd) \(unit(dd, "day", "days"))")
+            two(d / month, " month ", " months ", (d % month) / day, " day", " days")
         } else if d >= week {
-            let (w, dd) = (d / week, (d % week) / day)
-            append("\(w) \(unit(w, "week", "weeks")) \(dd) \(unit(dd, "day", "days"))")
+            two(d / week, " week ", " weeks ", (d % week) / day, " day", " days")
         } else if d >= 2 * day {
-            append("\(d / day) days")
+            append(number: Int(d / day))
+            append(" days")
         } else if d >= 25 * hour {
-            append("1 day \((d - day) / hour)h")
+            append("1 day ")
+            append(number: Int((d - day) / hour))
+            append("h")
         } else if d >= 6 * hour {
-            append("\(d / hour)h")
+            append(number: Int(d / hour))
+            append("h")
         } else if d >= hour {
-            append("\(d / hour)h \((d % hour) / minute)min")
+            append(number: Int(d / hour))
+            append("h ")
+            append(number: Int((d % hour) / minute))
+            append("min")
         } else if d >= 5 * minute {
-            append("\(d / minute)min")
+            append(number: Int(d / minute))
+            append("min")
         } else if d >= minute {
-            append("\(d / minute)min \((d % minute) / second)s")
+            append(number: Int(d / minute))
+            append("min ")
+            append(number: Int((d % minute) / second))
+            append("s")
         } else if d >= second {
-            append("\(d / second)s")
+            append(number: Int(d / second))
+            append("s")
         } else if d >= 1000 {
-            append("\(d / 1000)ms")
+            append(number: Int(d / 1000))
+            append("ms")
         } else if d > 0 {
-            append("\(d)us")
+            append(number: Int(d))
+            append("us")
         } else {
             append("now")
             return

@@ -47,7 +47,7 @@ public enum PlanCheck {
     }
 
     public static func run(path: String, json: Bool, now: Date, defaultTimeZone: TimeZone, count: Int = 3) -> Output {
-        let result = PlanReader.load(path: path, defaultTimeZone: defaultTimeZone, now: now)
+        let result = PlanReader.load(path: path, defaultTimeZone: defaultTimeZone, now: now, upcoming: count)
         return json
             ? jsonOutput(result, now: now, count: count)
             : textOutput(result, now: now, count: count)
@@ -82,7 +82,7 @@ public enum PlanCheck {
         out += settings.joined(separator: ", ") + "\n"
 
         let formatter = InstantFormatter(zone: plan.timeZone, from: now)
-        let allUpcoming = upcoming(plan: plan, result: result, after: now, count: count)
+        let allUpcoming = upcoming(plan: plan, result: result, count: count)
         for (item, upcoming) in zip(plan.items, allUpcoming) {
             out += "\n\(item.kind.rawValue) \(item.id): \(item.title)\n"
             out += "  at      "
@@ -108,15 +108,9 @@ public enum PlanCheck {
         return Output(stdout: out, stderr: err, status: 0)
     }
 
-    /// Each item's next `count` check-ins, in item order (on all cores for large plans).
-    static func upcoming(plan: Plan, result: PlanReadResult, after now: Date, count: Int) -> [[Date]] {
-        Parallel.map(plan.items) { upcoming($0, plan: plan, result: result, after: now, count: count) }
-    }
-
-    /// The next `count` check-ins; the first comes from the reader, which computed it already.
-    static func upcoming(_ item: Item, plan: Plan, result: PlanReadResult, after now: Date, count: Int) -> [Date] {
-        guard count > 0, let first = result.nextAfterNow[item.id] else { return [] }
-        return [first] + plan.nextOccurrences(of: item, after: first, count: count - 1)
+    /// Each item's next `count` check-ins, in item order: the reader computed them.
+    static func upcoming(plan: Plan, result: PlanReadResult, count: Int) -> [[Date]] {
+        plan.items.map { Array((result.upcoming[$0.id] ?? []).prefix(count)) }
     }
 
     static func plural(_ n: Int, _ word: String) -> String {
@@ -150,7 +144,7 @@ public enum PlanCheck {
         j += "  \"items\": ["
         if let plan = result.plan {
             let formatter = InstantFormatter(zone: plan.timeZone, from: now)
-            let allUpcoming = upcoming(plan: plan, result: result, after: now, count: count)
+            let allUpcoming = upcoming(plan: plan, result: result, count: count)
             for (i, (item, upcoming)) in zip(plan.items, allUpcoming).enumerated() {
                 j += i == 0 ? "\n" : ",\n"
                 j += "    {\n      \"id\": " + jsonString(item.id.rawValue)

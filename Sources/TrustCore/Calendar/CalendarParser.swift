@@ -158,13 +158,24 @@ struct CalendarParser {
             guard ok, !(c == slash && previousSlash) else { return nil }
             previousSlash = c == slash
         }
-        guard let zone = TimeZone(identifier: name) else { return nil }
+        guard let zone = TimeZone(identifier: name) ?? knownZone(name) else { return nil }
         if zone.identifier == name { return zone }
         // Foundation reports UTC and its aliases under other names ("GMT").
         if ["UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Zulu", "Etc/Universal", "Etc/Zulu"].contains(name) {
             return zone
         }
         return nil
+    }
+
+    /// The names Foundation lists. Referencing the list is what links Foundation's named zones
+    /// into a binary built with --static-swift-stdlib: without it `TimeZone(identifier:)` is nil
+    /// for every name there (see the feasibility notes, "Static trap"). Also the lookup of last
+    /// resort.
+    private static let knownZoneNames = Set(TimeZone.knownTimeZoneIdentifiers)
+
+    @inline(never)
+    private static func knownZone(_ name: String) -> TimeZone? {
+        knownZoneNames.contains(name) ? TimeZone(identifier: name) : nil
     }
 
     // MARK: Grammar

@@ -6,7 +6,7 @@ import Foundation
 // MARK: - Local wall-clock time → instants
 
 /// Conversions from local wall-clock time to instants that survive DST gaps and overlaps.
-public enum WallClock {
+public enum LocalTimeMath {
     /// The first instant not before `notBefore` at which the wall clock in `zone` reads at least
     /// `localSeconds` (seconds since 1970-01-01 00:00 *local*). When that local time is skipped
     /// by a DST gap it is the instant the clock jumps past it; when it occurs twice it is the
@@ -20,8 +20,8 @@ public enum WallClock {
             if zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))) == offset { valid.append(t) }
         }
         valid.sort()
-        let floor = notBefore.map { $0.timeIntervalSince1970 }
-        if let t = valid.first(where: { floor == nil || TimeInterval($0) >= floor! }) {
+        let floor = notBefore?.timeIntervalSince1970 ?? -.infinity
+        if let t = valid.first(where: { TimeInterval($0) >= floor }) {
             return Date(timeIntervalSince1970: TimeInterval(t))
         }
         if valid.isEmpty, before != after {
@@ -52,7 +52,7 @@ extension DayKey {
     /// The first instant that belongs to this day in `zone` when days start at `dayStart`
     /// (the wall clock reads `dayStart`; on a DST day that skips it, the instant after the jump).
     public func firstInstant(in zone: TimeZone, dayStart: TimeOfDay = .midnight) -> Date {
-        WallClock.firstInstant(atLocal: WallClock.localSeconds(self, dayStart), in: zone)
+        LocalTimeMath.firstInstant(atLocal: LocalTimeMath.localSeconds(self, dayStart), in: zone)
     }
 }
 
@@ -80,7 +80,7 @@ extension QuietHours {
         let local = LocalTime(date, in: zone)
         guard contains(local.timeOfDay) else { return date }
         let endDay = wrapsMidnight && local.timeOfDay >= start ? local.day.adding(days: 1) : local.day
-        let t = WallClock.firstInstant(atLocal: WallClock.localSeconds(endDay, end), in: zone, notBefore: date)
+        let t = LocalTimeMath.firstInstant(atLocal: LocalTimeMath.localSeconds(endDay, end), in: zone, notBefore: date)
         return t > date ? t : date
     }
 
@@ -93,7 +93,7 @@ extension QuietHours {
 // MARK: - Occurrences
 
 /// The union of several calendar expressions, evaluated in one zone.
-public struct Schedule: Sendable, Hashable {
+public struct ZonedSchedule: Sendable, Hashable {
     public var specs: [CalendarSpec]
     public var zone: TimeZone
     public init(_ specs: [CalendarSpec], zone: TimeZone) {
@@ -147,7 +147,7 @@ public struct Schedule: Sendable, Hashable {
 
 extension Item {
     /// The union of the item's expressions in `zone`.
-    public func schedule(in zone: TimeZone) -> Schedule { Schedule(schedule, zone: zone) }
+    public func schedule(in zone: TimeZone) -> ZonedSchedule { ZonedSchedule(schedule, zone: zone) }
 
     /// Whether an instant falls on a day the item is active (`starts`…`ends`, inclusive).
     public func isActive(at date: Date, in zone: TimeZone, dayStart: TimeOfDay = .midnight) -> Bool {
