@@ -99,11 +99,18 @@ let package = Package(
             path: "Benchmarks/GenerateLedger",
             swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "notify-benchmark",
+            dependencies: ["TrustDesktop", "TrustTestSupport"],
+            path: "Benchmarks/NotifyBenchmark",
+            swiftSettings: swiftSettings),
+
         // MARK: Tests
         .target(
             name: "TrustTestSupport",
-            dependencies: ["TrustCore"],
+            dependencies: ["TrustCore", "SystemdKit"],
             path: "Tests/TrustTestSupport",
+            exclude: ["fake-notification-server.py"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TrustCoreTests", dependencies: ["TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustPlanTests", dependencies: ["TrustPlan", "TrustTestSupport"], swiftSettings: swiftSettings),

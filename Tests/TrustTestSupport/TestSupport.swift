@@ -1,4 +1,7 @@
 import Foundation
 
-// Helpers shared by the test targets (private buses, temporary directories, fixtures).
+/// Helpers shared by the test targets: `PrivateBus` (a private dbus-daemon),
+/// `FakeNotificationServer` (the Python test notification server), `AsyncBus` (another client
+/// on the bus), `Mailbox` (waiting for callbacks with a timeout), `ChildProcess`,
+/// `TemporaryDirectory`.
 public enum TestSupport {}
