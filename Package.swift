@@ -62,6 +62,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        .systemLibrary(name: "CLinuxWatch"),
+        .target(name: "LinuxWatch", dependencies: ["CLinuxWatch"], swiftSettings: swiftSettings),
+
         // MARK: Features
         .target(
             name: "TrustReport",
@@ -70,7 +73,7 @@ let package = Package(
         .target(
             name: "TrustDaemon",
             dependencies: [
-                "TrustCore", "TrustPlan", "TrustDesktop", "TrustStore", "SystemdKit",
+                "TrustCore", "TrustPlan", "TrustDesktop", "TrustStore", "SystemdKit", "LinuxWatch",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -100,6 +103,7 @@ let package = Package(
         .testTarget(name: "TrustStoreTests", dependencies: ["TrustStore", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustDaemonTests", dependencies: ["TrustDaemon", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "LinuxWatchTests", dependencies: ["LinuxWatch"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrustCLITests",
             dependencies: ["TrustCLI", "TrustTestSupport"],

@@ -1,0 +1,3 @@
+// Kernel interfaces Glibc's Swift module does not export (timerfd). Only LinuxWatch imports this.
+#include <sys/timerfd.h>
+#include <sys/inotify.h>

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+@testable import LinuxWatch
+
+@Suite struct ClockChangeWatcherTests {
+    let queue = DispatchQueue(label: "clock-watcher-test")
+
+    /// The production watcher is armed at the end of time with CANCEL_ON_SET: it reads back from
+    /// the kernel as armed centuries ahead, and nothing fires while the clock is not set.
+    @Test func armsAtTheEndOfTimeAndStaysQuiet() async throws {
+        let reasons = Recorder<ClockChangeWatcher.Reason>()
+        let watcher = try ClockChangeWatcher(queue: queue) { reasons.record($0) }
+        defer { watcher.cancel() }
+        let armed = try #require(ClockChangeWatcher.armedInstant(of: watcher))
+        #expect(armed > Date(timeIntervalSince1970: 0).addingTimeInterval(200 * 365 * 86400).timeIntervalSince1970)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(reasons.all.isEmpty)
+    }
+
+    /// Setting the realtime clock needs CAP_SYS_TIME and would disturb every process on the
+    /// machine, so the read path is driven by expiry instead: the same descriptor, read source,
+    /// read, re-arm and handler as a clock change (ECANCELED differs only in the branch taken).
+    @Test func theReadPathReportsAndReArms() async throws {
+        let reasons = Recorder<ClockChangeWatcher.Reason>()
+        let at = Date().timeIntervalSince1970 + 0.05
+        let watcher = try ClockChangeWatcher(queue: queue, armAt: at) { reasons.record($0) }
+        defer { watcher.cancel() }
+        let seen = await reasons.wait { !$0.isEmpty }
+        #expect(seen == [.expired])
+        #expect(Date().timeIntervalSince1970 >= at)
+        // Re-armed at the end of time: a spurious second report would show here.
+        let armed = try #require(ClockChangeWatcher.armedInstant(of: watcher))
+        #expect(armed > Date().timeIntervalSince1970 + 100 * 365 * 86400)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(reasons.all == [.expired])
+    }
+}
+
+@Suite struct SignalAndLineTests {
+    let queue = DispatchQueue(label: "signal-line-test")
+
+    @Test func hangupIsDeliveredOnTheQueueNotAsTheDefaultAction() async throws {
+        let got = Recorder<Signal>()
+        let watcher = SignalWatcher([.hangup], queue: queue) { got.record($0) }
+        defer { watcher.cancel() }
+        kill(getpid(), SIGHUP)  // the default action would end the test process
+        let seen = await got.wait { !$0.isEmpty }
+        #expect(seen == [.hangup])
+    }
+
+    @Test func linesArriveWithoutNewlinesAndEndOfInputOnce() async throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let lines = Recorder<String?>()
+        let reader = LineReader(fileDescriptor: fds[0], queue: queue) { lines.record($0) }
+        defer {
+            reader.cancel()
+            close(fds[0])
+        }
+        let text = Array("k\nmissed\r\n".utf8)
+        #expect(write(fds[1], text, text.count) == text.count)
+        var seen = await lines.wait { $0.count >= 2 }
+        #expect(seen == ["k", "missed"])
+        let rest = Array("skipped --note late".utf8)
+        #expect(write(fds[1], rest, rest.count) == rest.count)
+        close(fds[1])
+        seen = await lines.wait { $0.count >= 4 }
+        #expect(seen == ["k", "missed", "skipped --note late", nil])
+    }
+}
