@@ -1,0 +1,234 @@
+// Civil ("broken-down") time and a faithful model of glibc's localtime_r/mktime, which systemd's
+// calendar code is built on. systemd's answers across DST changes are whatever mktime's
+// normalization makes of an impossible or ambiguous local time, so matching systemd to the
+// second means reproducing mktime exactly, including its habit of starting each conversion
+// from the UTC offset the previous conversion found.
+import Foundation
+
+/// `struct tm`, with the full year (not year − 1900) and 0-based months like C.
+struct BrokenDownTime: Hashable, Sendable {
+    var year: Int
+    /// 0…11 after normalization; callers may set any value before `mktime`.
+    var month: Int
+    var day: Int
+    var hour: Int
+    var minute: Int
+    var second: Int
+    /// -1 unknown, 0 standard time, 1 daylight saving time (`tm_isdst`).
+    var isDST: Int
+    /// 0 = Sunday … 6 = Saturday (`tm_wday`), set by conversions.
+    var weekday: Int = 0
+    /// 0-based day of the year (`tm_yday`), set by conversions.
+    var yearDay: Int = 0
+}
+
+/// Days from 1970-01-01 to year-01-01 (proleptic Gregorian).
+@inline(__always)
+func daysBeforeYear(_ year: Int) -> Int {
+    let y = year - 1
+    // Days from 0001-01-01 to year-01-01, minus days from 0001-01-01 to 1970-01-01 (719162).
+    return 365 * y + floorDiv(y, 4) - floorDiv(y, 100) + floorDiv(y, 400) - 719_162
+}
+
+@inline(__always)
+func floorDiv(_ a: Int, _ b: Int) -> Int {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}
+
+@inline(__always)
+func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+
+/// Days before each month (0…12), normal and leap years (glibc's `__mon_yday`).
+let daysBeforeMonth: [[Int]] = [
+    [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365],
+    [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366],
+]
+
+/// Offsets of a zone, looked up per instant and cached as the intervals between transitions.
+/// Foundation's `TimeZone` answers each question in ~50 ns; a run of 10,000 elapses asks
+/// hundreds of thousands, so intervals already seen are answered from this cache.
+struct ZoneOffsets {
+    private struct Interval {
+        var start: Int  // first second known to be inside (the real start may be earlier)
+        var end: Int  // first second of the next interval (exclusive); Int.max if none
+        var offset: Int
+        var isDST: Bool
+    }
+
+    let zone: TimeZone?  // nil: UTC
+    private var intervals: [Interval] = []  // sorted by end, disjoint
+    private var last = -1
+
+    init(_ zone: TimeZone?) {
+        if let zone, zone.identifier == "GMT" || zone.identifier == "UTC" {
+            self.zone = nil
+        } else {
+            self.zone = zone
+        }
+    }
+
+    /// UTC offset in seconds and whether daylight saving time is in effect at instant `t`.
+    @inline(__always)
+    mutating func at(_ t: Int) -> (offset: Int, isDST: Bool) {
+        guard let zone else { return (0, false) }
+        if last >= 0 {
+            let i = intervals[last]
+            if i.start <= t && t < i.end { return (i.offset, i.isDST) }
+        }
+        return lookup(t, zone)
+    }
+
+    private mutating func lookup(_ t: Int, _ zone: TimeZone) -> (offset: Int, isDST: Bool) {
+        // First interval whose end is after t.
+        var lo = 0
+        var hi = intervals.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if intervals[mid].end <= t { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < intervals.count && intervals[lo].start <= t {
+            last = lo
+            return (intervals[lo].offset, intervals[lo].isDST)
+        }
+        let date = Date(timeIntervalSince1970: Double(t))
+        let offset = zone.secondsFromGMT(for: date)
+        let isDST = zone.isDaylightSavingTime(for: date)
+        var end = Int.max
+        if let next = zone.nextDaylightSavingTimeTransition(after: date) {
+            let n = next.timeIntervalSince1970
+            end = n >= Double(Int.max) ? Int.max : Int(n.rounded(.up))
+            if end <= t { end = t + 1 }
+        }
+        if lo < intervals.count && intervals[lo].end == end {
+            intervals[lo].start = t
+        } else {
+            intervals.insert(Interval(start: t, end: end, offset: offset, isDST: isDST), at: lo)
+        }
+        last = lo
+        return (offset, isDST)
+    }
+
+    /// `localtime_r` (or `gmtime_r` for UTC).
+    mutating func brokenDown(_ t: Int) -> BrokenDownTime {
+        let (offset, isDST) = at(t)
+        let local = t + offset
+        let days = floorDiv(local, 86400)
+        let secs = local - days * 86400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = floorDiv(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let yday = days - daysBeforeYear(y)
+        var wday = (days + 4) % 7
+        if wday < 0 { wday += 7 }
+        return BrokenDownTime(
+            year: y, month: m - 1, day: d, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60,
+            isDST: isDST ? 1 : 0, weekday: wday, yearDay: yday)
+    }
+}
+
+/// glibc's `mktime` (and `timegm`, for a UTC zone): local broken-down time to an instant,
+/// normalizing out-of-range fields, with glibc's choice in DST gaps and folds. `guess` is
+/// glibc's static `localtime_offset`: the offset the previous call found, used as the
+/// first probe; in a fold it decides which of the two instants is returned.
+struct MkTime {
+    var offsets: ZoneOffsets
+    var guess = 0
+
+    init(_ zone: TimeZone?) { offsets = ZoneOffsets(zone) }
+
+    /// Seconds of (year, yday, hour, min, sec) as if the zone were UTC; fields may be out of range.
+    @inline(__always)
+    private static func naive(year: Int, yearDay: Int, hour: Int, minute: Int, second: Int) -> Int {
+        ((daysBeforeYear(year) + yearDay) * 24 + hour) * 3600 + minute * 60 + second
+    }
+
+    @inline(__always)
+    private static func naive(_ tm: BrokenDownTime) -> Int {
+        naive(year: tm.year, yearDay: tm.yearDay, hour: tm.hour, minute: tm.minute, second: tm.second)
+    }
+
+    @inline(__always)
+    private static func isDSTDiffer(_ a: Int, _ b: Int) -> Bool { (a == 0) != (b == 0) && a >= 0 && b >= 0 }
+
+    /// Returns the instant and normalizes `tp`, or nil (glibc's -1 with EOVERFLOW).
+    mutating func callAsFunction(_ tp: inout BrokenDownTime) -> Int? {
+        let isdst = tp.isDST
+        let monthRemainder = tp.month % 12
+        let negative = monthRemainder < 0 ? 1 : 0
+        let monthYears = tp.month / 12 - negative
+        let year = tp.year + monthYears
+        let yearDay = daysBeforeMonth[isLeap(year) ? 1 : 0][monthRemainder + 12 * negative] - 1 + tp.day
+        let secondRequested = tp.second
+        let second = min(max(tp.second, 0), 59)
+        let naive = Self.naive(year: year, yearDay: yearDay, hour: tp.hour, minute: tp.minute, second: second)
+        let off = guess
+        let t0 = naive + off
+
+        var t = t0
+        var t1 = t0
+        var t2 = t0
+        var dst2 = 0
+        var remainingProbes = 6
+        var tm: BrokenDownTime
+        var oscillating = false
+        while true {
+            tm = offsets.brokenDown(t)
+            let dt = naive - Self.naive(tm)
+            if dt == 0 { break }
+            if t == t1 && t != t2
+                && (tm.isDST < 0
+                    || (isdst < 0 ? dst2 <= (tm.isDST != 0 ? 1 : 0) : (isdst != 0) != (tm.isDST != 0)))
+            {
+                // Oscillating around a spring-forward gap: take this probe.
+                oscillating = true
+                break
+            }
+            remainingProbes -= 1
+            if remainingProbes == 0 { return nil }
+            t1 = t2
+            t2 = t
+            t += dt
+            dst2 = tm.isDST != 0 ? 1 : 0
+        }
+
+        if !oscillating && Self.isDSTDiffer(isdst, tm.isDST) {
+            // The match has the wrong tm_isdst: extrapolate from a neighbouring time that has it.
+            let stride = 601_200
+            let deltaBound = 536_454_000 / 2 + stride
+            var found = false
+            var delta = stride
+            search: while delta < deltaBound {
+                for direction in [-1, 1] {
+                    let ot = t + delta * direction
+                    let otm = offsets.brokenDown(ot)
+                    if !Self.isDSTDiffer(isdst, otm.isDST) {
+                        let gt = ot + (naive - Self.naive(otm))
+                        tm = offsets.brokenDown(gt)
+                        t = gt
+                        found = true
+                        break search
+                    }
+                }
+                delta += stride
+            }
+            if !found { return nil }
+        }
+
+        guess = t - t0 + off
+        if secondRequested != tm.second {
+            let adjustment = (second == 0 && tm.second == 60 ? 1 : 0) - second + secondRequested
+            t += adjustment
+            tm = offsets.brokenDown(t)
+        }
+        tp = tm
+        return t
+    }
+}

@@ -1,0 +1,228 @@
+// When an item prompts: the union of its calendar expressions, evaluated in the plan's zone,
+// limited to its `starts`…`ends` days (local days in the plan's zone, `day-starts` applied).
+// Quiet-hours arithmetic. Pure: every instant and zone is an argument.
+import Foundation
+
+// MARK: - Local wall-clock time → instants
+
+/// Conversions from local wall-clock time to instants that survive DST gaps and overlaps.
+public enum WallClock {
+    /// The first instant not before `notBefore` at which the wall clock in `zone` reads at least
+    /// `localSeconds` (seconds since 1970-01-01 00:00 *local*). When that local time is skipped
+    /// by a DST gap it is the instant the clock jumps past it; when it occurs twice it is the
+    /// first of the two that is not before `notBefore`.
+    public static func firstInstant(atLocal localSeconds: Int, in zone: TimeZone, notBefore: Date? = nil) -> Date {
+        let before = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(localSeconds - 86400)))
+        let after = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(localSeconds + 86400)))
+        var valid: [Int] = []
+        for offset in before == after ? [before] : [before, after] {
+            let t = localSeconds - offset
+            if zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))) == offset { valid.append(t) }
+        }
+        valid.sort()
+        let floor = notBefore.map { $0.timeIntervalSince1970 }
+        if let t = valid.first(where: { floor == nil || TimeInterval($0) >= floor! }) {
+            return Date(timeIntervalSince1970: TimeInterval(t))
+        }
+        if valid.isEmpty, before != after {
+            // A gap: binary-search the first second whose wall clock reads at least localSeconds.
+            var lo = localSeconds - max(before, after)  // wall clock reads earlier than localSeconds
+            var hi = localSeconds - min(before, after)  // wall clock reads later
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2
+                let wall = mid + zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(mid)))
+                if wall >= localSeconds { hi = mid } else { lo = mid }
+            }
+            let t = Date(timeIntervalSince1970: TimeInterval(hi))
+            if let notBefore, t < notBefore { return notBefore }
+            return t
+        }
+        // Both candidates lie before notBefore (or the zone changed twice within two days).
+        if let notBefore { return notBefore }
+        return Date(timeIntervalSince1970: TimeInterval(localSeconds - before))
+    }
+
+    /// Seconds since 1970-01-01 00:00 local for `day` at `time`.
+    public static func localSeconds(_ day: DayKey, _ time: TimeOfDay) -> Int {
+        day.daysSinceEpoch * 86400 + time.secondsSinceMidnight
+    }
+}
+
+extension DayKey {
+    /// The first instant that belongs to this day in `zone` when days start at `dayStart`
+    /// (the wall clock reads `dayStart`; on a DST day that skips it, the instant after the jump).
+    public func firstInstant(in zone: TimeZone, dayStart: TimeOfDay = .midnight) -> Date {
+        WallClock.firstInstant(atLocal: WallClock.localSeconds(self, dayStart), in: zone)
+    }
+}
+
+// MARK: - Quiet hours
+
+extension QuietHours {
+    /// Whether the window wraps midnight (`22:30-07:30`).
+    public var wrapsMidnight: Bool { end < start }
+
+    /// Whether the wall clock in `zone` at `date` is inside the window (start inclusive, end exclusive).
+    public func contains(_ date: Date, in zone: TimeZone) -> Bool {
+        contains(LocalTime(date, in: zone).timeOfDay)
+    }
+
+    /// Whether a local time of day is inside the window (start inclusive, end exclusive).
+    public func contains(_ time: TimeOfDay) -> Bool {
+        if start == end { return false }
+        return wrapsMidnight ? (time >= start || time < end) : (time >= start && time < end)
+    }
+
+    /// The instant the window containing `date` ends: the first instant after `date` at which the
+    /// wall clock reads `end` (after the jump when DST skips it). `date` itself when it is not
+    /// inside the window.
+    public func end(containing date: Date, in zone: TimeZone) -> Date {
+        let local = LocalTime(date, in: zone)
+        guard contains(local.timeOfDay) else { return date }
+        let endDay = wrapsMidnight && local.timeOfDay >= start ? local.day.adding(days: 1) : local.day
+        let t = WallClock.firstInstant(atLocal: WallClock.localSeconds(endDay, end), in: zone, notBefore: date)
+        return t > date ? t : date
+    }
+
+    /// When a prompt due at `date` may be shown: `date`, or the end of the window containing it.
+    public func deferred(_ date: Date, in zone: TimeZone) -> Date {
+        end(containing: date, in: zone)
+    }
+}
+
+// MARK: - Occurrences
+
+/// The union of several calendar expressions, evaluated in one zone.
+public struct Schedule: Sendable, Hashable {
+    public var specs: [CalendarSpec]
+    public var zone: TimeZone
+    public init(_ specs: [CalendarSpec], zone: TimeZone) {
+        self.specs = specs
+        self.zone = zone
+    }
+
+    /// The first elapse of any expression strictly after `date`; nil when none elapses again.
+    public func next(after date: Date) -> Date? {
+        var best: Date?
+        for spec in specs {
+            if let n = spec.next(after: date, in: zone), best == nil || n < best! { best = n }
+        }
+        return best
+    }
+
+    /// Every elapse in `[start, end)`, ascending, without duplicates, at most `limit`.
+    public func occurrences(from start: Date, to end: Date, limit: Int = .max) -> [Date] {
+        var out: [Date] = []
+        guard start < end, limit > 0 else { return out }
+        // Strictly after a hair before `start`, so an elapse exactly at `start` counts.
+        let from = start.addingTimeInterval(-1e-3)
+        var heads: [Date?] = specs.map { $0.next(after: from, in: zone) }
+        while out.count < limit {
+            var best: Date?
+            for h in heads where h != nil && (best == nil || h! < best!) { best = h }
+            guard let t = best, t < end else { break }
+            if t >= start { out.append(t) }
+            for i in heads.indices where heads[i] == t { heads[i] = specs[i].next(after: t, in: zone) }
+        }
+        return out
+    }
+}
+
+extension Item {
+    /// The union of the item's expressions in `zone`.
+    public func schedule(in zone: TimeZone) -> Schedule { Schedule(schedule, zone: zone) }
+
+    /// Whether an instant falls on a day the item is active (`starts`…`ends`, inclusive).
+    public func isActive(at date: Date, in zone: TimeZone, dayStart: TimeOfDay = .midnight) -> Bool {
+        if starts == nil && ends == nil { return true }
+        let day = DayKey.of(date, in: zone, dayStart: dayStart)
+        if let starts, day < starts { return false }
+        if let ends, day > ends { return false }
+        return true
+    }
+
+    /// The next prompt instant strictly after `date`: the earliest elapse of any of the item's
+    /// expressions, evaluated in `zone`, on a day within `starts`…`ends`. Nil when there is none.
+    public func nextOccurrence(after date: Date, in zone: TimeZone, dayStart: TimeOfDay = .midnight) -> Date? {
+        let schedule = schedule(in: zone)
+        var t = date
+        if let starts {
+            let first = starts.firstInstant(in: zone, dayStart: dayStart).addingTimeInterval(-1e-3)
+            if t < first { t = first }
+        }
+        while let n = schedule.next(after: t) {
+            let day = DayKey.of(n, in: zone, dayStart: dayStart)
+            if let ends, day > ends { return nil }
+            if let starts, day < starts {
+                t = n
+                continue
+            }
+            return n
+        }
+        return nil
+    }
+
+    /// Every prompt instant in `[start, end)`, ascending, at most `limit`, within `starts`…`ends`.
+    public func occurrences(
+        from start: Date, to end: Date, in zone: TimeZone, dayStart: TimeOfDay = .midnight, limit: Int = .max
+    ) -> [Date] {
+        var lower = start
+        if let starts {
+            let first = starts.firstInstant(in: zone, dayStart: dayStart)
+            if lower < first { lower = first }
+        }
+        var upper = end
+        if let ends {
+            let after = ends.adding(days: 1).firstInstant(in: zone, dayStart: dayStart)
+            if upper > after { upper = after }
+        }
+        guard lower < upper else { return [] }
+        return schedule(in: zone).occurrences(from: lower, to: upper, limit: limit)
+            .filter { isActive(at: $0, in: zone, dayStart: dayStart) }
+    }
+
+    /// The most prompts the schedule gives in any one of `periods` consecutive calendar periods
+    /// (local to `zone`, `dayStart` applied), starting with the one containing `date`. Counting
+    /// stops as soon as a period reaches `cap`. `starts`/`ends` are ignored: this measures what the
+    /// expressions themselves can deliver, e.g. whether `target: 3/week` is reachable at all.
+    public func maxOccurrences(
+        per period: Period, periods: Int, from date: Date, in zone: TimeZone, dayStart: TimeOfDay = .midnight,
+        cap: Int = .max
+    ) -> Int {
+        var first = DayKey.of(date, in: zone, dayStart: dayStart).start(of: period)
+        var last = first
+        for _ in 0..<max(1, periods) { last = last.startOfNext(period) }
+        let schedule = schedule(in: zone)
+        var t = first.firstInstant(in: zone, dayStart: dayStart).addingTimeInterval(-1e-3)
+        let stop = last.firstInstant(in: zone, dayStart: dayStart)
+        var best = 0
+        var count = 0
+        while let n = schedule.next(after: t), n < stop {
+            let key = DayKey.of(n, in: zone, dayStart: dayStart).start(of: period)
+            if key != first {
+                first = key
+                count = 0
+            }
+            count += 1
+            best = max(best, count)
+            if best >= cap { return best }
+            t = n
+        }
+        return best
+    }
+}
+
+extension Plan {
+    /// The item's next prompt instant strictly after `date`, in the plan's zone.
+    public func nextOccurrence(of item: Item, after date: Date) -> Date? {
+        item.nextOccurrence(after: date, in: timeZone, dayStart: dayStart)
+    }
+
+    /// The item's prompt instants in `[start, end)`, in the plan's zone.
+    public func occurrences(of item: Item, from start: Date, to end: Date, limit: Int = .max) -> [Date] {
+        item.occurrences(from: start, to: end, in: timeZone, dayStart: dayStart, limit: limit)
+    }
+
+    /// The day an instant belongs to in this plan (its zone, `day-starts` applied).
+    public func day(of date: Date) -> DayKey { DayKey.of(date, in: timeZone, dayStart: dayStart) }
+}
