@@ -91,6 +91,15 @@ let package = Package(
         .executableTarget(name: "trustd", dependencies: ["TrustDaemon"], swiftSettings: swiftSettings),
         .executableTarget(name: "trustctl", dependencies: ["TrustCLI"], swiftSettings: swiftSettings),
 
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "trust-gen-ledger",
+            dependencies: [
+                "TrustCore", "TrustStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/GenerateLedger",
+            swiftSettings: swiftSettings),
+
         // MARK: Tests
         .target(
             name: "TrustTestSupport",
@@ -100,7 +109,10 @@ let package = Package(
         .testTarget(name: "TrustCoreTests", dependencies: ["TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustPlanTests", dependencies: ["TrustPlan", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "TrustDesktop", "TrustTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrustStoreTests", dependencies: ["TrustStore", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrustStoreTests",
+            dependencies: ["TrustStore", "TrustTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustDaemonTests", dependencies: ["TrustDaemon", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "LinuxWatchTests", dependencies: ["LinuxWatch"], swiftSettings: swiftSettings),

@@ -1,0 +1,107 @@
+// The few POSIX calls the store needs: private directories and files, and explanations
+// for a refused write. Only typed values leave this file.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+enum FileSystem {
+    /// Creates `directory` and any missing parents with mode 0700 (`mkdir -p -m 700`, but the
+    /// parents too: intimate data). Existing directories are left as they are.
+    static func makePrivateDirectory(_ directory: String) throws(StoreError) {
+        var components: [String] = []
+        var d = directory
+        while !d.isEmpty, d != "/", !exists(d) {
+            components.append(d)
+            d = (d as NSString).deletingLastPathComponent
+        }
+        for dir in components.reversed() {
+            if mkdir(dir, 0o700) != 0, errno != EEXIST {
+                throw reasonError(path: dir, errno: errno, doing: "create the directory")
+            }
+        }
+    }
+
+    /// Creates an empty file with mode 0600 if none exists; returns whether it created one.
+    /// SQLite gives the `-wal` and `-shm` files the mode of the database file, so they are 0600 too.
+    static func createPrivateFile(_ path: String) throws(StoreError) -> Bool {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            if errno == EEXIST { return false }
+            throw reasonError(path: path, errno: errno, doing: "create")
+        }
+        close(fd)
+        return true
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    static func size(_ path: String) -> Int64? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int64(st.st_size) : nil
+    }
+
+    /// Why a write to `path` (or to the files SQLite creates beside it) cannot succeed, or nil
+    /// when nothing obvious prevents it.
+    static func whyNotWritable(_ path: String) -> String? {
+        let dir = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var vfs = statvfs()
+        if statvfs(dir, &vfs) == 0, (vfs.f_flag & UInt(ST_RDONLY)) != 0 {
+            return "the file system holding \(dir) is mounted read-only; nothing was recorded"
+        }
+        if exists(path), access(path, W_OK) != 0 {
+            return "the file is not writable (\(describeMode(path))); nothing was recorded"
+        }
+        if access(dir, W_OK) != 0 {
+            return "its directory \(dir) is not writable (\(describeMode(dir))), and SQLite needs to create files there; nothing was recorded"
+        }
+        for suffix in ["-wal", "-shm"] where exists(path + suffix) && access(path + suffix, W_OK) != 0 {
+            return "\(path + suffix) is not writable (\(describeMode(path + suffix))); nothing was recorded"
+        }
+        return nil
+    }
+
+    /// Bytes available to an unprivileged user on the file system holding `path`.
+    static func freeBytes(near path: String) -> Int64? {
+        let dir = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var vfs = statvfs()
+        guard statvfs(dir, &vfs) == 0 else { return nil }
+        return Int64(vfs.f_bavail) * Int64(vfs.f_frsize)
+    }
+
+    /// File permission bits, e.g. 0o600.
+    static func mode(_ path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_mode & 0o7777) : nil
+    }
+
+    private static func describeMode(_ path: String) -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return "cannot stat: \(String(cString: strerror(errno)))" }
+        let owner = getpwuid(st.st_uid).map { String(cString: $0.pointee.pw_name) } ?? String(st.st_uid)
+        return "mode " + String(st.st_mode & 0o7777, radix: 8) + ", owner " + owner
+    }
+
+    private static func reasonError(path: String, errno code: Int32, doing: String) -> StoreError {
+        let text = String(cString: strerror(code))
+        switch code {
+        case EROFS, EACCES, EPERM:
+            return .readOnly(path: path, reason: "cannot \(doing) \(path): \(text)")
+        case ENOSPC, EDQUOT:
+            return .diskFull(path: path, freeBytes: freeBytes(near: path))
+        default:
+            return .cannotOpen(path: path, reason: "cannot \(doing) \(path): \(text)")
+        }
+    }
+}

@@ -1,0 +1,145 @@
+// Tamper evidence and the derived occurrence state: pure functions over the stored (raw) values,
+// shared by the write path and by `verify`, so that what is written is exactly what is checked.
+import Crypto
+import Foundation
+import TrustCore
+
+/// Instants are stored as integer milliseconds since 1970-01-01 UTC: exact, compact, fast to
+/// read, and canonical for hashing.
+enum Millis {
+    static func from(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
+}
+
+/// Days are stored as the integer YYYYMMDD: readable in `sqlite3`, sortable, no string parsing.
+enum DayNumber {
+    static func from(_ day: DayKey) -> Int64 { Int64(day.year * 10000 + day.month * 100 + day.day) }
+    static func day(_ n: Int64) -> DayKey {
+        let v = Int(n)
+        return DayKey(year: v / 10000, month: v / 100 % 100, day: v % 100)
+    }
+}
+
+/// The immutable part of an occurrence row, covered by the hash of every one of its events:
+/// editing an occurrence's item, time, zone, day or deadline breaks its events' links.
+struct OccurrenceIdentity: Hashable, Sendable {
+    var id: Int64
+    var item: String
+    var kind: String
+    var scheduled: Int64
+    var zone: String
+    var day: Int64
+    var deadline: Int64
+}
+
+/// An event's own stored columns, as raw values.
+struct EventContent: Hashable, Sendable {
+    var sequence: Int64
+    var type: String
+    var at: Int64
+    var channel: String
+    var answer: String?
+    var note: String?
+    var notificationID: Int64?
+    var until: Int64?
+}
+
+enum HashChain {
+    /// The "previous hash" of the first event.
+    static let genesis = [UInt8](repeating: 0, count: 32)
+
+    /// The canonical content of an event: a version tag, then every field as a netstring
+    /// (`<byte count>:<bytes>,`), absent values as `~`. Unambiguous for any text, including notes
+    /// with separators or newlines. Changing this breaks every existing chain: never edit it;
+    /// add a new version tag instead.
+    static func canonical(_ o: OccurrenceIdentity, _ e: EventContent) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(160 + (e.note?.utf8.count ?? 0))
+        func field(_ s: String?) {
+            guard let s else {
+                out.append(UInt8(ascii: "~"))
+                return
+            }
+            out.append(contentsOf: String(s.utf8.count).utf8)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: ","))
+        }
+        func field(_ n: Int64?) { field(n.map { String($0) }) }
+        field("trustd-event-1")
+        field(e.sequence)
+        field(o.id)
+        field(o.item)
+        field(o.kind)
+        field(o.scheduled)
+        field(o.zone)
+        field(o.day)
+        field(o.deadline)
+        field(e.type)
+        field(e.at)
+        field(e.channel)
+        field(e.answer)
+        field(e.note)
+        field(e.notificationID)
+        field(e.until)
+        return out
+    }
+
+    /// SHA-256(previous ‖ canonical content).
+    static func link(previous: [UInt8], _ o: OccurrenceIdentity, _ e: EventContent) -> [UInt8] {
+        var h = SHA256()
+        h.update(data: previous)
+        h.update(data: canonical(o, e))
+        return Array(h.finalize())
+    }
+}
+
+/// The columns of an occurrence row that are derived from its events. The writer applies each
+/// new event to the cached value and stores the result in the same transaction; `verify`
+/// folds the log from scratch and compares. Raw strings so that tampered values are reported,
+/// not trapped on.
+struct OccurrenceCache: Hashable, Sendable {
+    var state: String = OccurrenceState.pending.rawValue
+    var answeredAt: Int64?
+    var answerChannel: String?
+    var note: String?
+    var promptedAt: Int64?
+    var promptCount: Int64 = 0
+    var notificationID: Int64?
+    var snoozedUntil: Int64?
+
+    enum Problem: Error, Equatable {
+        case unknownType(String)
+        case missingAnswer
+        case notFirst  // `scheduled` after other events
+    }
+
+    /// The effect of one event. Mirrors the documentation of `EventType`.
+    mutating func apply(_ e: EventContent, isFirst: Bool) throws(Problem) {
+        guard let type = EventType(rawValue: e.type) else { throw .unknownType(e.type) }
+        switch type {
+        case .scheduled:
+            guard isFirst else { throw .notFirst }
+            self = OccurrenceCache()
+        case .prompted:
+            promptedAt = e.at
+            promptCount += 1
+            notificationID = e.notificationID
+            snoozedUntil = nil
+        case .snoozed:
+            snoozedUntil = e.until
+        case .answered, .corrected:
+            guard let answer = e.answer else { throw .missingAnswer }
+            state = answer
+            answeredAt = e.at
+            answerChannel = e.channel
+            note = e.note
+            snoozedUntil = nil
+        case .noted:
+            note = e.note
+        case .unanswered:
+            if state == OccurrenceState.pending.rawValue { state = OccurrenceState.unanswered.rawValue }
+            snoozedUntil = nil
+        }
+    }
+}

@@ -1,0 +1,169 @@
+// The store's values as its users (trustd, trustctl, the report) see them.
+// Plain Sendable structs: no GRDB type crosses this module's boundary.
+import Foundation
+import TrustCore
+
+/// The store's id of one occurrence (SQLite rowid; never reused, since the store never deletes).
+public typealias OccurrenceID = Int64
+
+/// One occurrence as stored: the core's `OccurrenceRecord` plus what the daemon needs to
+/// resume after a restart (the notification showing it, the last prompt, a running snooze).
+/// Every field after `record` is a cache of the event log, kept in the same transaction.
+public struct StoredOccurrence: Sendable, Hashable, Identifiable {
+    public var record: OccurrenceRecord
+    /// The desktop notification that shows (or showed) the latest prompt, if any.
+    public var notificationID: UInt32?
+    /// When it was last prompted, if ever.
+    public var promptedAt: Date?
+    /// How many times it was prompted (snoozes and restarts re-prompt).
+    public var promptCount: Int
+    /// While snoozed: when to prompt again. Cleared by the next prompt, an answer or the deadline.
+    public var snoozedUntil: Date?
+    /// How the latest answer arrived, if answered.
+    public var answerChannel: Channel?
+
+    public init(
+        record: OccurrenceRecord, notificationID: UInt32? = nil, promptedAt: Date? = nil, promptCount: Int = 0,
+        snoozedUntil: Date? = nil, answerChannel: Channel? = nil
+    ) {
+        self.record = record
+        self.notificationID = notificationID
+        self.promptedAt = promptedAt
+        self.promptCount = promptCount
+        self.snoozedUntil = snoozedUntil
+        self.answerChannel = answerChannel
+    }
+
+    public var id: OccurrenceID { record.id }
+    public var item: ItemID { record.item }
+    public var kind: ItemKind { record.kind }
+    public var scheduled: Date { record.scheduled }
+    public var zone: String { record.zone }
+    public var day: DayKey { record.day }
+    public var deadline: Date { record.deadline }
+    public var state: OccurrenceState { record.state }
+    public var answeredAt: Date? { record.answeredAt }
+    public var note: String? { record.note }
+
+    /// Awaiting an answer (`pending` or `unanswered`): what `answerNewestOpen` may answer.
+    public var isOpen: Bool { state == .pending || state == .unanswered }
+}
+
+/// What happened to an occurrence. The event log is append-only: a correction is a new event.
+public enum EventType: String, Sendable, Codable, CaseIterable, Hashable {
+    /// The occurrence was entered in the ledger (always its first event).
+    case scheduled
+    /// The person was asked (a notification, a terminal line, or the journal without a desktop).
+    case prompted
+    /// The person asked to be reminded later (`until`).
+    case snoozed
+    /// The first answer (also a late one, after `unanswered`).
+    case answered
+    /// A later answer to an answered occurrence: replaces the earlier answer and note.
+    case corrected
+    /// A note added to an answered occurrence without changing the answer.
+    case noted
+    /// The deadline passed without an answer.
+    case unanswered
+}
+
+/// One entry of the append-only event log.
+public struct LedgerEvent: Sendable, Hashable, Identifiable {
+    /// Position in the log and in the hash chain: 1, 2, 3, … without gaps.
+    public var sequence: Int64
+    public var occurrence: OccurrenceID
+    public var type: EventType
+    /// When it happened (for an answer: when it was given, not the occurrence's day).
+    public var at: Date
+    public var channel: Channel
+    /// For `answered` and `corrected`.
+    public var answer: Answer?
+    /// For `answered`, `corrected` (optional) and `noted`.
+    public var note: String?
+    /// For `prompted`: the desktop notification id, when a notification server showed it.
+    public var notificationID: UInt32?
+    /// For `snoozed`: when to prompt again.
+    public var until: Date?
+    /// SHA-256 over the previous event's hash and this event's canonical content (32 bytes).
+    public var hash: [UInt8]
+
+    public var id: Int64 { sequence }
+
+    public init(
+        sequence: Int64, occurrence: OccurrenceID, type: EventType, at: Date, channel: Channel, answer: Answer? = nil,
+        note: String? = nil, notificationID: UInt32? = nil, until: Date? = nil, hash: [UInt8]
+    ) {
+        self.sequence = sequence
+        self.occurrence = occurrence
+        self.type = type
+        self.at = at
+        self.channel = channel
+        self.answer = answer
+        self.note = note
+        self.notificationID = notificationID
+        self.until = until
+        self.hash = hash
+    }
+
+    /// The hash as 64 lowercase hex digits.
+    public var hashHex: String { Hex.encode(hash) }
+}
+
+/// An occurrence with its events, oldest event first: one entry of `history`.
+public struct OccurrenceHistory: Sendable, Hashable, Identifiable {
+    public var occurrence: StoredOccurrence
+    public var events: [LedgerEvent]
+    public var id: OccurrenceID { occurrence.id }
+    public init(occurrence: StoredOccurrence, events: [LedgerEvent]) {
+        self.occurrence = occurrence
+        self.events = events
+    }
+    /// Whether the answer was corrected at least once.
+    public var wasCorrected: Bool { events.contains { $0.type == .corrected } }
+}
+
+/// The result of recording an answer.
+public struct AnswerResult: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
+        /// The first answer (possibly late: `previous` is then `.unanswered`).
+        case answered
+        /// The occurrence had an answer already; `previous` was replaced (a `corrected` event).
+        case corrected(previous: Answer)
+        /// Same answer as before, with a new note (a `noted` event).
+        case noted
+        /// Same answer, no new note: nothing was recorded.
+        case unchanged
+    }
+
+    public var outcome: Outcome
+    /// The occurrence after the answer. Its `notificationID` names the desktop notification
+    /// still showing the prompt, which the caller should close.
+    public var occurrence: StoredOccurrence
+    /// Its state before the answer.
+    public var previousState: OccurrenceState
+    /// The event recorded; nil when `unchanged`.
+    public var event: LedgerEvent?
+
+    public init(outcome: Outcome, occurrence: StoredOccurrence, previousState: OccurrenceState, event: LedgerEvent?) {
+        self.outcome = outcome
+        self.occurrence = occurrence
+        self.previousState = previousState
+        self.event = event
+    }
+
+    /// Whether the answer arrived after the occurrence had been recorded `unanswered`.
+    public var wasLate: Bool { previousState == .unanswered }
+}
+
+enum Hex {
+    static func encode(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

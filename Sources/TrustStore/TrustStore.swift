@@ -1,0 +1,274 @@
+// The ledger: one SQLite file (WAL) holding every occurrence and the append-only, hash-chained
+// log of what happened to it. The only place GRDB is used.
+import Foundation
+import GRDB
+import TrustCore
+
+/// The trustd ledger.
+///
+/// - Writers (trustd, `trustctl answer`) and readers (`trustctl pending/history/report/verify`)
+///   may use the same file at once from different processes: SQLite's WAL lets readers read a
+///   consistent snapshot while one writer appends; writers wait for each other (busy timeout
+///   `busyTimeout`), they never fail with "database is locked" under normal load.
+/// - Every write method runs one `IMMEDIATE` transaction with `synchronous=FULL`: when it
+///   returns, the change is on disk and survives a crash or power loss; when it throws, nothing
+///   of it was recorded.
+/// - Errors are `StoreError`s naming the file and saying what to do.
+///
+/// Thread-safe (`Sendable`): GRDB's `DatabasePool` serializes writes on its writer queue and runs
+/// reads on a pool of reader connections.
+public final class TrustStore: Sendable {
+    public enum Mode: Sendable, Hashable {
+        /// Create the file (mode 0600, directories 0700) and the schema when missing, migrate an
+        /// older schema. For trustd.
+        case create
+        /// An existing ledger, for writing (`trustctl answer`): a missing file is `.missing`.
+        case readWrite
+        /// An existing ledger, never written (the reading `trustctl` commands).
+        case readOnly
+    }
+
+    /// Seconds a writer waits for another writer before giving up with `.busy`.
+    public static let busyTimeout: Double = 10
+
+    public let path: String
+    public let mode: Mode
+    let pool: DatabasePool
+
+    /// Opens (or, with `.create`, creates) the ledger at `path`.
+    ///
+    /// Before anything is written the file is checked, read-only: a file that is not SQLite, is
+    /// corrupt, belongs to another program (no trustd `application_id`) or was written by a newer
+    /// trustd is refused with a `StoreError` and left byte-for-byte untouched.
+    public init(path: String, mode: Mode = .create) throws(StoreError) {
+        self.path = path
+        self.mode = mode
+        let directory = (path as NSString).deletingLastPathComponent
+
+        var fresh = false
+        switch mode {
+        case .create:
+            if !directory.isEmpty { try FileSystem.makePrivateDirectory(directory) }
+            fresh = try FileSystem.createPrivateFile(path)
+        case .readWrite, .readOnly:
+            guard FileSystem.exists(path) else { throw .missing(path: path) }
+        }
+        guard FileSystem.isRegularFile(path) else {
+            throw .cannotOpen(path: path, reason: "not a regular file")
+        }
+
+        if !fresh && (FileSystem.size(path) ?? 0) > 0 {
+            switch try Self.probe(path: path) {
+            case .empty:
+                if mode != .create { throw .missing(path: path) }
+            case .trustStore(let version):
+                if version > Schema.version {
+                    throw .newerSchema(path: path, found: version, supported: Schema.version)
+                }
+                if version < Schema.version && mode == .readOnly {
+                    throw .olderSchema(path: path, found: version, supported: Schema.version)
+                }
+            }
+        } else if mode != .create {
+            throw .missing(path: path)
+        }
+
+        var config = Configuration()
+        config.busyMode = .timeout(Self.busyTimeout)
+        config.readonly = mode == .readOnly
+        config.label = "trustd-ledger"
+        config.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
+        }
+        if mode != .readOnly {
+            try migrateAndHarden()
+        }
+    }
+
+    private enum ProbeResult {
+        case empty
+        case trustStore(version: Int)
+    }
+
+    /// Reads the identity of an existing file through a read-only connection.
+    private static func probe(path: String) throws(StoreError) -> ProbeResult {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(busyTimeout)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db -> ProbeResult in
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if appID == Schema.applicationID {
+                    if try Schema.migrator.hasBeenSuperseded(db) {
+                        return .trustStore(version: max(version, Schema.version + 1))
+                    }
+                    return .trustStore(version: version)
+                }
+                if appID == 0 && objects == 0 { return .empty }
+                throw StoreError.notATrustStore(path: path)
+            }
+        } catch {
+            throw StoreError.wrap(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    private func migrateAndHarden() throws(StoreError) {
+        do {
+            try pool.writeWithoutTransaction { db in
+                // GRDB sets synchronous=NORMAL for WAL; an acknowledged answer must survive power loss.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            try Schema.migrator.migrate(pool)
+            try pool.write { db in
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                if appID != Schema.applicationID {
+                    try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
+                }
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if version != Schema.version {
+                    try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
+                }
+            }
+        } catch {
+            throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
+        }
+    }
+
+    // MARK: Access helpers
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
+        }
+    }
+
+    /// Runs `body` in one write transaction: everything it records commits together (and is
+    /// durable when this returns) or not at all. Every method of `LedgerTransaction` appends to the
+    /// hash chain exactly as the single-step methods of `TrustStore` do, which are written with it.
+    /// For bulk imports (the benchmark generator) and for steps that must happen together.
+    public func transaction<T>(_ body: (inout LedgerTransaction) throws -> T) throws(StoreError) -> T {
+        guard mode != .readOnly else {
+            throw .readOnly(path: path, reason: "the ledger was opened read-only; nothing was recorded")
+        }
+        do {
+            return try pool.write { db in
+                var tx = try LedgerTransaction(db: db, path: path)
+                return try body(&tx)
+            }
+        } catch {
+            throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
+        }
+    }
+}
+
+// MARK: - Writing, one step per transaction
+
+extension TrustStore {
+    /// Enters an occurrence in the ledger (with a `scheduled` event), or returns the existing one:
+    /// `(item, scheduled)` is unique, so calling this again after a crash or a restart never
+    /// creates a second occurrence. An existing occurrence is returned as stored (a changed
+    /// deadline or zone in the plan does not rewrite history).
+    @discardableResult
+    public func schedule(
+        item: ItemID, kind: ItemKind, scheduled: Date, zone: String, day: DayKey, deadline: Date,
+        at: Date = Date()
+    ) throws(StoreError) -> StoredOccurrence {
+        try transaction { tx in
+            try tx.schedule(item: item, kind: kind, scheduled: scheduled, zone: zone, day: day, deadline: deadline, at: at)
+        }
+    }
+
+    /// Records that the person was asked; `notificationID` is the desktop notification showing
+    /// the prompt (nil without a notification server). Clears a snooze.
+    @discardableResult
+    public func recordPrompted(
+        occurrence: OccurrenceID, notificationID: UInt32?, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> StoredOccurrence {
+        try transaction { tx in
+            try tx.recordPrompted(occurrence: occurrence, notificationID: notificationID, channel: channel, at: at)
+        }
+    }
+
+    /// Records a snooze: prompt again at `until`.
+    @discardableResult
+    public func recordSnoozed(
+        occurrence: OccurrenceID, until: Date, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> StoredOccurrence {
+        try transaction { tx in
+            try tx.recordSnoozed(occurrence: occurrence, until: until, channel: channel, at: at)
+        }
+    }
+
+    /// Records an answer to an occurrence. `at` is when it was given; it counts for the
+    /// occurrence's day whatever the time. Answering an answered occurrence differently records
+    /// a correction; the same answer with a new note records a note; the same answer again
+    /// records nothing. Durable when this returns.
+    @discardableResult
+    public func answer(
+        occurrence: OccurrenceID, answer: Answer, note: String? = nil, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> AnswerResult {
+        try transaction { tx in
+            try tx.answer(occurrence: occurrence, answer: answer, note: note, channel: channel, at: at)
+        }
+    }
+
+    /// Answers the newest open (`pending` or `unanswered`) occurrence of `item` scheduled at or
+    /// before `at`. Throws `.unknownItem` (with the items the ledger knows) or `.nothingOpen`.
+    @discardableResult
+    public func answerNewestOpen(
+        item: ItemID, answer: Answer, note: String? = nil, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> AnswerResult {
+        try transaction { tx in
+            guard let open = try tx.newestOpen(item: item, asOf: at) else {
+                if let latest = try tx.latest(item: item, asOf: at) {
+                    throw StoreError.nothingOpen(item, latest: latest)
+                }
+                throw StoreError.unknownItem(item, known: try tx.knownItems())
+            }
+            return try tx.answer(occurrence: open.id, answer: answer, note: note, channel: channel, at: at)
+        }
+    }
+
+    /// Adds a note to an occurrence without changing its answer.
+    @discardableResult
+    public func addNote(
+        occurrence: OccurrenceID, note: String, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> StoredOccurrence {
+        try transaction { tx in
+            try tx.addNote(occurrence: occurrence, note: note, channel: channel, at: at)
+        }
+    }
+
+    /// Records that the deadline passed without an answer. Only a `pending` occurrence changes
+    /// (returns true); an answered or already unanswered one is left alone (returns false).
+    @discardableResult
+    public func markUnanswered(occurrence: OccurrenceID, at: Date = Date(), channel: Channel = .daemon) throws(StoreError) -> Bool {
+        try transaction { tx in
+            try tx.markUnanswered(occurrence: occurrence, channel: channel, at: at)
+        }
+    }
+}
+
+// MARK: - Maintenance
+
+extension TrustStore {
+    /// Copies the write-ahead log into the main file and truncates the log (SQLite also does this
+    /// by itself every 1000 pages). Useful after a bulk import; never needed for correctness.
+    public func checkpoint() throws(StoreError) {
+        guard mode != .readOnly else { return }
+        do {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch {
+            throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
+        }
+    }
+}

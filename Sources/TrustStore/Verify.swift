@@ -1,0 +1,200 @@
+// `trustctl verify`: SQLite's own integrity check, then the hash chain from the first event to
+// the last, then every occurrence row against what its events say.
+import Foundation
+import GRDB
+import TrustCore
+
+/// The result of `TrustStore.verify()`.
+public struct VerifyReport: Sendable, Hashable {
+    /// One finding, tied to an event (`sequence`) and/or an occurrence when it can be.
+    public struct Finding: Sendable, Hashable, CustomStringConvertible {
+        public var sequence: Int64?
+        public var occurrence: OccurrenceID?
+        public var message: String
+        public var description: String {
+            var prefix = ""
+            if let sequence { prefix += "event \(sequence): " } else if let occurrence { prefix += "occurrence #\(occurrence): " }
+            return prefix + message
+        }
+    }
+
+    public var path: String
+    /// `PRAGMA integrity_check` output: `["ok"]` when the file is sound.
+    public var integrity: [String]
+    public var occurrenceCount: Int
+    public var eventCount: Int
+    /// The newest event and its hash: write it down (or show it to your partner); a later
+    /// `verify` whose chain still passes through this hash proves nothing before it was rewritten.
+    public var headSequence: Int64
+    public var headHash: String?
+    /// The first event whose stored hash is not SHA-256(previous hash ‖ its content).
+    public var firstBrokenLink: Finding?
+    /// How many events fail their link (each checked against its predecessor as stored).
+    public var brokenLinkCount: Int
+    /// Other problems: removed safeguards, rows that disagree with their events (at most 20).
+    public var findings: [Finding]
+    public var findingCount: Int
+
+    public var integrityOK: Bool { integrity == ["ok"] }
+    public var chainOK: Bool { firstBrokenLink == nil }
+    /// Nothing wrong was found.
+    public var isIntact: Bool { integrityOK && chainOK && findingCount == 0 }
+}
+
+extension TrustStore {
+    static let triggers = [
+        "event_append_only_update", "event_append_only_delete", "occurrence_never_deleted", "occurrence_identity_fixed",
+    ]
+
+    /// Checks the file, the hash chain and every occurrence against its events. Reads one snapshot;
+    /// never writes, so it is safe on a damaged file and while trustd runs.
+    /// `anchor`: a (sequence, hex hash) pair recorded earlier; a finding is reported unless the
+    /// event at that sequence still has that hash.
+    public func verify(anchor: (sequence: Int64, hash: String)? = nil) throws(StoreError) -> VerifyReport {
+        try read { db in
+            var report = VerifyReport(
+                path: path, integrity: [], occurrenceCount: 0, eventCount: 0, headSequence: 0, headHash: nil,
+                firstBrokenLink: nil, brokenLinkCount: 0, findings: [], findingCount: 0)
+            func note(_ f: VerifyReport.Finding) {
+                report.findingCount += 1
+                if report.findings.count < 20 { report.findings.append(f) }
+            }
+
+            report.integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check(20)")
+            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+                let rowid: Int64? = row[1]
+                note(.init(sequence: rowid, occurrence: nil, message: "refers to an occurrence that is not in the ledger"))
+            }
+
+            let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            for name in Self.triggers where !present.contains(name) {
+                note(.init(message: "the append-only safeguard \(name) was removed: the ledger was edited outside trustd"))
+            }
+
+            // Occurrences as stored.
+            var rows: [Int64: OccurrenceRow] = [:]
+            let occurrenceCursor = try Row.fetchCursor(db, sql: "SELECT \(OccurrenceRow.columns) FROM occurrence")
+            while let r = try occurrenceCursor.next() {
+                let id: Int64? = r[0]
+                let item: String? = r[1]
+                let kind: String? = r[2]
+                let scheduled: Int64? = r[3]
+                let zone: String? = r[4]
+                let day: Int64? = r[5]
+                let deadline: Int64? = r[6]
+                let state: String? = r[7]
+                let count: Int64? = r[12]
+                guard let id, let item, let kind, let scheduled, let zone, let day, let deadline, let state, let count
+                else {
+                    note(.init(occurrence: id, message: "has missing values"))
+                    continue
+                }
+                rows[id] = OccurrenceRow(
+                    identity: .init(id: id, item: item, kind: kind, scheduled: scheduled, zone: zone, day: day, deadline: deadline),
+                    cache: .init(
+                        state: state, answeredAt: r[8], answerChannel: r[9], note: r[10], promptedAt: r[11],
+                        promptCount: count, notificationID: r[13], snoozedUntil: r[14]),
+                    path: path)
+            }
+            report.occurrenceCount = rows.count
+
+            // The chain, and each occurrence's state folded from its events.
+            var derived: [Int64: OccurrenceCache] = [:]
+            derived.reserveCapacity(rows.count)
+            var previousHash = HashChain.genesis
+            var previousSequence: Int64 = 0
+            var anchorSeen = false
+            func broken(_ f: VerifyReport.Finding) {
+                report.brokenLinkCount += 1
+                if report.firstBrokenLink == nil { report.firstBrokenLink = f }
+            }
+            let eventCursor = try Row.fetchCursor(db, sql: "SELECT \(LedgerEvent.columns) FROM event ORDER BY seq")
+            while let r = try eventCursor.next() {
+                let seq: Int64 = r[0]
+                let occurrence: Int64? = r[1]
+                let type: String? = r[2]
+                let at: Int64? = r[3]
+                let channel: String? = r[4]
+                let storedHash = (r[9] as Data?).map { [UInt8]($0) } ?? []
+                report.eventCount += 1
+                defer {
+                    previousHash = storedHash
+                    previousSequence = seq
+                }
+                if seq != previousSequence + 1 {
+                    let missing =
+                        seq == previousSequence + 2
+                        ? "event \(previousSequence + 1) is missing" : "events \(previousSequence + 1)–\(seq - 1) are missing"
+                    broken(.init(sequence: seq, message: "\(missing): the log was cut"))
+                }
+                if let anchor, anchor.sequence == seq {
+                    anchorSeen = true
+                    if Hex.encode(storedHash) != anchor.hash.lowercased() {
+                        note(.init(sequence: seq, message: "does not have the anchored hash \(anchor.hash): the log up to it was rewritten"))
+                    }
+                }
+                guard let occurrence, let type, let at, let channel else {
+                    broken(.init(sequence: seq, message: "has missing values"))
+                    continue
+                }
+                guard let row = rows[occurrence] else {
+                    broken(.init(sequence: seq, occurrence: occurrence, message: "belongs to occurrence #\(occurrence), which is not in the ledger"))
+                    continue
+                }
+                let content = EventContent(
+                    sequence: seq, type: type, at: at, channel: channel, answer: r[5], note: r[6], notificationID: r[7],
+                    until: r[8])
+                let expected = HashChain.link(previous: previousHash, row.identity, content)
+                if expected != storedHash {
+                    broken(
+                        .init(
+                            sequence: seq, occurrence: occurrence,
+                            message:
+                                "hash mismatch: this \(type) event of \(row.identity.item) on \(DayNumber.day(row.identity.day)) (occurrence #\(occurrence)), or that occurrence, was changed after it was written"
+                        ))
+                }
+                let isFirst = derived[occurrence] == nil
+                var cache = derived[occurrence] ?? OccurrenceCache()
+                do {
+                    try cache.apply(content, isFirst: isFirst)
+                } catch {
+                    note(.init(sequence: seq, occurrence: occurrence, message: "is not a valid \(type) event (\(error))"))
+                }
+                derived[occurrence] = cache
+            }
+            if report.eventCount > 0 {
+                report.headSequence = previousSequence
+                report.headHash = Hex.encode(previousHash)
+            }
+            if let anchor, !anchorSeen {
+                note(.init(sequence: anchor.sequence, message: "the anchored event is not in the log: the log was cut"))
+            }
+
+            for id in rows.keys.sorted() {
+                let row = rows[id]!
+                guard let fromEvents = derived[id] else {
+                    note(.init(occurrence: id, message: "has no events: it was added outside trustd"))
+                    continue
+                }
+                if fromEvents != row.cache {
+                    note(.init(occurrence: id, message: "its stored state disagrees with its events (\(describe(row.cache, fromEvents)))"))
+                }
+            }
+            return report
+        }
+    }
+
+    private func describe(_ stored: OccurrenceCache, _ events: OccurrenceCache) -> String {
+        var parts: [String] = []
+        if stored.state != events.state { parts.append("state '\(stored.state)', events say '\(events.state)'") }
+        if stored.note != events.note { parts.append("note \(stored.note.map { "'\($0)'" } ?? "none"), events say \(events.note.map { "'\($0)'" } ?? "none")") }
+        if stored.answeredAt != events.answeredAt { parts.append("answer time differs") }
+        if stored.answerChannel != events.answerChannel { parts.append("answer channel differs") }
+        if stored.promptedAt != events.promptedAt || stored.promptCount != events.promptCount {
+            parts.append("prompts differ")
+        }
+        if stored.notificationID != events.notificationID { parts.append("notification id differs") }
+        if stored.snoozedUntil != events.snoozedUntil { parts.append("snooze differs") }
+        return parts.joined(separator: "; ")
+    }
+}
