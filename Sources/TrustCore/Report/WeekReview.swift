@@ -1,0 +1,94 @@
+// The weekly honest conversation's agenda: what one week of the ledger says, item by item.
+import Foundation
+
+/// One occurrence in the reviewed week, as the agenda shows it.
+public struct ReviewEntry: Sendable, Hashable {
+    public var record: OccurrenceRecord
+    public var state: ReportState
+    /// For skips: whether it was within the forgiveness budget.
+    public var forgiven: Bool?
+}
+
+/// One item's week.
+public struct ItemWeek: Sendable {
+    /// The item's numbers as of the end of the week (or today, when the week is not over). For a finished
+    /// week, `stats.today` is the Monday after it and `stats.progress` describes that (empty) week: use `targetMet`.
+    public var stats: ItemStats
+    public var tally: DayTally
+    /// The week's occurrences in order (pending ones left out).
+    public var entries: [ReviewEntry]
+    /// Milestones any streak reached during the week.
+    public var milestones: [MilestoneEvent]
+
+    /// For `N/week` frequency commitments: whether the week had ≥ N kept.
+    public var targetMet: Bool? {
+        guard let target = stats.item.target, target.period == .week, stats.item.kind == .commitment else { return nil }
+        return tally.kept >= target.count
+    }
+
+    public var slips: [ReviewEntry] { entries.filter { $0.state == .missed || $0.state == .unanswered } }
+    public var skips: [ReviewEntry] { entries.filter { $0.state == .skipped } }
+    public var notes: [ReviewEntry] { entries.filter { ($0.record.note ?? "").isEmpty == false } }
+}
+
+public struct WeekReview: Sendable {
+    /// Monday of the week.
+    public var start: DayKey
+    /// Sunday of the week.
+    public var end: DayKey
+    public var today: DayKey
+    public var items: [ItemWeek]
+    public var tally: DayTally
+
+    /// Whether the week is over (today is after its Sunday).
+    public var isComplete: Bool { today > end }
+
+    /// The review of the week (Monday–Sunday) containing `week`. Numbers are as of the week's end, or today
+    /// when the week is not over yet; records after that are left out. Items with nothing asked that week and
+    /// no pending check-ins are left out.
+    public init(plan: Plan?, records: [OccurrenceRecord], week: DayKey, today: DayKey, now: Date) {
+        let start = week.start(of: .week)
+        let end = start.adding(days: 6)
+        self.start = start
+        self.end = end
+        self.today = today
+        // A finished week is judged as of the Monday after it (its last day is over); the current one as of today.
+        let upTo = records.filter { $0.day <= min(end, today) }
+        let report = Report(plan: plan, records: upTo, today: min(end.adding(days: 1), today), now: now)
+        var items: [ItemWeek] = []
+        var total = DayTally()
+        let weekRecords = Dictionary(grouping: upTo.filter { $0.day >= start }, by: \.item)
+        for stats in report.items {
+            guard let days = stats.days else { continue }
+            let tally = days.sum(from: start, to: end)
+            if tally.total == 0 { continue }
+            total += tally
+            var recs = weekRecords[stats.item.id] ?? []
+            recs.sort(by: ItemStats.chronological)
+            let forgiven = WeekReview.forgivenSkips(item: stats.item, records: upTo, now: now)
+            let entries = recs.compactMap { r -> ReviewEntry? in
+                let state = ReportState(r, now: now)
+                if state == .pending { return nil }
+                return ReviewEntry(record: r, state: state, forgiven: state == .skipped ? forgiven.contains(r.id) : nil)
+            }
+            let events = stats.milestoneEvents.filter { $0.day >= start && $0.day <= end }
+            items.append(ItemWeek(stats: stats, tally: tally, entries: entries, milestones: events))
+        }
+        self.items = items
+        self.tally = total
+    }
+
+    /// Ids of the item's skips that fall within its forgiveness budget.
+    static func forgivenSkips(item: Item, records: [OccurrenceRecord], now: Date) -> Set<Int64> {
+        var skips = records.filter { $0.item == item.id && ReportState($0, now: now) == .skipped }
+        skips.sort(by: ItemStats.chronological)
+        var used: [Int: Int] = [:]
+        var result = Set<Int64>()
+        for r in skips {
+            let key = r.day.start(of: item.skips.period).daysSinceEpoch
+            used[key, default: 0] += 1
+            if used[key]! <= item.skips.count { result.insert(r.id) }
+        }
+        return result
+    }
+}
