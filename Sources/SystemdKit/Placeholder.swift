@@ -1,2 +1,0 @@
-// SystemdKit — placeholder until its issue lands.
-enum _SystemdKitPlaceholder {}
