@@ -25,6 +25,7 @@ import TrustCore
         ("p", .pending),
         ("Evening kept", .invalid("`Evening` is neither an answer nor a check-in; type `help`")),
         ("12", .invalid("what about 12? Add kept, missed, skipped or snooze")),
+        ("done", .invalid("`done` is not an answer: type k, m, s or z (kept, missed, skip, snooze), or `help`")),
         ("exercise done", .invalid("`done` is not an answer: use kept, missed, skipped or snooze (k, m, s, z)")),
         ("z tomorrow", .invalid("snooze takes no note")),
         ("0 k", .invalid("there is no check-in #0")),

@@ -50,6 +50,9 @@ public enum TerminalCommand: Sendable, Hashable {
             }
             words.removeFirst()
             guard let second = words.first else {
+                if case .item = target {
+                    return .invalid("`\(first)` is not an answer: type k, m, s or z (kept, missed, skip, snooze), or `help`")
+                }
                 return .invalid("what about \(first)? Add kept, missed, skipped or snooze")
             }
             guard verb(second) != nil else {
