@@ -103,8 +103,9 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TrustTestSupport",
-            dependencies: ["TrustCore"],
+            dependencies: ["TrustCore", "SystemdKit"],
             path: "Tests/TrustTestSupport",
+            exclude: ["fake-notification-server.py"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TrustCoreTests", dependencies: ["TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustPlanTests", dependencies: ["TrustPlan", "TrustTestSupport"], swiftSettings: swiftSettings),

@@ -1,2 +1,0 @@
-// TrustDesktop — placeholder until its issue lands.
-enum _TrustDesktopPlaceholder {}

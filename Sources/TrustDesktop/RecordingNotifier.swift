@@ -1,0 +1,107 @@
+import Dispatch
+import Foundation
+
+/// A `Notifier` test double: records every request, answers with increasing ids, and lets a
+/// test play the server (`simulate`) or fail calls. Same threading contract as `Notifier`:
+/// completions and events run on the delivery queue.
+public final class RecordingNotifier: Notifier, @unchecked Sendable {
+    // Confinement: every `var` is guarded by `lock`.
+    private let lock = NSLock()
+    private let deliveryQueue: DispatchQueue
+    private var handler: (@Sendable (NotifierEvent) -> Void)?
+    private var _requests: [NotificationRequest] = []
+    private var _closed: [NotificationID] = []
+    private var nextID: UInt32 = 1
+    private var _server: NotificationServer?
+    private var failure: NotifierError?
+    private var started = false
+
+    /// A server with these capabilities, or none (`server: nil`).
+    public init(
+        deliveryQueue: DispatchQueue,
+        server: NotificationServer? = RecordingNotifier.server(capabilities: ["actions", "body", "persistence"])
+    ) {
+        self.deliveryQueue = deliveryQueue
+        self._server = server
+    }
+
+    public static func server(capabilities: [String]) -> NotificationServer {
+        NotificationServer(
+            name: "recording", vendor: "trustd", version: "1", specVersion: "1.3",
+            capabilities: NotificationCapabilities(capabilities), busName: ":test")
+    }
+
+    /// Every `notify` request, in order.
+    public var requests: [NotificationRequest] { lock.withLock { _requests } }
+    /// Every `close` call, in order.
+    public var closed: [NotificationID] { lock.withLock { _closed } }
+    public var isStarted: Bool { lock.withLock { started } }
+
+    /// Makes every following call fail with `error` (nil: succeed again).
+    public func failCalls(with error: NotifierError?) {
+        lock.withLock { failure = error }
+    }
+
+    /// Delivers `event` as if the server (or the bus) produced it. `serverAppeared` and
+    /// `serverVanished` also change what `server()` answers.
+    public func simulate(_ event: NotifierEvent) {
+        let h: (@Sendable (NotifierEvent) -> Void)? = lock.withLock {
+            switch event {
+            case .serverAppeared(let s): _server = s
+            case .serverVanished, .busLost: _server = nil
+            default: break
+            }
+            return handler
+        }
+        if let h { deliveryQueue.async { h(event) } }
+    }
+
+    public func setEventHandler(_ handler: (@Sendable (NotifierEvent) -> Void)?) {
+        lock.withLock { self.handler = handler }
+    }
+
+    public func start() {
+        let (h, server): ((@Sendable (NotifierEvent) -> Void)?, NotificationServer?) = lock.withLock {
+            started = true
+            return (handler, _server)
+        }
+        if let h { deliveryQueue.async { h(server.map(NotifierEvent.serverAppeared) ?? .serverVanished) } }
+    }
+
+    public func notify(
+        _ request: NotificationRequest, completion: @escaping @Sendable (Result<NotificationID, NotifierError>) -> Void
+    ) {
+        let result: Result<NotificationID, NotifierError> = lock.withLock {
+            if let failure { return .failure(failure) }
+            if _server == nil {
+                return .failure(NotifierError(kind: .noServer, message: "Notify to org.freedesktop.Notifications failed: no server (recording notifier)"))
+            }
+            _requests.append(request)
+            if let replaced = request.replaces { return .success(replaced) }
+            defer { nextID += 1 }
+            return .success(NotificationID(nextID))
+        }
+        deliveryQueue.async { completion(result) }
+    }
+
+    public func close(_ id: NotificationID, completion: @escaping @Sendable (Result<Void, NotifierError>) -> Void) {
+        let result: Result<Void, NotifierError> = lock.withLock {
+            if let failure { return .failure(failure) }
+            _closed.append(id)
+            return .success(())
+        }
+        deliveryQueue.async { completion(result) }
+    }
+
+    public func server(completion: @escaping @Sendable (Result<NotificationServer?, NotifierError>) -> Void) {
+        let result: Result<NotificationServer?, NotifierError> = lock.withLock {
+            if let failure { return .failure(failure) }
+            return .success(_server)
+        }
+        deliveryQueue.async { completion(result) }
+    }
+
+    public func shutdown() {
+        lock.withLock { handler = nil }
+    }
+}
