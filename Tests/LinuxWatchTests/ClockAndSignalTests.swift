@@ -50,7 +50,6 @@ import Testing
         var current = sigset_t()
         pthread_sigmask(SIG_BLOCK, nil, &current)
         #expect(sigismember(&current, SIGHUP) == 1)
-        #expect(sigismember(&current, SIGTERM) == 0)
     }
 
     @Test func linesArriveWithoutNewlinesAndEndOfInputOnce() async throws {
