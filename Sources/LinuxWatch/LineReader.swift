@@ -43,28 +43,41 @@ public final class LineReader: @unchecked Sendable {
 
     private func readAvailable() {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard let source else { return }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = buffer.withUnsafeMutableBytes { raw in retryingOnInterrupt { read(fd, raw.baseAddress, raw.count) } }
-        if n < 0 {
-            if errno == EAGAIN || errno == EWOULDBLOCK { return }
-        }
-        if n <= 0 {
-            source.cancel()
-            self.source = nil
-            if !pending.isEmpty {
-                handler(String(decoding: pending, as: UTF8.self))
-                pending = []
+        // Read while poll(2) says more is there (data or end of input): Dispatch on Linux may not
+        // fire again for an end of input that arrived together with the last data. The descriptor
+        // stays blocking (it is usually a terminal shared with the shell), so each read is
+        // preceded by a zero-timeout poll.
+        repeat {
+            guard source != nil else { return }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let n = buffer.withUnsafeMutableBytes { raw in retryingOnInterrupt { read(fd, raw.baseAddress, raw.count) } }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            if n <= 0 {
+                finish()
+                return
             }
-            handler(nil)
-            return
+            pending += buffer[0..<n]
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                var line = Array(pending[..<newline])
+                if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                pending.removeSubrange(...newline)
+                handler(String(decoding: line, as: UTF8.self))
+            }
+        } while readable()
+    }
+
+    private func readable() -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return retryingOnInterrupt { poll(&p, 1, 0) } == 1 && p.revents & Int16(POLLIN | POLLHUP) != 0
+    }
+
+    private func finish() {
+        source?.cancel()
+        source = nil
+        if !pending.isEmpty {
+            handler(String(decoding: pending, as: UTF8.self))
+            pending = []
         }
-        pending += buffer[0..<n]
-        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-            var line = Array(pending[..<newline])
-            if line.last == UInt8(ascii: "\r") { line.removeLast() }
-            pending.removeSubrange(...newline)
-            handler(String(decoding: line, as: UTF8.self))
-        }
+        handler(nil)
     }
 }

@@ -1,12 +1,11 @@
-// Signals as events on a queue, through a signalfd: the signals are blocked (so their default
-// action — terminate, for SIGHUP, SIGTERM and SIGINT — never runs) and read from a descriptor
-// by a Dispatch read source, where ordinary code may run (not a signal handler).
+// Signals, received synchronously by one thread with sigwaitinfo(2).
 //
-// A signal sent to the process is delivered to any thread that does not block it. Every thread
-// must therefore block these signals: call `SignalWatcher.block(_:)` first thing in `main`,
-// before any other thread exists; threads created later inherit the mask.
+// Why not a Dispatch signal source or a signalfd: on Linux, an async `main` (and `dispatchMain()`)
+// parks the main thread in `sigsuspend` with an empty mask, so a signal sent to the process is
+// delivered to the main thread and runs its default action (terminate, for SIGHUP) however the
+// other threads block it. trustd's main thread therefore blocks the signals before any other
+// thread exists (threads inherit the mask) and then waits for them itself.
 import CLinuxWatch
-import Dispatch
 import Glibc
 
 /// The signals a daemon handles.
@@ -40,48 +39,37 @@ public enum Signal: Sendable, Hashable, CaseIterable, CustomStringConvertible {
     }
 }
 
-/// Delivers `signals` to a handler on `queue` instead of their default action.
+/// Waits for signals on the calling thread.
 ///
-/// Confinement: the handler runs on `queue`. `@unchecked Sendable` because Dispatch sources are
-/// not marked `Sendable`: `source` is immutable after `init`, and `cancel()` (thread-safe in
-/// Dispatch) may be called from any thread; the signalfd is closed by the source's cancel
-/// handler. The signals stay blocked afterwards (a late SIGTERM must not kill a process that is
-/// cleaning up).
-public final class SignalWatcher: @unchecked Sendable {
-    private let source: DispatchSourceRead
+/// Use: call `SignalWaiter.block(_:)` first thing in `main` (before any thread exists), start the
+/// work on other threads, then call `next()` in a loop on the main thread.
+public struct SignalWaiter: Sendable {
+    public let signals: Set<Signal>
 
-    /// Blocks `signals` in the calling thread and in every thread it creates from now on. Call
-    /// from `main` before anything starts a thread.
+    public init(_ signals: Set<Signal>) { self.signals = signals }
+
+    /// Blocks `signals` in the calling thread and in every thread it creates from now on, so that
+    /// their default action never runs and they stay pending until `next()` takes them.
     public static func block(_ signals: Set<Signal>) {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for s in signals { sigaddset(&set, s.number) }
+        var set = sigset(signals)
         pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
-    public init(_ signals: Set<Signal>, queue: DispatchQueue, handler: @escaping @Sendable (Signal) -> Void)
-        throws(WatchError)
-    {
-        SignalWatcher.block(signals)
+    /// Waits until one of the signals is pending for this thread or the process, and takes it.
+    /// The signals must be blocked in this thread (`block`).
+    public func next() -> Signal {
+        var set = SignalWaiter.sigset(signals)
+        while true {
+            let n = sigwaitinfo(&set, nil)
+            if n > 0, let s = Signal(number: n) { return s }
+            // EINTR (another signal's handler ran): wait again.
+        }
+    }
+
+    private static func sigset(_ signals: Set<Signal>) -> sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
         for s in signals { sigaddset(&set, s.number) }
-        let fd = signalfd(-1, &set, Int32(SFD_NONBLOCK | SFD_CLOEXEC))
-        if fd < 0 { throw WatchError("Creating a signalfd for \(signals.map(\.description).sorted().joined(separator: ", "))") }
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        source.setEventHandler {
-            var info = signalfd_siginfo()
-            let size = MemoryLayout<signalfd_siginfo>.size
-            while retryingOnInterrupt({ read(fd, &info, size) }) == size {
-                if let s = Signal(number: Int32(bitPattern: info.ssi_signo)) { handler(s) }
-            }
-        }
-        source.setCancelHandler { close(fd) }
-        self.source = source
-        source.resume()
+        return set
     }
-
-    deinit { source.cancel() }
-
-    public func cancel() { source.cancel() }
 }

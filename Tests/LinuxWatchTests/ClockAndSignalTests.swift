@@ -40,16 +40,26 @@ import Testing
 @Suite struct SignalAndLineTests {
     let queue = DispatchQueue(label: "signal-line-test")
 
-    /// A signal sent to this multi-threaded test process may be taken by any thread that does
-    /// not block it, so delivery through the signalfd is tested on the built trustd (which blocks
-    /// the signals first thing in main): the built-binary tests send it SIGHUP and SIGTERM. Here:
-    /// the signalfd is made and the signal is blocked in the calling thread, nothing else.
-    @Test func watchingBlocksTheSignalInTheCallingThread() throws {
-        let watcher = try SignalWatcher([.hangup], queue: queue) { _ in }
-        defer { watcher.cancel() }
-        var current = sigset_t()
-        pthread_sigmask(SIG_BLOCK, nil, &current)
-        #expect(sigismember(&current, SIGHUP) == 1)
+    /// A signal sent to a thread that blocks it stays pending and `next()` takes it. (A signal
+    /// sent to this whole multi-threaded test process could be taken by any thread that does
+    /// not block it, so process-directed delivery is tested on the built trustd, which blocks the
+    /// signals first thing in main: the built-binary tests send it SIGHUP and SIGTERM.)
+    @Test func aBlockedSignalIsTakenByTheWaiterInsteadOfItsDefaultAction() async throws {
+        let got = Recorder<Signal>()
+        let ready = Recorder<pthread_t>()
+        let thread = Thread {
+            SignalWaiter.block([.hangup, .terminate])
+            ready.record(pthread_self())
+            let waiter = SignalWaiter([.hangup, .terminate])
+            got.record(waiter.next())
+            got.record(waiter.next())
+        }
+        thread.start()
+        let t = try #require(await ready.wait { !$0.isEmpty }.first)
+        #expect(pthread_kill(t, SIGHUP) == 0)  // the default action would end the test process
+        #expect(await got.wait { $0.count == 1 } == [.hangup])
+        #expect(pthread_kill(t, SIGTERM) == 0)
+        #expect(await got.wait { $0.count == 2 } == [.hangup, .terminate])
     }
 
     @Test func linesArriveWithoutNewlinesAndEndOfInputOnce() async throws {
