@@ -5,6 +5,7 @@ import SystemdKit
 import TrustCore
 import TrustDesktop
 import TrustStore
+import TrustTestSupport
 
 @testable import TrustDaemon
 
@@ -151,6 +152,8 @@ final class Rig: @unchecked Sendable {
     let clock: ManualClock
     let queue = DispatchQueue(label: "trustd-test")
     let notifier: RecordingNotifier?
+    /// The real client, when the rig runs on a private bus.
+    let client: NotificationClient?
     let console: FakeConsole?
     let service = RecordingService()
     let logs = LogCollector()
@@ -158,7 +161,8 @@ final class Rig: @unchecked Sendable {
 
     init(
         plan: String, at start: Date, dir: String? = nil, server: NotificationServer? = RecordingNotifier.server(capabilities: ["actions", "body"]),
-        desktop: Bool = true, terminal: Bool = false, zone: TimeZone = Fixture.berlin, demoDelay: TimeInterval? = nil
+        desktop: Bool = true, terminal: Bool = false, zone: TimeZone = Fixture.berlin, demoDelay: TimeInterval? = nil,
+        bus: PrivateBus? = nil
     ) throws {
         let dir = dir ?? (NSTemporaryDirectory() + "trustd-rig-" + UUID().uuidString)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -168,22 +172,33 @@ final class Rig: @unchecked Sendable {
         try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
         store = try TrustStore(path: storePath)
         clock = ManualClock(start)
-        notifier = desktop ? RecordingNotifier(deliveryQueue: queue, server: server) : nil
+        if let bus {
+            notifier = nil
+            client = NotificationClient(
+                address: bus.busAddress, deliveryQueue: queue,
+                backoff: Backoff(initial: .milliseconds(50), maximum: .milliseconds(200)), callTimeout: .seconds(5))
+        } else {
+            notifier = desktop ? RecordingNotifier(deliveryQueue: queue, server: server) : nil
+            client = nil
+        }
         console = terminal ? FakeConsole() : nil
         var options = DaemonOptions(planPath: planPath, defaultTimeZone: zone, demoDelay: demoDelay)
         options.desktopGrace = 0.05
         daemon = Daemon(
             options: options,
             ports: DaemonPorts(
-                ledger: store, clock: clock, notifier: notifier, console: console, service: service,
+                ledger: store, clock: clock, notifier: client ?? notifier, console: console, service: service,
                 logger: logs.logger()),
             queue: queue)
     }
 
     /// A second daemon on the same files (a restart), with its own notifier.
-    func restarted(at date: Date, server: NotificationServer? = RecordingNotifier.server(capabilities: ["actions", "body"])) throws -> Rig {
+    func restarted(
+        at date: Date, server: NotificationServer? = RecordingNotifier.server(capabilities: ["actions", "body"]),
+        bus: PrivateBus? = nil
+    ) throws -> Rig {
         let plan = try String(contentsOfFile: planPath, encoding: .utf8)
-        return try Rig(plan: plan, at: date, dir: dir, server: server)
+        return try Rig(plan: plan, at: date, dir: dir, server: server, bus: bus)
     }
 
     func start() async {
@@ -236,4 +251,15 @@ func planYAML(zone: String = "Europe/Berlin", quiet: String? = nil, extra: Strin
     commitments:
     \(commitments)
     """
+}
+
+/// Waits until `condition` holds (polling), up to `timeout` seconds; returns whether it did.
+@discardableResult
+func eventually(_ timeout: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let end = Date().addingTimeInterval(timeout)
+    while Date() < end {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
 }
