@@ -76,7 +76,7 @@ public final class Daemon: @unchecked Sendable {
     private let console: (any Console)?
     private let service: any ServiceStatus
     private let log: Logger
-    private let scheduler: Scheduler
+    private var scheduler: Scheduler
 
     // MARK: State (confined to `queue`)
 
@@ -189,7 +189,10 @@ public final class Daemon: @unchecked Sendable {
         phase = .starting
         let now = clock.now()
         timer = clock.makeTimer(queue: queue) { [weak self] in self?.step() }
-        if let delay = options.demoDelay { demoItem = Self.demoItem(at: now.addingTimeInterval(delay)) }
+        if let delay = options.demoDelay {
+            demoItem = Self.demoItem(at: now.addingTimeInterval(delay))
+            scheduler.quietHoursExempt = ["demo"]
+        }
 
         let result = readPlan(now: now)
         if let p = result.plan, result.errors.isEmpty {
@@ -215,7 +218,7 @@ public final class Daemon: @unchecked Sendable {
         console?.start(queue: queue) { [weak self] line in self?.typed(line) }
         if let console {
             console.print(
-                "trustd is running. Check-ins appear here\(notifier == nil ? "" : " and on the desktop"); type `help` to see how to answer.")
+                "trustd is running. Check-ins appear here\(notifier == nil ? "" : " (and on the desktop when a notification server is there)"); type `help` to see how to answer.")
         }
         if let notifier {
             notifier.setEventHandler { [weak self] event in self?.desktopEvent(event) }
@@ -261,6 +264,7 @@ public final class Daemon: @unchecked Sendable {
             var item = demoItem
             if p.item(item.id) != nil { item.id = "trustd-demo" }
             p.items.append(item)
+            scheduler.quietHoursExempt = [item.id]
             result.plan = p
         }
         return result
@@ -480,7 +484,9 @@ public final class Daemon: @unchecked Sendable {
         let previous = shown[o.id]
         let late = reason == .late
         let when = late ? " (due \(Self.format(o.scheduled, plan.timeZone)), while trustd was not running)" : ""
-        log.info(
+        // On a terminal the prompt itself is printed; the log line would repeat it.
+        log.log(
+            level: console == nil ? .info : .debug,
             "Check-in #\(o.id) \(item.id): \(plan.discreet ? "check-in due" : item.ask)\(when)",
             metadata: Self.meta(item.id, o.id))
         if let console {
@@ -584,7 +590,8 @@ public final class Daemon: @unchecked Sendable {
             case .noted: what = "noted"
             case .unchanged: what = "unchanged"
             }
-            log.info(
+            log.log(
+                level: console == nil ? .info : .debug,
                 "Check-in #\(id) \(o.item): \(answer.rawValue) (\(what), via \(channel.rawValue))\(note.map { " — note: \($0)" } ?? "")",
                 metadata: Self.meta(o.item, id))
             withdraw(id, why: "recorded: \(answer.rawValue)")
@@ -729,11 +736,14 @@ public final class Daemon: @unchecked Sendable {
             let first = !desktopKnown
             desktopKnown = true
             if server != nil || first {
-                if case .busLost(let e, let retry) = event {
-                    log.warning("Lost the session bus (\(e)); retrying in \(retry). Check-ins go to the journal meanwhile")
-                } else {
+                let fallback = console != nil ? "this terminal" : "the journal and trustctl pending"
+                if case .busLost(let e, _) = event {
                     log.warning(
-                        "No notification server on the session bus; check-ins go to the journal\(console != nil ? " and this terminal" : "") and trustctl pending")
+                        first
+                            ? "No session bus (\(e)): no desktop notifications; check-ins go to \(fallback). trustd keeps trying to connect"
+                            : "Lost the session bus (\(e)); check-ins go to \(fallback) until it is back")
+                } else {
+                    log.warning("No notification server on the session bus; check-ins go to \(fallback)")
                 }
             }
             server = nil

@@ -127,6 +127,16 @@ private let h: TimeInterval = 3600
         #expect(d.actions == [.prompt(1, .due)])  // deferred, not late
     }
 
+    @Test func anExemptItemIgnoresQuietHours() {
+        let plan = F.plan([F.item("demo", "23:00", deadline: 600)], quiet: "22:30-07:30")
+        let due = F.at("2026-11-25 23:00")
+        let scheduler = Scheduler(quietHoursExempt: ["demo"])
+        var d = scheduler.decide(now: due, plan: plan, cursors: ["demo": due.plus(-60)], open: [], shown: [:])
+        #expect(d.actions == [F.creation("demo", due, deadline: due.plus(600))])
+        d = scheduler.decide(now: due, plan: plan, cursors: ["demo": due], open: [F.open(1, "demo", scheduled: due, deadline: due.plus(600))], shown: [:])
+        #expect(d.actions == [.prompt(1, .due)])
+    }
+
     @Test(arguments: [
         // (quiet window, now, prompt now?, wake)
         ("22:30-07:30", "2026-11-25 22:29:59", true, nil as String?),

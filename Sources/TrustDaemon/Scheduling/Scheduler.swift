@@ -129,10 +129,13 @@ public struct Scheduler: Sendable {
     public var lateTolerance: TimeInterval
     /// At most this many occurrences of one item are entered by one catch-up (the newest ones).
     public var catchUpLimit: Int
+    /// Items the plan's quiet hours do not apply to (the demo check-in of `trustd --demo`).
+    public var quietHoursExempt: Set<ItemID>
 
-    public init(lateTolerance: TimeInterval = 60, catchUpLimit: Int = 10_000) {
+    public init(lateTolerance: TimeInterval = 60, catchUpLimit: Int = 10_000, quietHoursExempt: Set<ItemID> = []) {
         self.lateTolerance = lateTolerance
         self.catchUpLimit = catchUpLimit
+        self.quietHoursExempt = quietHoursExempt
     }
 
     /// Decides what to do at `now`.
@@ -155,7 +158,10 @@ public struct Scheduler: Sendable {
         func upcoming(_ item: ItemID, _ t: Date) {
             if next == nil || t < next!.at || (t == next!.at && item < next!.item) { next = NextCheckIn(item: item, at: t) }
         }
-        let showable = { (t: Date) -> Date in plan.quietHours?.deferred(t, in: plan.timeZone) ?? t }
+        let exempt = quietHoursExempt
+        let quiet = { (item: ItemID, t: Date) -> Date in
+            exempt.contains(item) ? t : plan.quietHours?.deferred(t, in: plan.timeZone) ?? t
+        }
 
         var withdrawals: [SchedulerAction] = []
         var creations: [SchedulerAction] = []
@@ -184,9 +190,9 @@ public struct Scheduler: Sendable {
                 reason = .reissue
             } else {
                 base = o.scheduled
-                reason = now.timeIntervalSince(showable(o.scheduled)) > lateTolerance ? .late : .due
+                reason = now.timeIntervalSince(quiet(o.item, o.scheduled)) > lateTolerance ? .late : .due
             }
-            let at = showable(max(base, now))
+            let at = quiet(o.item, max(base, now))
             if at <= now {
                 prompts.append(.prompt(o.id, reason))
             } else {
@@ -201,6 +207,7 @@ public struct Scheduler: Sendable {
 
         // New occurrences, per item.
         for item in plan.items {
+            let showable = { (t: Date) -> Date in quiet(item.id, t) }
             let cursor = cursors[item.id] ?? now
             var due: [Date] = []
             var dropped = 0
