@@ -111,6 +111,8 @@ private func usec(_ d: Date?) -> Int64? {
         ("Sat,Sun", "Sat,Sun *-*-* 00:00:00"),
         ("Mon,Tue,Wed", "Mon..Wed *-*-* 00:00:00"),
         ("Mon,Wed,Fri,Sun", "Mon,Wed,Fri,Sun *-*-* 00:00:00"),
+        ("01,00:15:00..45", "*-*-* 00,01:15:00..45"),
+        ("4~12,06..16", "*-04~06..16,12 00:00:00"),
     ])
     func normalizes(input: String, output: String) throws {
         let spec = try CalendarSpec.parse(input)
@@ -131,6 +133,8 @@ private func usec(_ d: Date?) -> Int64? {
         "Mon.. 12:00", "*/2:00", "5", "daily  UTC", "1.5:00", "*:*:1...5", "1/23:00", "*-*-31/2", "Mon..Fry 19:00",
         "Fri..Mon", "Mond", "24:00", "*:60", "*-13-01", "*-*-32", "2200-01-01", "@-1", "@", "@7258118400",
         "Mon 19:00 Europe/Berln", "12:00 Mon",
+        // systemd lowers the bound of each further '~' list element by 3.
+        "4~25/4,12,06..16", "10/1~18..18,13,28/4",
     ])
     func rejects(input: String) {
         #expect(throws: CalendarSpecError.self) { try CalendarSpec.parse(input) }

@@ -59,6 +59,8 @@ struct ZoneOffsets {
     let zone: TimeZone?  // nil: UTC
     private var intervals: [Interval] = []  // sorted by end, disjoint
     private var last = -1
+    /// Where the C library's tm_isdst is the opposite of Foundation's (see `negativeDST`).
+    private let inverted: Range<Int>?
 
     init(_ zone: TimeZone?) {
         if let zone, zone.identifier == "GMT" || zone.identifier == "UTC" {
@@ -66,7 +68,22 @@ struct ZoneOffsets {
         } else {
             self.zone = zone
         }
+        inverted = zone.flatMap { Self.negativeDST[$0.identifier] }
     }
+
+    /// Zones whose tzdata (as Debian builds it) has *negative* daylight saving time: Irish
+    /// Standard Time in summer is standard time and winter GMT is "DST"; Morocco's +01 is
+    /// standard and Ramadan's +00 is "DST". glibc's tm_isdst says so, Foundation (ICU) says
+    /// the opposite. Offsets agree in every zone from 1970 to 2100; only this flag differs, and
+    /// mktime's choices in DST gaps depend on it. Measured against glibc for every zone
+    /// Foundation knows (the instants where tm_isdst starts and stops disagreeing).
+    static let negativeDST: [String: Range<Int>] = [
+        "Europe/Dublin": 57_722_400..<Int.max,  // 1971-10-31 02:00 UTC
+        "Eire": 57_722_400..<Int.max,
+        "Africa/Casablanca": 1_540_692_000..<Int.max,  // 2018-10-28 02:00 UTC
+        "Africa/El_Aaiun": 1_540_692_000..<Int.max,
+        "Africa/Windhoek": 764_200_800..<1_508_796_000,  // 1994-03-20 … 2017-10-23
+    ]
 
     /// UTC offset in seconds and whether daylight saving time is in effect at instant `t`.
     @inline(__always)
@@ -93,12 +110,16 @@ struct ZoneOffsets {
         }
         let date = Date(timeIntervalSince1970: Double(t))
         let offset = zone.secondsFromGMT(for: date)
-        let isDST = zone.isDaylightSavingTime(for: date)
+        var isDST = zone.isDaylightSavingTime(for: date)
         var end = Int.max
         if let next = zone.nextDaylightSavingTimeTransition(after: date) {
             let n = next.timeIntervalSince1970
             end = n >= Double(Int.max) ? Int.max : Int(n.rounded(.up))
             if end <= t { end = t + 1 }
+        }
+        if let inverted {
+            if inverted.contains(t) { isDST.toggle() }
+            for bound in [inverted.lowerBound, inverted.upperBound] where t < bound && bound < end { end = bound }
         }
         if lo < intervals.count && intervals[lo].end == end {
             intervals[lo].start = t
@@ -109,12 +130,24 @@ struct ZoneOffsets {
         return (offset, isDST)
     }
 
+    // The last day converted: searches probe the same day again and again.
+    private var cachedDays = Int.min
+    private var cachedDay = BrokenDownTime(year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, isDST: 0)
+
     /// `localtime_r` (or `gmtime_r` for UTC).
     mutating func brokenDown(_ t: Int) -> BrokenDownTime {
         let (offset, isDST) = at(t)
         let local = t + offset
         let days = floorDiv(local, 86400)
         let secs = local - days * 86400
+        if days == cachedDays {
+            var tm = cachedDay
+            tm.hour = secs / 3600
+            tm.minute = secs / 60 % 60
+            tm.second = secs % 60
+            tm.isDST = isDST ? 1 : 0
+            return tm
+        }
         // Howard Hinnant's civil_from_days.
         let z = days + 719_468
         let era = floorDiv(z, 146_097)
@@ -128,9 +161,12 @@ struct ZoneOffsets {
         let yday = days - daysBeforeYear(y)
         var wday = (days + 4) % 7
         if wday < 0 { wday += 7 }
-        return BrokenDownTime(
+        let tm = BrokenDownTime(
             year: y, month: m - 1, day: d, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60,
             isDST: isDST ? 1 : 0, weekday: wday, yearDay: yday)
+        cachedDays = days
+        cachedDay = tm
+        return tm
     }
 }
 
@@ -144,14 +180,21 @@ struct MkTime {
 
     init(_ zone: TimeZone?) { offsets = ZoneOffsets(zone) }
 
+    private var cachedYear = Int.min
+    private var cachedYearDays = 0
+
     /// Seconds of (year, yday, hour, min, sec) as if the zone were UTC; fields may be out of range.
     @inline(__always)
-    private static func naive(year: Int, yearDay: Int, hour: Int, minute: Int, second: Int) -> Int {
-        ((daysBeforeYear(year) + yearDay) * 24 + hour) * 3600 + minute * 60 + second
+    private mutating func naive(year: Int, yearDay: Int, hour: Int, minute: Int, second: Int) -> Int {
+        if year != cachedYear {
+            cachedYear = year
+            cachedYearDays = daysBeforeYear(year)
+        }
+        return ((cachedYearDays + yearDay) * 24 + hour) * 3600 + minute * 60 + second
     }
 
     @inline(__always)
-    private static func naive(_ tm: BrokenDownTime) -> Int {
+    private mutating func naive(_ tm: BrokenDownTime) -> Int {
         naive(year: tm.year, yearDay: tm.yearDay, hour: tm.hour, minute: tm.minute, second: tm.second)
     }
 
@@ -168,9 +211,9 @@ struct MkTime {
         let yearDay = daysBeforeMonth[isLeap(year) ? 1 : 0][monthRemainder + 12 * negative] - 1 + tp.day
         let secondRequested = tp.second
         let second = min(max(tp.second, 0), 59)
-        let naive = Self.naive(year: year, yearDay: yearDay, hour: tp.hour, minute: tp.minute, second: second)
+        let requested = naive(year: year, yearDay: yearDay, hour: tp.hour, minute: tp.minute, second: second)
         let off = guess
-        let t0 = naive + off
+        let t0 = requested + off
 
         var t = t0
         var t1 = t0
@@ -181,7 +224,7 @@ struct MkTime {
         var oscillating = false
         while true {
             tm = offsets.brokenDown(t)
-            let dt = naive - Self.naive(tm)
+            let dt = requested - naive(tm)
             if dt == 0 { break }
             if t == t1 && t != t2
                 && (tm.isDST < 0
@@ -210,7 +253,7 @@ struct MkTime {
                     let ot = t + delta * direction
                     let otm = offsets.brokenDown(ot)
                     if !Self.isDSTDiffer(isdst, otm.isDST) {
-                        let gt = ot + (naive - Self.naive(otm))
+                        let gt = ot + (requested - naive(otm))
                         tm = offsets.brokenDown(gt)
                         t = gt
                         found = true

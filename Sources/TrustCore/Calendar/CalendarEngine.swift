@@ -1,4 +1,5 @@
-// The next-elapse search of systemd 252 (calendarspec.c: find_next and its helpers), step for
+// The next-elapse search of systemd 252 as Debian 12 ships it (252.39: calendarspec.c's find_next
+// and its helpers, with the stable branch's fix for results that go backwards), step for
 // step: it walks year → month → day → weekday → hour → minute → second, lets mktime normalize
 // impossible dates and DST gaps, and restarts from the normalized time. Every mktime call of
 // the original is made here too, in the same order, because each one leaves glibc's offset
@@ -7,7 +8,7 @@
 import Foundation
 
 /// Why there is no next elapse.
-enum CalendarSearchFailure: Error, Sendable {
+public enum CalendarSearchFailure: Error, Sendable, Hashable {
     /// The expression never elapses again before 2200 (systemd: ENOENT).
     case never
     /// systemd gives up after 1000 rounds (EDEADLK); seen only with contrived expressions.
@@ -57,11 +58,12 @@ struct CalendarEngine {
         var c = tm
         var tmUsec = usec
         var r: Int
+        var invalidateDST = false
 
         for _ in 0..<Self.maxIterations {
             // Normalize the current date.
             _ = mktime(&c)
-            c.isDST = -1
+            if !invalidateDST { c.isDST = -1 }
 
             var value = c.year
             r = match(spec.year, &value, c, isDay: false)
@@ -182,11 +184,29 @@ struct CalendarEngine {
             }
             if r == 0 { continue }
 
+            // A result not after the start means a DST change led mktime astray (systemd's
+            // backported fix for negative DST, in 252.39): step an hour on and let mktime
+            // decide tm_isdst from now on.
+            var order = Self.compareFields(tm, c)
+            if order == 0 { order = usec < tmUsec + 1 ? -1 : (usec > tmUsec + 1 ? 1 : 0) }
+            if order >= 0 {
+                invalidateDST = true
+                c.hour += 1
+                continue
+            }
+
             tm = c
             usec = tmUsec
             return nil
         }
         return .tooManyIterations
+    }
+
+    /// tm_compare: orders two broken-down times by their fields, year to second.
+    private static func compareFields(_ a: BrokenDownTime, _ b: BrokenDownTime) -> Int {
+        let l = (a.year, a.month, a.day, a.hour, a.minute, a.second)
+        let r = (b.year, b.month, b.day, b.hour, b.minute, b.second)
+        return l < r ? -1 : (l > r ? 1 : 0)
     }
 
     /// mktime that fails like systemd's `mktime_or_timegm(…) < 0` check.

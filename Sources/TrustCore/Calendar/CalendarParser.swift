@@ -158,13 +158,24 @@ struct CalendarParser {
             guard ok, !(c == slash && previousSlash) else { return nil }
             previousSlash = c == slash
         }
-        guard let zone = TimeZone(identifier: name) else { return nil }
+        guard let zone = TimeZone(identifier: name) ?? knownZone(name) else { return nil }
         if zone.identifier == name { return zone }
         // Foundation reports UTC and its aliases under other names ("GMT").
         if ["UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Zulu", "Etc/Universal", "Etc/Zulu"].contains(name) {
             return zone
         }
         return nil
+    }
+
+    /// The names Foundation lists. Referencing the list is what links Foundation's named zones
+    /// into a binary built with --static-swift-stdlib: without it `TimeZone(identifier:)` is nil
+    /// for every name there (see the feasibility notes, "Static trap"). Also the lookup of last
+    /// resort.
+    private static let knownZoneNames = Set(TimeZone.knownTimeZoneIdentifiers)
+
+    @inline(never)
+    private static func knownZone(_ name: String) -> TimeZone? {
+        knownZoneNames.contains(name) ? TimeZone(identifier: name) : nil
     }
 
     // MARK: Grammar
@@ -541,22 +552,34 @@ struct CalendarParser {
         return String(Double(v) / 1_000_000)
     }
 
+    /// normalize_chain, then chain_valid on the result. One quirk is kept on purpose: systemd
+    /// lowers the upper bound of a `~` day list by 3 for each element (its recursion subtracts
+    /// again), so `*-*~28` is valid but `*-*~13,28` is not.
     private func normalize(_ chain: [Located], field: Field, from: Int, to fullTo: Int) throws(CalendarSpecError)
         -> [CalendarComponent]
     {
-        var result: [CalendarComponent] = []
-        result.reserveCapacity(chain.count)
-        let eom = field == .day && endOfMonth
-        let to = eom ? fullTo - 3 : fullTo
-        for located in chain {
+        var items: [Located] = chain.map { located in
             var c = located.component
             if c.stop > c.start && c.step > 0 { c.stop -= (c.stop - c.start) % c.step }
             if (c.stop > c.start && c.step > 0 && c.start + c.step > c.stop) || c.start == c.stop {
                 c.step = 0
                 c.stop = -1
             }
-            // chain_valid
+            var l = located
+            l.component = c
+            return l
+        }
+        items.sort { $0.component < $1.component }
+        var unique: [Located] = []
+        unique.reserveCapacity(items.count)
+        for l in items where unique.last?.component != l.component { unique.append(l) }
+
+        let eom = field == .day && endOfMonth
+        var to = fullTo
+        for located in unique {
+            let c = located.component
             let at = located.at
+            if eom { to -= 3 }
             let range = eom ? "1…\(to) (days before the end of the month)" : "\(describe(from, field))…\(describe(fullTo, field))"
             if c.start < from || c.start > to {
                 throw error(at, "\(field.name) \(describe(c.start, field)) is out of range \(range)")
@@ -576,12 +599,7 @@ struct CalendarParser {
             } else if !eom && c.start + c.step > to {
                 throw error(at, "repetition \(describe(c.step, field)) never fires after \(describe(c.start, field)) (\(field.name)s end at \(describe(to, field)))")
             }
-            result.append(c)
         }
-        result.sort()
-        var unique: [CalendarComponent] = []
-        unique.reserveCapacity(result.count)
-        for c in result where unique.last != c { unique.append(c) }
-        return unique
+        return unique.map(\.component)
     }
 }

@@ -79,19 +79,25 @@ public struct CalendarSpec: Sendable, Hashable, CustomStringConvertible {
     /// Up to `count` successive elapses after `date` (each strictly after the previous), as
     /// `systemd-analyze calendar --iterations=count` lists them. Shorter when it stops elapsing.
     public func elapses(after date: Date, in zone: TimeZone, count: Int) -> [Date] {
-        elapsesInMicroseconds(after: Self.microseconds(before: date), in: zone, count: count).map(Self.date)
+        elapsesInMicroseconds(after: Self.microseconds(before: date), in: zone, count: count).microseconds.map(Self.date)
     }
 
     /// `elapses(after:in:count:)` in microseconds since the epoch (systemd's `usec_t`), for
-    /// callers that format thousands of them.
-    public func elapsesInMicroseconds(after microseconds: Int64, in zone: TimeZone, count: Int) -> [Int64] {
+    /// callers that format thousands of them, with the reason the list is short, if it is.
+    public func elapsesInMicroseconds(after microseconds: Int64, in zone: TimeZone, count: Int) -> CalendarElapses {
         var engine = CalendarEngine(spec: self, zone: zone)
-        var result: [Int64] = []
-        result.reserveCapacity(max(0, min(count, 100_000)))
+        var result = CalendarElapses(microseconds: [], stoppedBy: nil)
+        result.microseconds.reserveCapacity(max(0, min(count, 100_000)))
         var after = microseconds
-        while result.count < count, let next = engine.next(afterMicroseconds: after) {
-            result.append(next)
-            after = next
+        while result.microseconds.count < count {
+            switch engine.search(afterMicroseconds: after) {
+            case .success(let next):
+                result.microseconds.append(next)
+                after = next
+            case .failure(let failure):
+                result.stoppedBy = failure
+                return result
+            }
         }
         return result
     }
@@ -115,6 +121,14 @@ public struct CalendarSpec: Sendable, Hashable, CustomStringConvertible {
         let fraction = microseconds % 1_000_000
         return Date(timeIntervalSince1970: Double(seconds) + Double(fraction) / 1_000_000)
     }
+}
+
+/// Successive elapses, and why there are no more when fewer than asked for.
+public struct CalendarElapses: Sendable, Hashable {
+    /// Microseconds since the epoch, ascending.
+    public var microseconds: [Int64]
+    /// nil when the list is as long as asked.
+    public var stoppedBy: CalendarSearchFailure?
 }
 
 /// One element of a comma-separated list: `start`, `start..stop`, `start/step`, `start..stop/step`.
@@ -200,7 +214,7 @@ extension CalendarSpec {
             s += "*"
             return
         }
-        if usec && chain.count == 1 && chain[0].start == 0 && chain[0].step == 1_000_000 {
+        if usec && chain.count == 1 && chain[0].start == 0 && chain[0].stop < 0 && chain[0].step == 1_000_000 {
             s += "*"
             return
         }
