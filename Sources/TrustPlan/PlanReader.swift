@@ -28,6 +28,10 @@ public struct PlanReadResult: Sendable {
     public var locations: [ItemID: SourcePosition]
     /// The file does not exist (the daemon may wait for it; the CLI suggests the example).
     public var isMissingFile: Bool
+    /// Each item's first `upcoming` check-ins after the `now` the plan was read with (the
+    /// warnings need the first anyway; reuse them instead of asking the calendar again). Empty
+    /// for an item that never prompts again; empty for all when the plan has errors.
+    public var upcoming: [ItemID: [Date]] = [:]
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -44,7 +48,8 @@ public enum PlanReader {
     /// - Parameters:
     ///   - defaultTimeZone: the zone when the plan names none (the CLI and daemon pass `TimeZone.current`).
     ///   - now: for warnings about the future (an `ends` already past, a schedule that never fires again).
-    public static func load(path: String, defaultTimeZone: TimeZone, now: Date) -> PlanReadResult {
+    ///   - upcoming: how many check-ins after `now` to list per item in `PlanReadResult.upcoming`.
+    public static func load(path: String, defaultTimeZone: TimeZone, now: Date, upcoming: Int = 1) -> PlanReadResult {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -59,12 +64,15 @@ public enum PlanReader {
             return PlanReadResult(
                 file: path, plan: nil, diagnostics: [d], source: nil, locations: [:], isMissingFile: false)
         }
-        return parse(yaml: text, file: path, defaultTimeZone: defaultTimeZone, now: now)
+        return parse(yaml: text, file: path, defaultTimeZone: defaultTimeZone, now: now, upcoming: upcoming)
     }
 
     /// Reads and validates plan text; `file` names it in diagnostics.
-    public static func parse(yaml: String, file: String, defaultTimeZone: TimeZone, now: Date) -> PlanReadResult {
+    public static func parse(
+        yaml: String, file: String, defaultTimeZone: TimeZone, now: Date, upcoming: Int = 1
+    ) -> PlanReadResult {
         var reader = Reader(file: file, source: yaml, defaultTimeZone: defaultTimeZone, now: now)
+        reader.upcomingCount = max(1, upcoming)
         let plan = reader.read()
         let diagnostics = reader.diagnostics.enumerated()
             .sorted { a, b in
@@ -72,9 +80,11 @@ public enum PlanReader {
             }
             .map(\.element)
         let hasError = diagnostics.contains { $0.severity == .error }
-        return PlanReadResult(
+        var result = PlanReadResult(
             file: file, plan: hasError ? nil : plan, diagnostics: diagnostics, source: yaml,
             locations: reader.locations, isMissingFile: false)
+        if !hasError { result.upcoming = reader.upcoming }
+        return result
     }
 
     private static func fileProblem(path: String, error: any Error) -> PlanReadResult {
@@ -174,6 +184,32 @@ private struct Defaults {
     var celebrate = PlanDefaults.celebrate
 }
 
+/// An item's values as written, before validation.
+private struct ItemFields {
+    var id, title, to, why, ask, at, target, deadline, snooze, skips, celebrate, starts, ends: Node?
+
+    /// Stores a known key's value; false for a key items do not have.
+    mutating func set(_ name: String, _ value: Node) -> Bool {
+        switch name {
+        case "id": id = value
+        case "title": title = value
+        case "to": to = value
+        case "why": why = value
+        case "ask": ask = value
+        case "at": at = value
+        case "target": target = value
+        case "deadline": deadline = value
+        case "snooze": snooze = value
+        case "skips": skips = value
+        case "celebrate": celebrate = value
+        case "starts": starts = value
+        case "ends": ends = value
+        default: return false
+        }
+        return true
+    }
+}
+
 private struct Reader {
     let file: String
     let source: String
@@ -181,6 +217,11 @@ private struct Reader {
     let now: Date
     var diagnostics: [Diagnostic] = []
     var locations: [ItemID: SourcePosition] = [:]
+    var upcoming: [ItemID: [Date]] = [:]
+    /// How many upcoming check-ins to compute per item (at least 1, for the warnings).
+    var upcomingCount = 1
+    /// Every distinct `at` text of the plan, parsed ahead (on all cores for large plans).
+    private var parsedSpecs: [String: Result<CalendarSpec, CalendarSpecError>] = [:]
     private var lazyLines: [Substring]?
 
     init(file: String, source: String, defaultTimeZone: TimeZone, now: Date) {
@@ -255,7 +296,7 @@ private struct Reader {
         // version
         var version = 1
         if let (_, node) = values["version"] {
-            if case .scalar(let s) = node, let v = Int(s.string), s.style == .plain {
+            if case .scalar(let s) = node, let v = Int(s.string) {
                 if v != 1 {
                     error(
                         position(node), "unsupported plan version \(v); this trustd reads version 1",
@@ -330,10 +371,10 @@ private struct Reader {
         }
 
         // items
+        parseCalendarExpressions(in: [values["commitments"]?.value, values["boundaries"]?.value].compactMap { $0 })
         var items: [Item] = []
         var firstSeen: [ItemID: SourcePosition] = [:]
-        var targets: [(Item, Node)] = []
-        var itemNodes: [ItemID: [String: Node]] = [:]
+        var anchors: [(at: SourcePosition, ends: SourcePosition?, target: SourcePosition?)] = []
         for kind in ItemKind.allCases {
             let key = kind == .commitment ? "commitments" : "boundaries"
             guard let (_, node) = values[key], !isNull(node) else { continue }
@@ -345,31 +386,34 @@ private struct Reader {
                 continue
             }
             for (index, entry) in list.enumerated() {
-                guard let (item, fields) = readItem(entry, kind: kind, index: index + 1, defaults: defaults) else {
-                    continue
-                }
-                if let first = firstSeen[item.id] {
-                    let idNode = fields["id"]!
+                guard let (item, id, fields) = readItem(entry, kind: kind, index: index + 1, defaults: defaults),
+                    let id, let idNode = fields.id
+                else { continue }
+                if let first = firstSeen[id] {
                     error(
-                        position(idNode), "duplicate id '\(item.id)'; ids must be unique in the plan",
-                        hint: "'\(item.id)' is first used at line \(first.line); ids are the keys of the ledger")
+                        position(idNode), "duplicate id '\(id)'; ids must be unique in the plan",
+                        hint: "'\(id)' is first used at line \(first.line); ids are the keys of the ledger")
                     continue
                 }
-                firstSeen[item.id] = position(fields["id"]!)
+                firstSeen[id] = position(idNode)
+                guard let item else { continue }
                 locations[item.id] = position(entry)
                 items.append(item)
-                itemNodes[item.id] = fields
-                if item.target != nil, let t = fields["target"] { targets.append((item, t)) }
+                anchors.append(
+                    (fields.at.map(position) ?? position(entry), fields.ends.map(position), fields.target.map(position)))
             }
         }
 
         // Warnings that need the schedule evaluated (only when the zone itself is sound).
         if zoneKnown {
-            for item in items {
-                futureWarnings(item, fields: itemNodes[item.id] ?? [:], zone: zone, dayStart: dayStart)
-            }
-            for (item, node) in targets {
-                targetWarning(item, node: node, zone: zone, dayStart: dayStart)
+            let facts = Self.scheduleFacts(items, now: now, zone: zone, dayStart: dayStart, upcoming: upcomingCount)
+            for ((item, fact), anchor) in zip(zip(items, facts), anchors) {
+                upcoming[item.id] = fact.upcoming
+                futureWarnings(
+                    item, next: fact.upcoming.first, at: anchor.at, ends: anchor.ends, zone: zone, dayStart: dayStart)
+                if let target = item.target, let most = fact.most, let at = anchor.target {
+                    targetWarning(item, target: target, most: most, at: at)
+                }
             }
         }
         if items.isEmpty, !diagnostics.contains(where: { $0.severity == .error }) {
@@ -415,8 +459,11 @@ private struct Reader {
 
     // MARK: Items
 
-    /// Reads one commitment or boundary; nil when it has an error (already reported).
-    mutating func readItem(_ node: Node, kind: ItemKind, index: Int, defaults: Defaults) -> (Item, [String: Node])? {
+    /// Reads one commitment or boundary: the item (nil when it has an error, already reported),
+    /// its id when valid, and its fields. Nil when the entry is not a mapping at all.
+    mutating func readItem(
+        _ node: Node, kind: ItemKind, index: Int, defaults: Defaults
+    ) -> (Item?, ItemID?, ItemFields)? {
         let noun = kind.rawValue
         guard case .mapping(let map) = node else {
             error(
@@ -425,25 +472,25 @@ private struct Reader {
                 hint: "write it as '- id: …' followed by indented 'title:' and 'at:' lines")
             return nil
         }
-        let known = kind == .commitment ? commitmentKeys : boundaryKeys
-        var fields: [String: Node] = [:]
+        var fields = ItemFields()
         for (key, value) in map {
             guard let name = keyName(key) else { continue }
-            if known.contains(name) {
-                fields[name] = value
+            if (kind == .commitment || name != "target") && fields.set(name, value) {
+                continue
             } else if name == "target" {
                 error(
                     position(key), "'target' applies to commitments only",
                     hint: "a boundary is checked in on its 'at' schedule; move this item under 'commitments:'")
             } else {
-                unknownKey(key, name: name, known: known, context: "in a \(noun)")
+                unknownKey(
+                    key, name: name, known: kind == .commitment ? commitmentKeys : boundaryKeys, context: "in a \(noun)")
             }
         }
         let errorsBefore = errorCount
 
         // id
         var id: ItemID?
-        if let n = fields["id"] {
+        if let n = fields.id {
             if let text = string(n, key: "id", expected: "an id such as 'evening-call'") {
                 if ItemID.isValid(text) {
                     id = ItemID(text)
@@ -457,7 +504,7 @@ private struct Reader {
             }
         }
         let name = id.map { "\(noun) '\($0)'" } ?? "\(noun) #\(index)"
-        if fields["id"] == nil {
+        if fields.id == nil {
             error(
                 position(node), "\(name) has no 'id'",
                 hint: "add 'id: …', a short stable key such as 'evening-call' (lowercase letters, digits, '-')")
@@ -465,9 +512,9 @@ private struct Reader {
 
         // title and texts
         var title: String?
-        if let n = fields["title"] {
+        if let n = fields.title {
             if let t = string(n, key: "title", expected: "a short title such as 'Call Sam'") {
-                if t.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                if t.allSatisfy(\.isWhitespace) {
                     error(position(n), "\(name) has an empty 'title'", hint: "say what the promise is, e.g. 'Call Sam'")
                 } else {
                     title = t
@@ -476,13 +523,13 @@ private struct Reader {
         } else {
             error(position(node), "\(name) has no 'title'", hint: "add 'title: …', what the promise is in a few words")
         }
-        let to = optionalText(fields["to"], key: "to", expected: "a name such as 'Sam'")
-        let why = optionalText(fields["why"], key: "why", expected: "a sentence saying why it matters")
-        let ask = optionalText(fields["ask"], key: "ask", expected: "the question to ask, e.g. 'Did you call Sam?'")
+        let to = optionalText(fields.to, key: "to", expected: "a name such as 'Sam'")
+        let why = optionalText(fields.why, key: "why", expected: "a sentence saying why it matters")
+        let ask = optionalText(fields.ask, key: "ask", expected: "the question to ask, e.g. 'Did you call Sam?'")
 
         // at
         var specs: [CalendarSpec] = []
-        if let n = fields["at"] {
+        if let n = fields.at {
             specs = calendar(n, owner: name)
         } else {
             error(position(node), "\(name) has no 'at'", hint: "add 'at:' with when to ask: \(calendarExpected)")
@@ -490,25 +537,25 @@ private struct Reader {
 
         // target, durations, budgets
         var target: PerPeriod?
-        if let n = fields["target"], !isNull(n) { target = perPeriod(n, key: "target", minimum: 1) }
-        let deadline = fields["deadline"].flatMap { isNull($0) ? nil : duration($0, key: "deadline") }
-        let snooze = fields["snooze"].flatMap { isNull($0) ? nil : duration($0, key: "snooze") }
-        let skips = fields["skips"].flatMap { isNull($0) ? nil : perPeriod($0, key: "skips", minimum: 0) }
-        let celebrate = fields["celebrate"].flatMap { isNull($0) ? nil : self.celebrate($0) }
-        let starts = fields["starts"].flatMap { isNull($0) ? nil : date($0, key: "starts") }
-        let ends = fields["ends"].flatMap { isNull($0) ? nil : date($0, key: "ends") }
-        if let starts, let ends, ends < starts, let n = fields["ends"] {
+        if let n = fields.target, !isNull(n) { target = perPeriod(n, key: "target", minimum: 1) }
+        let deadline = fields.deadline.flatMap { isNull($0) ? nil : duration($0, key: "deadline") }
+        let snooze = fields.snooze.flatMap { isNull($0) ? nil : duration($0, key: "snooze") }
+        let skips = fields.skips.flatMap { isNull($0) ? nil : perPeriod($0, key: "skips", minimum: 0) }
+        let celebrate = fields.celebrate.flatMap { isNull($0) ? nil : self.celebrate($0) }
+        let starts = fields.starts.flatMap { isNull($0) ? nil : date($0, key: "starts") }
+        let ends = fields.ends.flatMap { isNull($0) ? nil : date($0, key: "ends") }
+        if let starts, let ends, ends < starts, let n = fields.ends {
             error(
                 position(n), "'ends' \(ends) is before 'starts' \(starts)",
                 hint: "'ends' is the last day (inclusive) and cannot come before the first")
         }
 
-        guard errorCount == errorsBefore, let id, let title, !specs.isEmpty else { return nil }
+        guard errorCount == errorsBefore, let id, let title, !specs.isEmpty else { return (nil, id, fields) }
         let item = Item(
             id: id, kind: kind, title: title, to: to, why: why, ask: ask, schedule: specs, target: target,
             deadline: deadline ?? defaults.deadline, snooze: snooze ?? defaults.snooze,
             skips: skips ?? defaults.skips, celebrate: celebrate ?? defaults.celebrate, starts: starts, ends: ends)
-        return (item, fields)
+        return (item, id, fields)
     }
 
     var errorCount: Int { diagnostics.count(where: { $0.severity == .error }) }
@@ -531,9 +578,11 @@ private struct Reader {
                 failed = true
                 continue
             }
-            do throws(CalendarSpecError) {
-                specs.append(try CalendarSpec.parse(text))
-            } catch {
+            let parsed = parsedSpecs[text] ?? Result { () throws(CalendarSpecError) in try CalendarSpec.parse(text) }
+            switch parsed {
+            case .success(let spec):
+                specs.append(spec)
+            case .failure(let error):
                 failed = true
                 self.error(
                     inner(n, column: error.column), "invalid calendar expression '\(text)': \(error.message)",
@@ -545,42 +594,80 @@ private struct Reader {
 
     // MARK: Warnings
 
-    mutating func futureWarnings(_ item: Item, fields: [String: Node], zone: TimeZone, dayStart: TimeOfDay) {
-        guard item.nextOccurrence(after: now, in: zone, dayStart: dayStart) == nil else { return }
+    /// What the warnings need to know of each item's schedule: its next check-ins after `now`,
+    /// and for a frequency target the most check-ins any one period gets. Pure and per item, so
+    /// computed on all cores for large plans.
+    static func scheduleFacts(
+        _ items: [Item], now: Date, zone: TimeZone, dayStart: TimeOfDay, upcoming: Int
+    ) -> [(upcoming: [Date], most: Int?)] {
+        Parallel.map(items) { item in
+            let next = item.nextOccurrences(after: now, count: upcoming, in: zone, dayStart: dayStart)
+            guard let target = item.target else { return (next, nil) }
+            var from = now
+            if let starts = item.starts {
+                let first = starts.firstInstant(in: zone, dayStart: dayStart)
+                if first > from { from = first }
+            }
+            let periods: Int
+            switch target.period {
+            case .day: periods = 14
+            case .week: periods = 9
+            case .month: periods = 13
+            }
+            let most = item.maxOccurrences(
+                per: target.period, periods: periods, from: from, in: zone, dayStart: dayStart, cap: target.count)
+            return (next, most)
+        }
+    }
+
+    mutating func futureWarnings(
+        _ item: Item, next: Date?, at: SourcePosition, ends endsPosition: SourcePosition?, zone: TimeZone,
+        dayStart: TimeOfDay
+    ) {
+        if next != nil { return }
         let today = DayKey.of(now, in: zone, dayStart: dayStart)
-        if let ends = item.ends, ends < today, let n = fields["ends"] {
+        if let ends = item.ends, ends < today, let endsPosition {
             warning(
-                position(n), "'\(item.id)' ended on \(ends); it no longer prompts",
+                endsPosition, "'\(item.id)' ended on \(ends); it no longer prompts",
                 hint: "remove the item or move 'ends' into the future")
-        } else if let n = fields["at"] {
+        } else {
             let extra = item.ends != nil ? " before its 'ends' day" : ""
             warning(
-                position(n), "'\(item.id)' never prompts again: its 'at' schedule does not elapse after now\(extra)",
+                at, "'\(item.id)' never prompts again: its 'at' schedule does not elapse after now\(extra)",
                 hint: "check the expression with 'trustctl calendar'")
         }
     }
 
-    mutating func targetWarning(_ item: Item, node: Node, zone: TimeZone, dayStart: TimeOfDay) {
-        guard let target = item.target else { return }
-        var from = now
-        if let starts = item.starts {
-            let first = starts.firstInstant(in: zone, dayStart: dayStart)
-            if first > from { from = first }
-        }
-        let periods: Int
-        switch target.period {
-        case .day: periods = 14
-        case .week: periods = 9
-        case .month: periods = 13
-        }
-        let most = item.maxOccurrences(
-            per: target.period, periods: periods, from: from, in: zone, dayStart: dayStart, cap: target.count)
+    mutating func targetWarning(_ item: Item, target: PerPeriod, most: Int, at: SourcePosition) {
         guard most < target.count else { return }
         let times = most == 1 ? "once" : most == 2 ? "twice" : "\(most) times"
         warning(
-            position(node),
+            at,
             "target \(target) can never be reached: '\(item.id)' is asked at most \(times) a \(target.period.rawValue)",
             hint: "ask at least \(target.count) times a \(target.period.rawValue), e.g. 'at: \"21:00\"' asks daily")
+    }
+
+    /// Parses every distinct `at` text of the item lists ahead of validation.
+    mutating func parseCalendarExpressions(in lists: [Node]) {
+        var texts = Set<String>()
+        for list in lists {
+            guard case .sequence(let entries) = list else { continue }
+            for entry in entries {
+                guard case .mapping(let map) = entry else { continue }
+                for (key, value) in map where key.scalar?.string == "at" {
+                    switch value {
+                    case .scalar(let s): texts.insert(s.string)
+                    case .sequence(let at): for case .scalar(let s) in at { texts.insert(s.string) }
+                    default: break
+                    }
+                }
+            }
+        }
+        let unique = Array(texts)
+        let parsed = Parallel.map(unique) { text in
+            Result { () throws(CalendarSpecError) in try CalendarSpec.parse(text) }
+        }
+        parsedSpecs = Dictionary(uniqueKeysWithValues: zip(unique, parsed))
     }
 
     // MARK: Scalars
@@ -717,7 +804,7 @@ private struct Reader {
     /// scalar's own position.
     mutating func inner(_ node: Node, column: Int) -> SourcePosition {
         let start = position(node)
-        guard case .scalar(let s) = node, column > 1 else { return start }
+        guard case .scalar(let s) = node, column >= 1 else { return start }
         let quote: Int
         switch s.style {
         case .plain, .any: quote = 0
@@ -746,7 +833,7 @@ private struct Reader {
             if let context {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
             }
-            error(SourcePosition(line: mark.line, column: mark.column), message, hint: yamlHint(problem, at: mark))
+            error(SourcePosition(line: mark.line, column: mark.column), message, hint: yamlHint(problem, context: context, at: mark))
         case .reader(let problem, let offset, _, let yaml):
             var at = SourcePosition(line: 1, column: 1)
             if let offset {
@@ -770,13 +857,24 @@ private struct Reader {
         }
     }
 
-    mutating func yamlHint(_ problem: String, at mark: Mark) -> String? {
+    mutating func yamlHint(_ problem: String, context: YamlError.Context?, at mark: Mark) -> String? {
         let lines = self.lines
         if mark.line >= 1, mark.line <= lines.count {
             let text = lines[mark.line - 1]
-            if problem.contains("cannot start any token"), text.contains("\t") {
+            if problem.contains("tab") || (problem.contains("cannot start any token") && text.contains("\t")) {
                 return "YAML does not allow tabs for indentation; use spaces"
             }
+        }
+        if let context, context.text.contains("scanning an alias") {
+            let line = context.mark.line
+            var example = "*-*-* 21:00"
+            if line >= 1, line <= lines.count {
+                let text = lines[line - 1].unicodeScalars.dropFirst(context.mark.column - 1)
+                let value = String(String.UnicodeScalarView(text.prefix { $0 != "#" }))
+                    .trimmingCharacters(in: .whitespaces)
+                if !value.isEmpty { example = value }
+            }
+            return "in YAML a value starting with '*' is an alias: quote the expression, e.g. at: \"\(example)\""
         }
         if problem.contains("mapping values are not allowed") {
             return "a value containing ': ' must be quoted, e.g. title: \"Call: Sam\""

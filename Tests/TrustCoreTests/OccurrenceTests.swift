@@ -22,7 +22,7 @@ private func calendarSpec(_ text: String) -> CalendarSpec {
     }
 }
 
-@Suite struct WallClockTests {
+@Suite struct LocalTimeMathTests {
     // (zone, local day, local time, notBefore, expected instant)
     @Test(arguments: [
         ("Europe/Berlin", "2026-11-25", "19:00", nil, "2026-11-25T18:00Z"),  // CET
@@ -42,8 +42,8 @@ private func calendarSpec(_ text: String) -> CalendarSpec {
         ("UTC", "2026-02-28", "23:59", nil, "2026-02-28T23:59Z"),
     ] as [(String, String, String, String?, String)])
     func firstInstant(zoneID: String, day: String, time: String, notBefore: String?, expected: String) throws {
-        let local = WallClock.localSeconds(DayKey(day)!, try TimeOfDay.parse(time))
-        let t = WallClock.firstInstant(atLocal: local, in: namedZone(zoneID), notBefore: notBefore.map(instant))
+        let local = LocalTimeMath.localSeconds(DayKey(day)!, try TimeOfDay.parse(time))
+        let t = LocalTimeMath.firstInstant(atLocal: local, in: namedZone(zoneID), notBefore: notBefore.map(instant))
         #expect(t == instant(expected))
     }
 
@@ -205,5 +205,34 @@ private func calendarSpec(_ text: String) -> CalendarSpec {
         #expect(plan.occurrences(of: i, from: instant("2026-11-25T12:00Z"), to: instant("2026-12-04T00:00Z"))
             == [instant("2026-12-02T00:00Z"), instant("2026-12-03T00:00Z")])
         #expect(plan.day(of: instant("2026-12-02T00:00Z")) == DayKey("2026-12-01"))
+    }
+}
+
+@Suite struct NextOccurrencesTests {
+    let berlin = TimeZone(identifier: "Europe/Berlin")!
+
+    // Each list must equal repeated nextOccurrence, for single and several expressions, with and
+    // without starts/ends, across the autumn DST change.
+    @Test(arguments: [
+        (["21:00"], nil, nil),
+        (["Mon..Fri 19:00", "Sun 10:00", "Fri 19:00"], nil, nil),
+        (["02:30"], nil, nil),
+        (["*-*-* 00/6:00"], "2026-10-26", "2026-10-28"),
+        (["Sat,Sun 09:00", "2026-10-25 12:00"], "2026-10-24", nil),
+    ] as [([String], String?, String?)])
+    func matchesRepeatedNext(at: [String], starts: String?, ends: String?) throws {
+        let item = Item(
+            id: "x", kind: .commitment, title: "X", schedule: try at.map { try CalendarSpec.parse($0) },
+            starts: starts.flatMap { DayKey($0) }, ends: ends.flatMap { DayKey($0) })
+        let after = Date(timeIntervalSince1970: 1_792_756_800)  // 2026-10-23 12:00 UTC
+        var expected: [Date] = []
+        var t = after
+        while expected.count < 12, let n = item.nextOccurrence(after: t, in: berlin) {
+            expected.append(n)
+            t = n
+        }
+        #expect(!expected.isEmpty)
+        #expect(item.nextOccurrences(after: after, count: 12, in: berlin) == expected)
+        #expect(item.nextOccurrences(after: after, count: 0, in: berlin) == [])
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 // MARK: - Local wall-clock time → instants
 
 /// Conversions from local wall-clock time to instants that survive DST gaps and overlaps.
-public enum WallClock {
+public enum LocalTimeMath {
     /// The first instant not before `notBefore` at which the wall clock in `zone` reads at least
     /// `localSeconds` (seconds since 1970-01-01 00:00 *local*). When that local time is skipped
     /// by a DST gap it is the instant the clock jumps past it; when it occurs twice it is the
@@ -20,8 +20,8 @@ public enum WallClock {
             if zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))) == offset { valid.append(t) }
         }
         valid.sort()
-        let floor = notBefore.map { $0.timeIntervalSince1970 }
-        if let t = valid.first(where: { floor == nil || TimeInterval($0) >= floor! }) {
+        let floor = notBefore?.timeIntervalSince1970 ?? -.infinity
+        if let t = valid.first(where: { TimeInterval($0) >= floor }) {
             return Date(timeIntervalSince1970: TimeInterval(t))
         }
         if valid.isEmpty, before != after {
@@ -52,7 +52,7 @@ extension DayKey {
     /// The first instant that belongs to this day in `zone` when days start at `dayStart`
     /// (the wall clock reads `dayStart`; on a DST day that skips it, the instant after the jump).
     public func firstInstant(in zone: TimeZone, dayStart: TimeOfDay = .midnight) -> Date {
-        WallClock.firstInstant(atLocal: WallClock.localSeconds(self, dayStart), in: zone)
+        LocalTimeMath.firstInstant(atLocal: LocalTimeMath.localSeconds(self, dayStart), in: zone)
     }
 }
 
@@ -80,7 +80,7 @@ extension QuietHours {
         let local = LocalTime(date, in: zone)
         guard contains(local.timeOfDay) else { return date }
         let endDay = wrapsMidnight && local.timeOfDay >= start ? local.day.adding(days: 1) : local.day
-        let t = WallClock.firstInstant(atLocal: WallClock.localSeconds(endDay, end), in: zone, notBefore: date)
+        let t = LocalTimeMath.firstInstant(atLocal: LocalTimeMath.localSeconds(endDay, end), in: zone, notBefore: date)
         return t > date ? t : date
     }
 
@@ -93,7 +93,7 @@ extension QuietHours {
 // MARK: - Occurrences
 
 /// The union of several calendar expressions, evaluated in one zone.
-public struct Schedule: Sendable, Hashable {
+public struct ZonedSchedule: Sendable, Hashable {
     public var specs: [CalendarSpec]
     public var zone: TimeZone
     public init(_ specs: [CalendarSpec], zone: TimeZone) {
@@ -108,6 +108,23 @@ public struct Schedule: Sendable, Hashable {
             if let n = spec.next(after: date, in: zone), best == nil || n < best! { best = n }
         }
         return best
+    }
+
+    /// The first `count` elapses strictly after `date`, ascending, without duplicates (fewer when
+    /// the expressions stop elapsing).
+    public func next(after date: Date, count: Int) -> [Date] {
+        guard count > 0 else { return [] }
+        if specs.count == 1 { return specs[0].elapses(after: date, in: zone, count: count) }
+        // The union's first `count` are among each expression's first `count`.
+        var all: [Date] = []
+        for spec in specs { all += spec.elapses(after: date, in: zone, count: count) }
+        all.sort()
+        var out: [Date] = []
+        for t in all where out.last != t {
+            out.append(t)
+            if out.count == count { break }
+        }
+        return out
     }
 
     /// Every elapse in `[start, end)`, ascending, without duplicates, at most `limit`.
@@ -130,7 +147,7 @@ public struct Schedule: Sendable, Hashable {
 
 extension Item {
     /// The union of the item's expressions in `zone`.
-    public func schedule(in zone: TimeZone) -> Schedule { Schedule(schedule, zone: zone) }
+    public func schedule(in zone: TimeZone) -> ZonedSchedule { ZonedSchedule(schedule, zone: zone) }
 
     /// Whether an instant falls on a day the item is active (`starts`…`ends`, inclusive).
     public func isActive(at date: Date, in zone: TimeZone, dayStart: TimeOfDay = .midnight) -> Bool {
@@ -145,8 +162,11 @@ extension Item {
     /// expressions, evaluated in `zone`, on a day within `starts`…`ends`. Nil when there is none.
     public func nextOccurrence(after date: Date, in zone: TimeZone, dayStart: TimeOfDay = .midnight) -> Date? {
         let schedule = schedule(in: zone)
+        guard starts != nil || ends != nil else { return schedule.next(after: date) }
         var t = date
-        if let starts {
+        // The local day begins within a day and a half of its UTC midnight, whatever the zone
+        // and `day-starts`: only near or before `starts` is the exact first instant needed.
+        if let starts, date.timeIntervalSince1970 < TimeInterval((starts.daysSinceEpoch + 3) * 86400) {
             let first = starts.firstInstant(in: zone, dayStart: dayStart).addingTimeInterval(-1e-3)
             if t < first { t = first }
         }
@@ -160,6 +180,20 @@ extension Item {
             return n
         }
         return nil
+    }
+
+    /// The next `count` prompt instants strictly after `date` (fewer when the item stops prompting).
+    public func nextOccurrences(
+        after date: Date, count: Int, in zone: TimeZone, dayStart: TimeOfDay = .midnight
+    ) -> [Date] {
+        if starts == nil && ends == nil { return schedule(in: zone).next(after: date, count: count) }
+        var out: [Date] = []
+        var t = date
+        while out.count < count, let n = nextOccurrence(after: t, in: zone, dayStart: dayStart) {
+            out.append(n)
+            t = n
+        }
+        return out
     }
 
     /// Every prompt instant in `[start, end)`, ascending, at most `limit`, within `starts`…`ends`.
@@ -216,6 +250,11 @@ extension Plan {
     /// The item's next prompt instant strictly after `date`, in the plan's zone.
     public func nextOccurrence(of item: Item, after date: Date) -> Date? {
         item.nextOccurrence(after: date, in: timeZone, dayStart: dayStart)
+    }
+
+    /// The item's next `count` prompt instants strictly after `date`, in the plan's zone.
+    public func nextOccurrences(of item: Item, after date: Date, count: Int) -> [Date] {
+        item.nextOccurrences(after: date, count: count, in: timeZone, dayStart: dayStart)
     }
 
     /// The item's prompt instants in `[start, end)`, in the plan's zone.

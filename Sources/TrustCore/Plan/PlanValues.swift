@@ -117,10 +117,10 @@ extension TimeOfDay {
 
     /// Parses `H:MM` or `HH:MM` (00:00–23:59).
     public static func parse(_ text: String) throws(PlanValueError) -> TimeOfDay {
-        try parse(Substring(text), offset: 0, whole: text)
+        try parse(Substring(text), offset: 0, whole: text, what: "time")
     }
 
-    static func parse(_ text: Substring, offset: Int, whole: String) throws(PlanValueError) -> TimeOfDay {
+    static func parse(_ text: Substring, offset: Int, whole: String, what: String) throws(PlanValueError) -> TimeOfDay {
         let scalars = Array(text.unicodeScalars)
         var i = 0
         var hour = 0
@@ -129,22 +129,22 @@ extension TimeOfDay {
             i += 1
         }
         guard i > 0, i < scalars.count, scalars[i] == ":" else {
-            throw PlanValueError(column: offset + i + 1, message: "invalid time '\(whole)': expected \(expected)")
+            throw PlanValueError(column: offset + i + 1, message: "invalid \(what) '\(whole)': expected \(expected)")
         }
         guard hour < 24 else {
-            throw PlanValueError(column: offset + 1, message: "invalid time '\(whole)': hour \(hour) is not 0–23")
+            throw PlanValueError(column: offset + 1, message: "invalid \(what) '\(whole)': hour \(hour) is not 0–23")
         }
         let minuteStart = i + 1
         guard scalars.count == minuteStart + 2, let m1 = asciiDigit(scalars[minuteStart]),
             let m2 = asciiDigit(scalars[minuteStart + 1])
         else {
             throw PlanValueError(
-                column: offset + minuteStart + 1, message: "invalid time '\(whole)': expected two-digit minutes after ':'")
+                column: offset + minuteStart + 1, message: "invalid \(what) '\(whole)': expected two-digit minutes after ':'")
         }
         let minute = m1 * 10 + m2
         guard minute < 60 else {
             throw PlanValueError(
-                column: offset + minuteStart + 1, message: "invalid time '\(whole)': minute \(minute) is not 00–59")
+                column: offset + minuteStart + 1, message: "invalid \(what) '\(whole)': minute \(minute) is not 00–59")
         }
         return TimeOfDay(hour: hour, minute: minute)
     }
@@ -161,8 +161,8 @@ extension QuietHours: CustomStringConvertible {
         let startText = text[..<dash]
         let endText = text[text.index(after: dash)...]
         let endOffset = text.unicodeScalars.distance(from: text.startIndex, to: dash) + 1
-        let start = try TimeOfDay.parse(startText, offset: 0, whole: text)
-        let end = try TimeOfDay.parse(endText, offset: endOffset, whole: text)
+        let start = try TimeOfDay.parse(startText, offset: 0, whole: text, what: "quiet hours")
+        let end = try TimeOfDay.parse(endText, offset: endOffset, whole: text, what: "quiet hours")
         guard start != end else {
             throw PlanValueError(
                 column: 1, message: "invalid quiet hours '\(text)': the window starts and ends at the same time")
