@@ -58,6 +58,8 @@ let package = Package(
             dependencies: [
                 "TrustCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API, for the one hot loop that reads columns in place (TrustStore.records).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),

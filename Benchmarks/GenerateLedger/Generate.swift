@@ -91,26 +91,28 @@ struct Generate: ParsableCommand {
     }
 
     private func makeItems(count: Int, startDay: DayKey, endDay: DayKey, rng: inout SeededGenerator) -> [GeneratedItem] {
+        // (id stem, title, hour, minute): when a person would be asked.
         let commitments = [
-            ("evening-call", "Call Sam in the evening"), ("morning-text", "Good-morning message"),
-            ("honest-checkin", "Honest check-in"), ("exercise", "Exercise"), ("walk-together", "Walk together"),
-            ("cook-dinner", "Cook dinner"), ("read-together", "Read together"), ("gratitude-note", "Write a gratitude note"),
-            ("therapy-homework", "Therapy homework"), ("budget-review", "Review the budget together"),
-            ("ask-about-day", "Ask about their day"), ("home-on-time", "Be home when I said"),
+            ("evening-call", "Call Sam in the evening", 20, 0), ("morning-text", "Good-morning message", 8, 0),
+            ("honest-checkin", "Honest check-in", 21, 0), ("exercise", "Exercise", 19, 0),
+            ("walk-together", "Walk together", 18, 30), ("cook-dinner", "Cook dinner", 19, 30),
+            ("read-together", "Read together", 22, 0), ("gratitude-note", "Write a gratitude note", 21, 30),
+            ("therapy-homework", "Therapy homework", 17, 0), ("budget-review", "Review the budget together", 20, 30),
+            ("ask-about-day", "Ask about their day", 18, 0), ("home-on-time", "Be home when I said", 19, 0),
         ]
         let boundaries = [
-            ("no-phone-dinner", "No phone at dinner"), ("no-late-drinks", "No drinks after 22:00"),
-            ("no-secret-spending", "No spending I don't mention"), ("no-raised-voice", "No raised voice"),
-            ("no-gaming-night", "No gaming after midnight"),
+            ("no-phone-dinner", "No phone at dinner", 21, 0), ("no-late-drinks", "No drinks after 22:00", 22, 30),
+            ("no-secret-spending", "No spending I don't mention", 21, 45), ("no-raised-voice", "No raised voice", 21, 15),
+            ("no-gaming-night", "No gaming after midnight", 22, 45),
         ]
         var result: [GeneratedItem] = []
         for i in 0..<count {
             let isBoundary = i % 10 >= 7
             let names = isBoundary ? boundaries : commitments
-            let (base, title) = names[(isBoundary ? i / 10 * 3 + (i % 10 - 7) : i / 10 * 7 + i % 10) % names.count]
+            let slot = isBoundary ? i / 10 * 3 + (i % 10 - 7) : i / 10 * 7 + i % 10
+            let (base, title, hour, baseMinute) = names[slot % names.count]
             let number = String(format: "%02d", i + 1)
-            let hour = 7 + (i * 5) % 16  // 07:00 … 22:00
-            let minute = [0, 15, 30, 45][i % 4]
+            let minute = (baseMinute + 5 * (slot / names.count)) % 60  // repeated stems a little later
             var starts: DayKey?
             if i % 7 == 6 {
                 let years = i % 3 + 1
@@ -157,7 +159,7 @@ struct Generate: ParsableCommand {
         _ day: DayKey, plan: [GeneratedItem], zone: TimeZone, tx: inout LedgerTransaction, rng: inout SeededGenerator,
         notification: inout UInt32, totals: inout [String: Int]
     ) throws {
-        // The zone's offset at local noon holds for 07:00–22:00 (DST switches happen at night).
+        // The zone's offset at local noon holds for 08:00–23:00 (DST switches happen at night).
         let noonUTC = Date(timeIntervalSince1970: Double(day.daysSinceEpoch * 86400 + 12 * 3600))
         let offset = zone.secondsFromGMT(for: noonUTC)
         let notes = [

@@ -82,6 +82,7 @@ struct Query: ParsableCommand {
     func run() throws {
         var openTimes: [Double] = []
         var recordTimes: [Double] = []
+        var recordCPU: [Double] = []
         var rows = 0
         var pendingTimes: [Double] = []
         var historyTimes: [Double] = []
@@ -89,7 +90,9 @@ struct Query: ParsableCommand {
             let t0 = monotonicSeconds()
             let s = try TrustStore(path: store, mode: .readOnly)
             let t1 = monotonicSeconds()
+            let c1 = cpuSeconds()
             rows = try s.records().count
+            recordCPU.append(cpuSeconds() - c1)
             let t2 = monotonicSeconds()
             _ = try s.pending(asOf: Date())
             let t3 = monotonicSeconds()
@@ -101,7 +104,7 @@ struct Query: ParsableCommand {
             historyTimes.append(t4 - t3)
         }
         print(String(format: "open read-only:       %7.2f ms", median(openTimes) * 1000))
-        print(String(format: "records() %7d rows: %7.2f ms", rows, median(recordTimes) * 1000))
+        print(String(format: "records() %7d rows: %7.2f ms (CPU %.2f ms)", rows, median(recordTimes) * 1000, median(recordCPU) * 1000))
         print(String(format: "pending(asOf:):       %7.2f ms", median(pendingTimes) * 1000))
         print(String(format: "history(limit: 50):   %7.2f ms", median(historyTimes) * 1000))
     }

@@ -42,6 +42,8 @@ enum FileSystem {
         return stat(path, &st) == 0
     }
 
+    static func isWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }
+
     static func isRegularFile(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
@@ -90,7 +92,7 @@ enum FileSystem {
         var st = stat()
         guard stat(path, &st) == 0 else { return "cannot stat: \(String(cString: strerror(errno)))" }
         let owner = getpwuid(st.st_uid).map { String(cString: $0.pointee.pw_name) } ?? String(st.st_uid)
-        return "mode " + String(st.st_mode & 0o7777, radix: 8) + ", owner " + owner
+        return "mode 0" + String(st.st_mode & 0o777, radix: 8) + ", owner " + owner
     }
 
     private static func reasonError(path: String, errno code: Int32, doing: String) -> StoreError {

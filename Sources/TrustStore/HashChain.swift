@@ -133,7 +133,8 @@ struct OccurrenceCache: Hashable, Sendable {
             state = answer
             answeredAt = e.at
             answerChannel = e.channel
-            note = e.note
+            // A correction without a note keeps the note given earlier (the person wrote it).
+            if e.note != nil || type == .answered { note = e.note }
             snoozedUntil = nil
         case .noted:
             note = e.note

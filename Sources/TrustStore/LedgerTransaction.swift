@@ -46,7 +46,7 @@ public struct LedgerTransaction {
                 identity: OccurrenceIdentity(
                     id: id, item: item.rawValue, kind: kind.rawValue, scheduled: scheduledMs, zone: zone,
                     day: DayNumber.from(day), deadline: Millis.from(deadline)),
-                cache: OccurrenceCache())
+                cache: OccurrenceCache(), path: path)
             _ = try append(to: &row, type: .scheduled, at: at, channel: .daemon, isFirst: true)
             return try row.stored()
         }

@@ -59,7 +59,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Hashable {
     case snoozed
     /// The first answer (also a late one, after `unanswered`).
     case answered
-    /// A later answer to an answered occurrence: replaces the earlier answer and note.
+    /// A later answer to an answered occurrence: replaces the earlier answer (and the note, when
+    /// it has one; without one the earlier note stays).
     case corrected
     /// A note added to an answered occurrence without changing the answer.
     case noted

@@ -142,45 +142,4 @@ extension TrustStore {
             )
         }
     }
-
-    /// What the report needs: every occurrence of `items` (all items when nil) whose day is on or
-    /// after `since`, as the core's `OccurrenceRecord`, ordered by item, then scheduled instant.
-    /// Built for speed (a 10-year, 50-item ledger of ~180,000 rows): one pass over the table with
-    /// raw row access, no per-row allocation beyond the record itself.
-    public func records(items: [ItemID]? = nil, since: DayKey? = nil) throws(StoreError) -> [OccurrenceRecord] {
-        try read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let items {
-                if items.isEmpty { return [] }
-                conditions.append("item IN (" + items.map { _ in "?" }.joined(separator: ",") + ")")
-                arguments += StatementArguments(items.map(\.rawValue))
-            }
-            if let since {
-                conditions.append("day >= ?")
-                arguments += [DayNumber.from(since)]
-            }
-            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            let sql =
-                "SELECT id, item, kind, scheduled, zone, day, deadline, state, answered_at, note FROM occurrence"
-                + filter + " ORDER BY item, scheduled"
-            var out: [OccurrenceRecord] = []
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let r = try cursor.next() {
-                let kindText: String = r[2]
-                let stateText: String = r[7]
-                guard let kind = ItemKind(rawValue: kindText), let state = OccurrenceState(rawValue: stateText) else {
-                    let id: Int64 = r[0]
-                    throw StoreError.corrupt(path: path, detail: "occurrence #\(id) has invalid values; run `trustctl verify`")
-                }
-                let answeredAt: Int64? = r[8]
-                out.append(
-                    OccurrenceRecord(
-                        id: r[0], item: ItemID(rawValue: r[1]), kind: kind, scheduled: Millis.date(r[3]), zone: r[4],
-                        day: DayNumber.day(r[5]), deadline: Millis.date(r[6]), state: state,
-                        answeredAt: answeredAt.map(Millis.date), note: r[9]))
-            }
-            return out
-        }
-    }
 }

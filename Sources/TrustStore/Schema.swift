@@ -39,7 +39,12 @@ enum Schema {
                         snoozed_until INTEGER,
                         UNIQUE (item, scheduled)        -- an occurrence is never created twice
                     );
-                    CREATE INDEX occurrence_open ON occurrence (scheduled) WHERE state IN ('pending', 'unanswered');
+                    CREATE INDEX occurrence_pending ON occurrence (scheduled) WHERE state = 'pending';
+                    CREATE INDEX occurrence_scheduled ON occurrence (scheduled);
+                    -- Covers the report's read (TrustStore.records): one sequential scan in (item, scheduled)
+                    -- order, no table lookups, no sorting.
+                    CREATE INDEX occurrence_report
+                        ON occurrence (item, scheduled, kind, zone, day, deadline, state, answered_at, note);
 
                     -- The append-only log. seq runs 1, 2, 3, … and hash = SHA-256(previous hash ‖
                     -- canonical content), see HashChain.canonical.

@@ -52,7 +52,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot write the ledger \(path): \(reason)"
         case .diskFull(let path, let free):
             let freeText = free.map { ", \($0 / 1024) KiB free" } ?? ""
-            return "cannot write the ledger \(path): the disk is full\(freeText); free some space and try again"
+            return "cannot write the ledger \(path): the disk is full\(freeText); nothing was recorded: free some space and try again"
         case .cannotOpen(let path, let reason):
             return "cannot open the ledger \(path): \(reason)"
         case .busy(let path, let seconds):
@@ -63,11 +63,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             let list = known.isEmpty ? "the ledger has no check-ins yet" : "items in the ledger: " + known.map(\.rawValue).joined(separator: ", ")
             return "no check-in of '\(item)' in the ledger; \(list)"
         case .nothingOpen(let item, let latest):
-            var text = "no open check-in of '\(item)'"
-            if let latest {
-                text += "; the latest (#\(latest.id), \(latest.day)) is \(latest.state.rawValue): to change it, pass --occurrence \(latest.id)"
+            guard let latest else {
+                return "no check-in of '\(item)' is due yet (see `trustctl pending`)"
             }
-            return text
+            return "no open check-in of '\(item)'; the latest (#\(latest.id), \(latest.day)) is \(latest.state.rawValue): to change it, pass --occurrence \(latest.id)"
         case .io(let path, let detail):
             return "ledger \(path): \(detail)"
         }

@@ -31,6 +31,15 @@ public final class TrustStore: Sendable {
     /// Seconds a writer waits for another writer before giving up with `.busy`.
     public static let busyTimeout: Double = 10
 
+    /// Wait for a lock by polling every millisecond up to `busyTimeout`. SQLite's own timeout
+    /// handler backs off to 100 ms sleeps, and a waiting `trustctl answer` can then starve behind
+    /// a writer that commits back to back; polling at 1 ms gets it in within milliseconds.
+    static let busyMode = Database.BusyMode.callback { tries in
+        guard tries < Int(busyTimeout * 1000) else { return false }
+        usleep(1000)
+        return true
+    }
+
     public let path: String
     public let mode: Mode
     let pool: DatabasePool
@@ -57,8 +66,24 @@ public final class TrustStore: Sendable {
             throw .cannotOpen(path: path, reason: "not a regular file")
         }
 
+        if !fresh && (FileSystem.size(path) ?? 0) == 0 && mode != .create { throw .missing(path: path) }
+        do {
+            pool = try Self.openChecked(location: path, path: path, mode: mode, fresh: fresh)
+        } catch let error where mode == .readOnly && Self.needsImmutableOpen(path, after: error) {
+            // A reader in a directory it cannot write (a backup on read-only media, another
+            // user's ledger): without -wal/-shm files SQLite cannot set up WAL reading. Nobody
+            // can be writing there either (a writer needs those files), so read it as immutable.
+            pool = try Self.openChecked(location: Self.immutableURI(path), path: path, mode: mode, fresh: false)
+        }
+        if mode != .readOnly {
+            try migrateAndHarden()
+        }
+    }
+
+    /// Checks the file's identity (read-only) and opens the pool on `location` (a path or a URI).
+    private static func openChecked(location: String, path: String, mode: Mode, fresh: Bool) throws(StoreError) -> DatabasePool {
         if !fresh && (FileSystem.size(path) ?? 0) > 0 {
-            switch try Self.probe(path: path) {
+            switch try probe(location: location, path: path) {
             case .empty:
                 if mode != .create { throw .missing(path: path) }
             case .trustStore(let version):
@@ -69,23 +94,35 @@ public final class TrustStore: Sendable {
                     throw .olderSchema(path: path, found: version, supported: Schema.version)
                 }
             }
-        } else if mode != .create {
-            throw .missing(path: path)
         }
-
         var config = Configuration()
-        config.busyMode = .timeout(Self.busyTimeout)
+        config.busyMode = busyMode
         config.readonly = mode == .readOnly
         config.label = "trustd-ledger"
         config.foreignKeysEnabled = true
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            return try DatabasePool(path: location, configuration: config)
         } catch {
-            throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
+            throw StoreError.wrap(error, path: path, busyTimeout: busyTimeout)
         }
-        if mode != .readOnly {
-            try migrateAndHarden()
+    }
+
+    private static func needsImmutableOpen(_ path: String, after error: StoreError) -> Bool {
+        switch error {
+        case .readOnly, .cannotOpen:
+            let directory = (path as NSString).deletingLastPathComponent
+            return !FileSystem.isWritable(directory.isEmpty ? "." : directory) && !FileSystem.exists(path + "-wal")
+        default:
+            return false
         }
+    }
+
+    /// `file:/path?immutable=1` (SQLite is built with URI filenames on Debian).
+    private static func immutableURI(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
     private enum ProbeResult {
@@ -94,12 +131,12 @@ public final class TrustStore: Sendable {
     }
 
     /// Reads the identity of an existing file through a read-only connection.
-    private static func probe(path: String) throws(StoreError) -> ProbeResult {
+    private static func probe(location: String, path: String) throws(StoreError) -> ProbeResult {
         var config = Configuration()
         config.readonly = true
-        config.busyMode = .timeout(busyTimeout)
+        config.busyMode = busyMode
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: location, configuration: config)
             defer { try? queue.close() }
             return try queue.read { db -> ProbeResult in
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
@@ -125,16 +162,17 @@ public final class TrustStore: Sendable {
                 // GRDB sets synchronous=NORMAL for WAL; an acknowledged answer must survive power loss.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
+            // Only take the write lock when something is missing (a new or an older ledger).
+            let current = try pool.read { db in
+                try Int32.fetchOne(db, sql: "PRAGMA application_id") == Schema.applicationID
+                    && Int.fetchOne(db, sql: "PRAGMA user_version") == Schema.version
+                    && Schema.migrator.hasCompletedMigrations(db)
+            }
+            if current { return }
             try Schema.migrator.migrate(pool)
             try pool.write { db in
-                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                if appID != Schema.applicationID {
-                    try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
-                }
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                if version != Schema.version {
-                    try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
-                }
+                try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
+                try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
             }
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
@@ -152,7 +190,8 @@ public final class TrustStore: Sendable {
     }
 
     /// Runs `body` in one write transaction: everything it records commits together (and is
-    /// durable when this returns) or not at all. Every method of `LedgerTransaction` appends to the
+    /// durable when this returns) or not at all. An error thrown by `body` rolls back and is
+    /// rethrown (a `StoreError` as it is, any other as `.io` with its description). Every method of `LedgerTransaction` appends to the
     /// hash chain exactly as the single-step methods of `TrustStore` do, which are written with it.
     /// For bulk imports (the benchmark generator) and for steps that must happen together.
     public func transaction<T>(_ body: (inout LedgerTransaction) throws -> T) throws(StoreError) -> T {
@@ -232,7 +271,10 @@ extension TrustStore {
                 if let latest = try tx.latest(item: item, asOf: at) {
                     throw StoreError.nothingOpen(item, latest: latest)
                 }
-                throw StoreError.unknownItem(item, known: try tx.knownItems())
+                let known = try tx.knownItems()
+                // Known, but every check-in of it is still ahead.
+                if known.contains(item) { throw StoreError.nothingOpen(item, latest: nil) }
+                throw StoreError.unknownItem(item, known: known)
             }
             return try tx.answer(occurrence: open.id, answer: answer, note: note, channel: channel, at: at)
         }

@@ -51,28 +51,48 @@ extension TrustStore {
     /// `anchor`: a (sequence, hex hash) pair recorded earlier; a finding is reported unless the
     /// event at that sequence still has that hash.
     public func verify(anchor: (sequence: Int64, hash: String)? = nil) throws(StoreError) -> VerifyReport {
-        try read { db in
-            var report = VerifyReport(
-                path: path, integrity: [], occurrenceCount: 0, eventCount: 0, headSequence: 0, headHash: nil,
-                firstBrokenLink: nil, brokenLinkCount: 0, findings: [], findingCount: 0)
-            func note(_ f: VerifyReport.Finding) {
-                report.findingCount += 1
-                if report.findings.count < 20 { report.findings.append(f) }
+        // On a damaged file SQLite may fail the read transaction's COMMIT after the walk has
+        // gathered everything it could: keep the report then.
+        var built: VerifyReport?
+        do {
+            return try read { db in
+                built = try walk(db, anchor: anchor)
+                return built!
             }
+        } catch {
+            if let built, case .corrupt = error { return built }
+            if let built, case .notADatabase = error { return built }
+            throw error
+        }
+    }
 
-            report.integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check(20)")
-            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
-                let rowid: Int64? = row[1]
-                note(.init(sequence: rowid, occurrence: nil, message: "refers to an occurrence that is not in the ledger"))
-            }
+    private func walk(_ db: Database, anchor: (sequence: Int64, hash: String)?) throws -> VerifyReport {
+        var report = VerifyReport(
+            path: path, integrity: [], occurrenceCount: 0, eventCount: 0, headSequence: 0, headHash: nil,
+            firstBrokenLink: nil, brokenLinkCount: 0, findings: [], findingCount: 0)
+        func note(_ f: VerifyReport.Finding) {
+            report.findingCount += 1
+            if report.findings.count < 20 { report.findings.append(f) }
+        }
 
-            let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
-            for name in Self.triggers where !present.contains(name) {
-                note(.init(message: "the append-only safeguard \(name) was removed: the ledger was edited outside trustd"))
-            }
+        do {
+            let lines = try String.fetchCursor(db, sql: "PRAGMA integrity_check(20)")
+            while let line = try lines.next() { report.integrity.append(line) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            // SQLite lists what it found, then fails: keep both.
+            report.integrity.append(error.message ?? "corrupt")
+        }
+        // (Events pointing at missing occurrences are found by the chain walk below.)
 
-            // Occurrences as stored.
-            var rows: [Int64: OccurrenceRow] = [:]
+        let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        for name in Self.triggers where !present.contains(name) {
+            note(.init(message: "the append-only safeguard \(name) was removed: the ledger was edited outside trustd"))
+        }
+
+        do {
+            // Occurrences as stored, indexed by id (ids are dense: 1, 2, 3, … never deleted).
+            let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM occurrence") ?? 0
+            var rows = OccurrenceTable<OccurrenceRow>(capacity: Int(clamping: maxID))
             let occurrenceCursor = try Row.fetchCursor(db, sql: "SELECT \(OccurrenceRow.columns) FROM occurrence")
             while let r = try occurrenceCursor.next() {
                 let id: Int64? = r[0]
@@ -99,8 +119,7 @@ extension TrustStore {
             report.occurrenceCount = rows.count
 
             // The chain, and each occurrence's state folded from its events.
-            var derived: [Int64: OccurrenceCache] = [:]
-            derived.reserveCapacity(rows.count)
+            var derived = OccurrenceTable<OccurrenceCache>(capacity: Int(clamping: maxID))
             var previousHash = HashChain.genesis
             var previousSequence: Int64 = 0
             var anchorSeen = false
@@ -170,7 +189,7 @@ extension TrustStore {
                 note(.init(sequence: anchor.sequence, message: "the anchored event is not in the log: the log was cut"))
             }
 
-            for id in rows.keys.sorted() {
+            for id in rows.ids {
                 let row = rows[id]!
                 guard let fromEvents = derived[id] else {
                     note(.init(occurrence: id, message: "has no events: it was added outside trustd"))
@@ -180,8 +199,15 @@ extension TrustStore {
                     note(.init(occurrence: id, message: "its stored state disagrees with its events (\(describe(row.cache, fromEvents)))"))
                 }
             }
-            return report
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            // Damaged pages: report what could be read, never stop at an exception.
+            report.firstBrokenLink = report.firstBrokenLink
+                ?? .init(message: "the ledger could not be read to the end: \(error.message ?? "corrupt")")
+            report.brokenLinkCount += 1
+            note(.init(message: "only part of the ledger could be checked: the rest is unreadable"))
+            if report.integrity == ["ok"] { report.integrity = [error.message ?? "corrupt"] }
         }
+        return report
     }
 
     private func describe(_ stored: OccurrenceCache, _ events: OccurrenceCache) -> String {
@@ -196,5 +222,28 @@ extension TrustStore {
         if stored.notificationID != events.notificationID { parts.append("notification id differs") }
         if stored.snoozedUntil != events.snoozedUntil { parts.append("snooze differs") }
         return parts.joined(separator: "; ")
+    }
+}
+
+/// A map from occurrence id to `Value`: an array for the dense ids 1…capacity, a dictionary for
+/// anything else (ids a tampered file may contain).
+struct OccurrenceTable<Value> {
+    private var dense: [Value?]
+    private var sparse: [Int64: Value] = [:]
+    private(set) var count = 0
+
+    init(capacity: Int) { dense = Array(repeating: nil, count: max(0, min(capacity, 50_000_000)) + 1) }
+
+    subscript(id: Int64) -> Value? {
+        get { id >= 0 && id < dense.count ? dense[Int(id)] : sparse[id] }
+        set {
+            if self[id] == nil, newValue != nil { count += 1 }
+            if id >= 0 && id < dense.count { dense[Int(id)] = newValue } else { sparse[id] = newValue }
+        }
+    }
+
+    /// All ids present, ascending.
+    var ids: [Int64] {
+        dense.indices.filter { dense[$0] != nil }.map(Int64.init) + sparse.keys.sorted()
     }
 }

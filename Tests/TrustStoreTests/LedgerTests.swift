@@ -62,7 +62,7 @@ import TrustCore
         ],
         [
             .init(answer: .kept, note: "called", outcome: .answered, state: .kept, storedNote: "called"),
-            .init(answer: .missed, outcome: .corrected(previous: .kept), state: .missed),
+            .init(answer: .missed, outcome: .corrected(previous: .kept), state: .missed, storedNote: "called"),
             .init(answer: .skipped, note: "sick", outcome: .corrected(previous: .missed), state: .skipped, storedNote: "sick"),
         ],
         [.init(answer: .skipped, note: "", outcome: .answered, state: .skipped)],
@@ -123,7 +123,12 @@ import TrustCore
         #expect(r3.occurrence.id == wednesday.id)
         #expect(r3.occurrence.answerChannel == .notification)
 
-        #expect(throws: StoreError.unknownItem("excercise", known: ["evening-call", "exercise"])) {
+        // Only a future one: known item, nothing due.
+        try store.schedule("future", "2026-12-25T21:30:00+01:00")
+        #expect(throws: StoreError.nothingOpen("future", latest: nil)) {
+            try store.answerNewestOpen(item: "future", answer: .kept, channel: .terminal, at: morning)
+        }
+        #expect(throws: StoreError.unknownItem("excercise", known: ["evening-call", "exercise", "future"])) {
             try store.answerNewestOpen(item: "excercise", answer: .kept, channel: .terminal, at: morning)
         }
         #expect(throws: StoreError.noSuchOccurrence(999)) {
@@ -217,6 +222,38 @@ import TrustCore
         #expect(news.count == 1)
         #expect(news[0].type == .answered && news[0].channel == .terminal && news[0].answer == .missed)
         #expect(try store.lastEventSequence() == seen + 1)
+    }
+
+    @Test(arguments: [0, 1_000_000])
+    func recordsReadInTwoHalvesEqualOnePass(parallelAbove: Int) throws {
+        let scratch = Scratch()
+        let store = try TrustStore(path: scratch.ledger)
+        let zone = TimeZone(identifier: berlin)!
+        let items: [ItemID] = ["c-item", "a-item", "e-item", "b-item", "d-item"]
+        try store.transaction { tx in
+            for day in 0..<40 {
+                for (n, item) in items.enumerated() {
+                    let when = instant("2026-03-20T21:30:00+01:00").addingTimeInterval(Double(day * 86400 + n * 60))
+                    let o = try tx.schedule(
+                        item: item, kind: n == 2 ? .boundary : .commitment, scheduled: when, zone: berlin,
+                        day: DayKey.of(when, in: zone), deadline: when.addingTimeInterval(3600), at: when)
+                    if (day + n) % 3 != 0 {
+                        _ = try tx.answer(
+                            occurrence: o.id, answer: [.kept, .missed, .skipped][day % 3], note: day % 7 == 0 ? "n\(day)" : nil,
+                            channel: .terminal, at: when.addingTimeInterval(600))
+                    }
+                }
+            }
+        }
+        // The reference: a plain query, decoded the slow way.
+        let expected = try store.history().map(\.occurrence.record).sorted { ($0.item, $0.scheduled) < ($1.item, $1.scheduled) }
+        let all = try store.records(items: nil, since: nil, parallelAbove: parallelAbove)
+        #expect(all.map(\.id) == expected.map(\.id))
+        #expect(all == expected)
+        let since = DayKey(year: 2026, month: 4, day: 10)
+        let some = try store.records(items: ["e-item", "a-item", "d-item"], since: since, parallelAbove: parallelAbove)
+        #expect(some == expected.filter { ["a-item", "d-item", "e-item"].contains($0.item) && $0.day >= since })
+        #expect(some.map(\.item.rawValue).first == "a-item")
     }
 
     @Test func transactionsCommitTogetherOrNotAtAll() throws {

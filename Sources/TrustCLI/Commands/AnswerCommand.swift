@@ -1,10 +1,107 @@
 import ArgumentParser
+import Foundation
+import TrustCore
+import TrustStore
 
-// PLACEHOLDER — replaced by the issue that builds `trustctl answer`.
-public struct AnswerCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "answer", abstract: "Answer a check-in: kept, missed or skipped.")
+/// `trustctl answer ITEM kept|missed|skipped [--note TEXT] [--occurrence ID] [--at TIME]`
+public struct AnswerCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "answer",
+        abstract: "Answer a check-in: kept, missed or skipped.",
+        discussion: """
+            Answers the newest open check-in of ITEM that is due (or the one given with --occurrence). \
+            The answer counts for that check-in's day, whatever the time you answer. Answering a \
+            check-in that already has an answer records a correction; the earlier answer stays in \
+            the ledger. The answer is on disk when this command returns.
+            """)
+
+    @Argument(help: "The item id from your plan (see `trustctl pending`).")
+    public var item: String
+
+    @Argument(help: ArgumentHelp("kept, missed or skipped.", valueName: "answer"))
+    public var answer: String
+
+    @Option(help: "A note to keep with the answer.")
+    public var note: String?
+
+    @Option(help: ArgumentHelp("Answer this occurrence (its number in `trustctl pending` or `history`).", valueName: "ID"))
+    public var occurrence: Int64?
+
+    @Option(help: ArgumentHelp("When the answer was given (default: now): \(TimeText.instantHelp).", valueName: "TIME"))
+    public var at: String?
+
+    @OptionGroup public var storeOptions: StoreOptions
+
     public init() {}
-    public func run() async throws {
-        throw ValidationError("trustctl answer is not built yet")
+
+    public func validate() throws {
+        guard Answer(rawValue: answer) != nil else {
+            throw ValidationError("unknown answer '\(answer)'; answer with one of: kept, missed, skipped")
+        }
+        guard ItemID.isValid(item) else {
+            throw ValidationError("'\(item)' is not an item id (lowercase letters, digits and '-', as in your plan)")
+        }
+        if let at, TimeText.parseInstant(at, now: Date(), zone: .current) == nil {
+            throw ValidationError("--at '\(at)': expected \(TimeText.instantHelp)")
+        }
+    }
+
+    public func run() throws {
+        try runReporting("answer") {
+            let store = try storeOptions.open(.readWrite, command: "answer")
+            return try perform(on: store, now: Date(), zone: .current)
+        }
+    }
+
+    /// Records the answer and returns what to print.
+    func perform(on store: TrustStore, now: Date, zone: TimeZone) throws -> String {
+        guard let answer = Answer(rawValue: answer) else { throw ValidationError("unknown answer '\(self.answer)'") }
+        let item = ItemID(item)
+        let when = try at.map { text in
+            guard let d = TimeText.parseInstant(text, now: now, zone: zone) else {
+                throw CommandFailure(command: "answer", message: "--at '\(text)': expected \(TimeText.instantHelp)")
+            }
+            return d
+        } ?? now
+        let result: AnswerResult
+        if let occurrence {
+            guard let target = try store.occurrence(id: occurrence) else { throw StoreError.noSuchOccurrence(occurrence) }
+            guard target.item == item else {
+                throw CommandFailure(
+                    command: "answer", message: "occurrence #\(occurrence) is a check-in of '\(target.item)', not '\(item)'")
+            }
+            result = try store.answer(occurrence: occurrence, answer: answer, note: note, channel: .terminal, at: when)
+        } else {
+            result = try store.answerNewestOpen(item: item, answer: answer, note: note, channel: .terminal, at: when)
+        }
+        return Self.describe(result, answeredAt: when)
+    }
+
+    static func describe(_ result: AnswerResult, answeredAt: Date) -> String {
+        var f = ZoneFormatter()
+        let o = result.occurrence
+        let day = ZoneFormatter.weekdayAndDay(o.day)
+        let checkIn = "check-in \(f.clock(o.scheduled, o.zone, relativeTo: o.day)), #\(o.id)"
+        var lines: [String] = []
+        switch result.outcome {
+        case .answered:
+            lines.append("Recorded: \(o.item) \(o.state.rawValue) for \(day) (\(checkIn)).")
+            if result.wasLate {
+                lines.append(
+                    "It came after the deadline (\(f.clock(o.deadline, o.zone, relativeTo: o.day))) and still counts for \(day).")
+            } else if f.local(answeredAt, o.zone).day != o.day {
+                lines.append("It counts for \(day), the check-in's day.")
+            }
+        case .corrected(let previous):
+            lines.append(
+                "Corrected: \(o.item) for \(day) is now \(o.state.rawValue) (was \(previous.rawValue); \(checkIn)).")
+            lines.append("The earlier answer stays in the ledger as history.")
+        case .noted:
+            lines.append("Noted on \(o.item) for \(day) (\(o.state.rawValue); \(checkIn)).")
+        case .unchanged:
+            lines.append("\(o.item) for \(day) is already \(o.state.rawValue) (\(checkIn)); nothing recorded.")
+        }
+        if let note = o.note, result.outcome != .unchanged { lines.append("Note: \(note)") }
+        return lines.joined(separator: "\n")
     }
 }

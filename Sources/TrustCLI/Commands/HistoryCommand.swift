@@ -1,10 +1,132 @@
 import ArgumentParser
+import Foundation
+import TrustCore
+import TrustStore
 
-// PLACEHOLDER — replaced by the issue that builds `trustctl history`.
-public struct HistoryCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "history", abstract: "The ledger, newest first.")
+/// `trustctl history [ITEM] [--since DATE] [--limit N] [--events] [--json]`
+public struct HistoryCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "The ledger, newest first.",
+        discussion: """
+            One line per check-in: its day and time (in the plan's zone at the time), the item, \
+            the answer and when and how it was given, and its note. A corrected answer is marked \
+            with '*'; --events shows everything that happened to each check-in.
+            """)
+
+    @Argument(help: "Only this item.")
+    public var item: String?
+
+    @Option(help: ArgumentHelp("Only check-ins on or after this day.", valueName: "YYYY-MM-DD"))
+    public var since: String?
+
+    @Option(help: "At most this many check-ins.")
+    public var limit: Int?
+
+    @Flag(help: "Show each check-in's events (prompts, snoozes, answers, corrections).")
+    public var events = false
+
+    @Flag(help: "Print a JSON array (each check-in with its events).")
+    public var json = false
+
+    @OptionGroup public var storeOptions: StoreOptions
+
     public init() {}
-    public func run() async throws {
-        throw ValidationError("trustctl history is not built yet")
+
+    public func validate() throws {
+        if let since, DayKey(since) == nil { throw ValidationError("--since '\(since)': expected a day, YYYY-MM-DD") }
+        if let item, !ItemID.isValid(item) {
+            throw ValidationError("'\(item)' is not an item id (lowercase letters, digits and '-', as in your plan)")
+        }
+        if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
+    }
+
+    public func run() throws {
+        try runReporting("history") {
+            let store = try storeOptions.open(.readOnly, command: "history")
+            return try render(store: store)
+        }
+    }
+
+    func render(store: TrustStore) throws -> String {
+        let item = item.map { ItemID(rawValue: $0) }
+        let history = try store.history(item: item, since: since.flatMap { DayKey($0) }, limit: limit)
+        if let item, history.isEmpty, since == nil {
+            let known = try store.knownItems()
+            if !known.contains(item) { throw StoreError.unknownItem(item, known: known) }
+        }
+        var f = ZoneFormatter()
+        if json { return Self.json(history, &f) }
+        if history.isEmpty { return "No check-ins\(since.map { " since \($0)" } ?? "") in the ledger yet." }
+
+        let itemWidth = max(4, history.map(\.occurrence.item.rawValue.count).max() ?? 4)
+        var lines = [
+            pad("DAY", 14) + "  " + pad("TIME", 5) + "  " + pad("ITEM", itemWidth) + "  " + pad("ANSWER", 11) + "  "
+                + pad("GIVEN", 22) + "  NOTE"
+        ]
+        for h in history {
+            let o = h.occurrence
+            let state = o.state.rawValue + (h.wasCorrected ? "*" : "")
+            var given = ""
+            if let at = o.answeredAt {
+                given = f.clock(at, o.zone, relativeTo: o.day) + (o.answerChannel.map { " \($0.rawValue)" } ?? "")
+            }
+            lines.append(
+                (pad(ZoneFormatter.weekdayAndDay(o.day), 14) + "  " + pad(f.clock(o.scheduled, o.zone, relativeTo: o.day), 5)
+                    + "  " + pad(o.item.rawValue, itemWidth) + "  " + pad(state, 11) + "  " + pad(given, 22) + "  "
+                    + (o.note ?? "")).trimmingTrailingSpaces())
+            if events {
+                for e in h.events {
+                    var detail = e.type.rawValue
+                    if let a = e.answer { detail += " \(a.rawValue)" }
+                    if let until = e.until { detail += " until \(f.clock(until, o.zone, relativeTo: o.day))" }
+                    if let n = e.notificationID { detail += " (notification \(n))" }
+                    if let note = e.note { detail += " — \(note)" }
+                    lines.append(
+                        "    event \(e.sequence)  \(f.iso(e.at, o.zone))  \(pad(e.channel.rawValue, 12))  \(detail)")
+                }
+            }
+        }
+        if history.contains(where: \.wasCorrected) { lines.append("* corrected; `--events` shows the earlier answers") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ history: [OccurrenceHistory], _ f: inout ZoneFormatter) -> String {
+        JSONValue.array(
+            history.map { h in
+                let o = h.occurrence
+                return .object([
+                    ("id", .number(o.id)),
+                    ("item", .string(o.item.rawValue)),
+                    ("kind", .string(o.kind.rawValue)),
+                    ("day", .string(o.day.description)),
+                    ("scheduled", .string(f.iso(o.scheduled, o.zone))),
+                    ("deadline", .string(f.iso(o.deadline, o.zone))),
+                    ("zone", .string(o.zone)),
+                    ("state", .string(o.state.rawValue)),
+                    ("answered_at", o.answeredAt.map { .string(f.iso($0, o.zone)) } ?? .null),
+                    ("answer_channel", .optional(o.answerChannel?.rawValue)),
+                    ("note", .optional(o.note)),
+                    ("corrected", .bool(h.wasCorrected)),
+                    (
+                        "events",
+                        .array(
+                            h.events.map { e in
+                                .object([
+                                    ("seq", .number(e.sequence)),
+                                    ("type", .string(e.type.rawValue)),
+                                    ("at", .string(f.iso(e.at, o.zone))),
+                                    ("channel", .string(e.channel.rawValue)),
+                                    ("answer", .optional(e.answer?.rawValue)),
+                                    ("note", .optional(e.note)),
+                                    ("notification_id", e.notificationID.map { .number(Int64($0)) } ?? .null),
+                                    ("until", e.until.map { .string(f.iso($0, o.zone)) } ?? .null),
+                                    ("hash", .string(e.hashHex)),
+                                ])
+                            })
+                    ),
+                ])
+            }
+        ).text
     }
 }

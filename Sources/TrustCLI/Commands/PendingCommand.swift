@@ -1,10 +1,84 @@
 import ArgumentParser
+import Foundation
+import TrustCore
+import TrustStore
 
-// PLACEHOLDER — replaced by the issue that builds `trustctl pending`.
-public struct PendingCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "pending", abstract: "Check-ins awaiting an answer, oldest first.")
+/// `trustctl pending [--json]`
+public struct PendingCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "pending",
+        abstract: "Check-ins awaiting an answer, oldest first.",
+        discussion: "Answer one with `trustctl answer ITEM kept|missed|skipped` (or --occurrence ID).")
+
+    @Flag(help: "Print a JSON array.")
+    public var json = false
+
+    @OptionGroup public var storeOptions: StoreOptions
+
     public init() {}
-    public func run() async throws {
-        throw ValidationError("trustctl pending is not built yet")
+
+    public func run() throws {
+        try runReporting("pending") {
+            let store = try storeOptions.open(.readOnly, command: "pending")
+            return try render(store: store, now: Date())
+        }
+    }
+
+    func render(store: TrustStore, now: Date) throws -> String {
+        let pending = try store.pending(asOf: now)
+        var f = ZoneFormatter()
+        if json {
+            return JSONValue.array(
+                pending.map { o in
+                    .object([
+                        ("id", .number(o.id)),
+                        ("item", .string(o.item.rawValue)),
+                        ("kind", .string(o.kind.rawValue)),
+                        ("day", .string(o.day.description)),
+                        ("scheduled", .string(f.iso(o.scheduled, o.zone))),
+                        ("deadline", .string(f.iso(o.deadline, o.zone))),
+                        ("zone", .string(o.zone)),
+                        ("prompted_at", o.promptedAt.map { .string(f.iso($0, o.zone)) } ?? .null),
+                        ("snoozed_until", o.snoozedUntil.map { .string(f.iso($0, o.zone)) } ?? .null),
+                        ("notification_id", o.notificationID.map { .number(Int64($0)) } ?? .null),
+                        ("deadline_passed", .bool(o.deadline <= now)),
+                    ])
+                }
+            ).text
+        }
+        if pending.isEmpty { return "Nothing awaits an answer." }
+        let idWidth = max(2, pending.map { String($0.id).count + 1 }.max() ?? 2)
+        let itemWidth = max(4, pending.map(\.item.rawValue.count).max() ?? 4)
+        var lines = [
+            pad("#", idWidth) + "  " + pad("DUE", 20) + "  " + pad("ITEM", itemWidth) + "  " + "DEADLINE"
+        ]
+        for o in pending {
+            var status = f.clock(o.deadline, o.zone, relativeTo: o.day)
+            if o.deadline <= now {
+                status += " (passed; trustd records it unanswered)"
+            } else {
+                status += " (in \(Self.duration(o.deadline.timeIntervalSince(now))))"
+            }
+            if let until = o.snoozedUntil, until > now {
+                status += ", snoozed until \(f.clock(until, o.zone, relativeTo: o.day))"
+            } else if o.promptedAt == nil {
+                status += ", not yet prompted"
+            }
+            let due = ZoneFormatter.weekdayAndDay(o.day) + " " + f.clock(o.scheduled, o.zone, relativeTo: o.day)
+            lines.append(
+                pad("#\(o.id)", idWidth) + "  " + pad(due, 20) + "  " + pad(o.item.rawValue, itemWidth) + "  " + status)
+        }
+        lines.append("")
+        lines.append("Answer with: trustctl answer ITEM kept|missed|skipped [--note TEXT]")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `2 h 5 min`, `40 min`, `30 s`.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds.rounded(.down))
+        if s < 60 { return "\(max(0, s)) s" }
+        if s < 3600 { return "\(s / 60) min" }
+        if s < 86400 { return s % 3600 / 60 == 0 ? "\(s / 3600) h" : "\(s / 3600) h \(s % 3600 / 60) min" }
+        return "\(s / 86400) d \(s % 86400 / 3600) h"
     }
 }

@@ -1,0 +1,236 @@
+// Shared by the ledger commands (answer, pending, history, verify): opening the store with
+// errors a person can act on, parsing times, and showing instants in the occurrence's zone.
+import ArgumentParser
+import Foundation
+import TrustCore
+import TrustStore
+
+/// A failure already explained on stderr: `trustctl <command>: error: <message>`, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var command: String
+    var message: String
+    var description: String { "trustctl \(command): error: \(message)" }
+}
+
+extension StoreOptions {
+    /// Opens the ledger for a command, turning store errors into a `CommandFailure`.
+    func open(_ mode: TrustStore.Mode, command: String) throws -> TrustStore {
+        do {
+            return try TrustStore(path: storePath(), mode: mode)
+        } catch {
+            throw CommandFailure(command: command, message: error.description)
+        }
+    }
+}
+
+/// Runs `body`, printing its output; a `CommandFailure` or `StoreError` goes to stderr with exit status 1.
+func runReporting(_ command: String, _ body: () throws -> String) throws {
+    do {
+        let text = try body()
+        if !text.isEmpty { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
+    } catch let failure as CommandFailure {
+        FileHandle.standardError.write(Data((failure.description + "\n").utf8))
+        throw ExitCode.failure
+    } catch let error as StoreError {
+        FileHandle.standardError.write(Data("trustctl \(command): error: \(error)\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+enum TimeText {
+    /// Parses a point in time given on the command line: `now`, `@EPOCH`, `YYYY-MM-DD HH:MM[:SS]`
+    /// or `YYYY-MM-DDTHH:MM[:SS]` (local to `zone`, or with `Z`/`±HH:MM`), or `HH:MM[:SS]` (today in
+    /// `zone`). Nil when malformed or not a real local time.
+    static func parseInstant(_ text: String, now: Date, zone: TimeZone) -> Date? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t == "now" { return now }
+        if t.hasPrefix("@"), let seconds = Double(t.dropFirst()) { return Date(timeIntervalSince1970: seconds) }
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime]
+        if let d = iso.date(from: t) { return d }
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let d = iso.date(from: t) { return d }
+
+        var dayPart: Substring
+        var timePart: Substring
+        if let sep = t.firstIndex(where: { $0 == " " || $0 == "T" }) {
+            dayPart = t[..<sep]
+            timePart = t[t.index(after: sep)...]
+        } else if t.contains(":") {
+            dayPart = Substring(DayKey.of(now, in: zone).description)
+            timePart = Substring(t)
+        } else {
+            return nil
+        }
+        dayPart = dayPart.drop(while: { $0 == " " })
+        guard let day = DayKey(dayPart) else { return nil }
+        let fields = timePart.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(fields.count), let h = Int(fields[0]), let m = Int(fields[1]), (0...23).contains(h),
+            (0...59).contains(m)
+        else { return nil }
+        let s = fields.count == 3 ? Int(fields[2]) : 0
+        guard let s, (0...59).contains(s) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let components = DateComponents(year: day.year, month: day.month, day: day.day, hour: h, minute: m, second: s)
+        guard let date = calendar.date(from: components) else { return nil }
+        // A local time in a DST gap does not exist: refuse rather than guess.
+        let back = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        guard back.hour == h, back.minute == m, back.second == s else { return nil }
+        return date
+    }
+
+    static let instantHelp = "now, @EPOCH, 'YYYY-MM-DD HH:MM[:SS]', YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM] or HH:MM (today)"
+}
+
+/// Shows instants in the zone an occurrence was computed in (the plan's zone), caching zones.
+struct ZoneFormatter {
+    private var zones: [String: TimeZone] = [:]
+
+    mutating func zone(_ id: String) -> TimeZone {
+        if let z = zones[id] { return z }
+        let z = TimeZone(identifier: id) ?? TimeZone(identifier: "UTC")!
+        zones[id] = z
+        return z
+    }
+
+    mutating func local(_ date: Date, _ zoneID: String) -> LocalTime { LocalTime(date, in: zone(zoneID)) }
+
+    /// `2026-11-25T21:30:00+01:00` (built by hand: String(format:) is slow for long histories).
+    mutating func iso(_ date: Date, _ zoneID: String) -> String {
+        let l = local(date, zoneID)
+        let off = abs(l.utcOffset)
+        let t = l.timeOfDay
+        var b: [UInt8] = []
+        b.reserveCapacity(25)
+        func digits(_ n: Int, _ width: Int) {
+            var d = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var v = n
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                d[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+            b += d
+        }
+        digits(l.day.year, 4)
+        b.append(UInt8(ascii: "-"))
+        digits(l.day.month, 2)
+        b.append(UInt8(ascii: "-"))
+        digits(l.day.day, 2)
+        b.append(UInt8(ascii: "T"))
+        digits(t.hour, 2)
+        b.append(UInt8(ascii: ":"))
+        digits(t.minute, 2)
+        b.append(UInt8(ascii: ":"))
+        digits(t.second, 2)
+        b.append(l.utcOffset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        digits(off / 3600, 2)
+        b.append(UInt8(ascii: ":"))
+        digits(off / 60 % 60, 2)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// `Wed 2026-11-25`
+    static func weekdayAndDay(_ day: DayKey) -> String {
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][day.isoWeekday - 1] + " " + day.description
+    }
+
+    /// `21:30`, or `Thu 00:40` when not on `day`.
+    mutating func clock(_ date: Date, _ zoneID: String, relativeTo day: DayKey) -> String {
+        let l = local(date, zoneID)
+        let hm = String(format: "%02d:%02d", l.timeOfDay.hour, l.timeOfDay.minute)
+        if l.day == day { return hm }
+        if l.day == day.adding(days: 1) || l.day == day.adding(days: -1) {
+            return ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][l.day.isoWeekday - 1] + " " + hm
+        }
+        return l.day.description + " " + hm
+    }
+}
+
+/// Pads `s` on the right to `width` characters.
+func pad(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+}
+
+/// A JSON value written by hand: stable key order, no Foundation bridging surprises.
+indirect enum JSONValue {
+    case string(String)
+    case number(Int64)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+
+    func write(to out: inout String, indent: Int = 0, pretty: Bool = true) {
+        switch self {
+        case .string(let s): JSONValue.quote(s, into: &out)
+        case .number(let n): out += String(n)
+        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
+        case .array(let items):
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                item.write(to: &out, indent: indent + 1, pretty: pretty)
+            }
+            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "]"
+        case .object(let fields):
+            if fields.isEmpty {
+                out += "{}"
+                return
+            }
+            out += "{"
+            for (i, (key, value)) in fields.enumerated() {
+                if i > 0 { out += "," }
+                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                JSONValue.quote(key, into: &out)
+                out += pretty ? ": " : ":"
+                value.write(to: &out, indent: indent + 1, pretty: pretty)
+            }
+            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "}"
+        }
+    }
+
+    var text: String {
+        var s = ""
+        write(to: &s)
+        return s
+    }
+
+    static func quote(_ s: String, into out: inout String) {
+        out += "\""
+        defer { out += "\"" }
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            return
+        }
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Crash test of the ledger (issue 4): a child process answers 1,000 check-ins one by one through
+# TrustStore's real write path, printing "ack ID ANSWER" after each answer is committed; we
+# SIGKILL it at a random moment, many times. Afterwards every acknowledged answer must be in the
+# ledger, SQLite's integrity check must pass and the hash chain must verify.
+# Usage: Tests/Scripts/store-crash.sh   (STORE_CRASH_RUNS=N for more or fewer kills; default 25)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=$(swift build --show-bin-path)
+gen=$bin/trust-gen-ledger
+ctl=$bin/trustctl
+for b in "$gen" "$ctl"; do
+    [[ -x $b ]] || { echo "store-crash: $b is missing; run swift build first" >&2; exit 1; }
+done
+command -v sqlite3 >/dev/null || { echo "store-crash: sqlite3 is missing (Scripts/setup installs it)" >&2; exit 1; }
+
+tmp=$(mktemp -d /tmp/trust-store-crash.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+store=$tmp/state/trust/ledger.sqlite
+runs=${STORE_CRASH_RUNS:-25}
+: >"$tmp/acks"
+killed_mid_run=0
+for ((i = 1; i <= runs; i++)); do
+    "$gen" stress --store "$store" --count 1000 --item crash >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    # A random moment between 20 ms and ~1.5 s after the start.
+    sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.3f", 0.02 + (r % 1500) / 1000 }')"
+    if kill -KILL "$pid" 2>/dev/null; then killed_mid_run=$((killed_mid_run + 1)); fi
+    wait "$pid" 2>/dev/null || true
+    # Only complete lines count as acknowledged (the last one may have been cut by the kill).
+    complete=$(wc -l <"$tmp/out")
+    head -n "$complete" "$tmp/out" | grep -E '^ack [0-9]+ (kept|missed|skipped)$' |
+        awk '{ print $2 "," $3 }' >>"$tmp/acks" || true
+    if [[ -s $tmp/err ]] && ! grep -q "answers in" "$tmp/err"; then
+        echo "store-crash: run $i: the writer reported an error:" >&2
+        cat "$tmp/err" >&2
+        exit 1
+    fi
+done
+
+acked=$(wc -l <"$tmp/acks")
+if ((acked == 0 || killed_mid_run < runs / 2)); then
+    echo "store-crash: the test did not exercise anything ($acked acks, $killed_mid_run kills mid-run)" >&2
+    exit 1
+fi
+
+# Every acknowledged answer is in the ledger with the acknowledged state.
+missing=$(sqlite3 -readonly "$store" <<SQL
+.mode csv
+CREATE TEMP TABLE acks (id INTEGER, answer TEXT);
+.import $tmp/acks acks
+SELECT count(*) FROM acks a LEFT JOIN occurrence o ON o.id = a.id WHERE o.state IS NOT a.answer;
+SQL
+)
+if [[ $missing != 0 ]]; then
+    echo "store-crash: $missing of $acked acknowledged answers are missing or different in the ledger" >&2
+    exit 1
+fi
+integrity=$(sqlite3 -readonly "$store" "PRAGMA integrity_check")
+[[ $integrity == ok ]] || { echo "store-crash: integrity_check: $integrity" >&2; exit 1; }
+"$ctl" verify --store "$store" >"$tmp/verify" || { cat "$tmp/verify" >&2; echo "store-crash: verify failed" >&2; exit 1; }
+answered=$(sqlite3 -readonly "$store" "SELECT count(*) FROM occurrence WHERE state != 'pending'")
+echo "store-crash: $runs runs, $killed_mid_run killed mid-run; all $acked acknowledged answers present ($answered answered in the ledger); integrity ok; $(grep '^hash chain' "$tmp/verify")"
