@@ -70,6 +70,18 @@ import TrustTestSupport
         #expect(since.items[0].firstDay == today.adding(days: -3))
     }
 
+    @Test func recentNotesNewestFirstWithinThirtyDays() {
+        var ledger = LedgerBuilder()
+        ledger.add("call", on: today.adding(days: -30), .missed, note: "too old")
+        ledger.add("call", on: today.adding(days: -29), .missed, note: "oldest kept")
+        ledger.add("call", on: today.adding(days: -3), .kept, note: "")
+        ledger.add("call", on: today.adding(days: -1), .skipped, note: "ill")
+        ledger.add("call", on: today.adding(days: 1), .pending, note: "future")
+        let s = reportStats(scheduled(), ledger, today: today)
+        #expect(s.recentNotes.map(\.text) == ["ill", "oldest kept"])
+        #expect(s.recentNotes.first?.state == .skipped)
+    }
+
     @Test func planDecidesTheKindAndTarget() {
         // The ledger says commitment; the plan now says it is a frequency commitment 2/week.
         var ledger = LedgerBuilder()

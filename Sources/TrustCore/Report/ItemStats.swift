@@ -52,6 +52,18 @@ public struct Milestone: Sendable, Hashable {
     }
 }
 
+/// A note given with an answer.
+public struct RecentNote: Sendable, Hashable {
+    public var day: DayKey
+    public var state: ReportState
+    public var text: String
+    public init(day: DayKey, state: ReportState, text: String) {
+        self.day = day
+        self.state = state
+        self.text = text
+    }
+}
+
 /// A streak reaching a `celebrate:` value on a day.
 public struct MilestoneEvent: Sendable, Hashable {
     public var count: Int
@@ -161,6 +173,10 @@ public struct ItemStats: Sendable {
     public var milestoneEvents: [MilestoneEvent]
     /// For frequency commitments in the plan: the period containing today.
     public var progress: PeriodProgress?
+    /// Notes given with answers in the last 30 days, newest first (at most `recentNotesLimit`).
+    public var recentNotes: [RecentNote]
+
+    public static let recentNotesLimit = 10
 
     public var hasData: Bool { days != nil }
     public var firstDay: DayKey? { days?.first }
@@ -202,6 +218,7 @@ public struct ItemStats: Sendable {
             skipsLeft = max(0, item.skips.count)
             milestones = counter.milestones
             milestoneEvents = []
+            recentNotes = []
             progress = ItemStats.frequencyProgress(item: item, inPlan: inPlan, days: nil, forgiven: [:], today: today)
             return
         }
@@ -264,6 +281,15 @@ public struct ItemStats: Sendable {
         streakStart = counter.currentStart
         milestones = counter.milestones
         milestoneEvents = counter.events
+        var notes: [RecentNote] = []
+        let notesFrom = today.adding(days: -29)
+        for (i, record) in own.enumerated().reversed() where record.day <= today {
+            if record.day < notesFrom || notes.count == ItemStats.recentNotesLimit { break }
+            if let note = record.note, !note.isEmpty {
+                notes.append(RecentNote(day: record.day, state: states[i], text: note))
+            }
+        }
+        recentNotes = notes
 
         progress = ItemStats.frequencyProgress(
             item: item, inPlan: inPlan, days: tallies, forgiven: forgivenByDay, today: today)

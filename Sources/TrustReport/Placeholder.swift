@@ -1,2 +1,0 @@
-// TrustReport — placeholder until its issue lands.
-enum _TrustReportPlaceholder {}
