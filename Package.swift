@@ -102,6 +102,12 @@ let package = Package(
             path: "Benchmarks/GenerateLedger",
             swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "notify-benchmark",
+            dependencies: ["TrustDesktop", "TrustTestSupport"],
+            path: "Benchmarks/NotifyBenchmark",
+            swiftSettings: swiftSettings),
+
         // MARK: Tests
         .target(
             name: "TrustTestSupport",

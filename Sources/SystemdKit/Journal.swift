@@ -39,9 +39,15 @@ public struct JournalField: Sendable, Hashable {
 
 /// The systemd journal's native protocol, through `sd_journal_sendv`.
 public enum Journal {
+    /// journald's native socket.
+    public static let socketPath = "/run/systemd/journal/socket"
+
     /// Sends one entry. Throws when the journal socket is unavailable (not running under
-    /// systemd, or journald down).
+    /// systemd, or journald down): `sd_journal_sendv` itself drops the entry silently then.
     public static func send(_ fields: [JournalField]) throws(SystemdError) {
+        if access(socketPath, F_OK) != 0 {
+            throw SystemdError(operation: "Writing to the journal (\(socketPath))", code: SystemError(rawValue: errno))
+        }
         // Keep every "NAME=value" buffer alive while sd_journal_sendv reads the iovecs.
         let buffers = fields.map { Array(($0.name + "=" + $0.value).utf8) }
         var iovecs: [iovec] = []

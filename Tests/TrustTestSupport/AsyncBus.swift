@@ -52,6 +52,25 @@ public final class AsyncBus: @unchecked Sendable {
                 interface: "org.freedesktop.DBus", member: "GetId"))
     }
 
+    /// Subscribes to signals matching `rule`; returns once the bus has accepted the rule.
+    public func subscribe(_ rule: MatchRule) async throws -> Mailbox<BusMessage> {
+        let box = Mailbox<BusMessage>()
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            queue.async {
+                guard let bus = self.bus else {
+                    c.resume(throwing: BusError.notConnected("subscribe"))
+                    return
+                }
+                do {
+                    try bus.addMatch(rule, installed: { c.resume(with: $0.mapError { $0 as any Error }) }) { box.post($0) }
+                } catch {
+                    c.resume(throwing: error)
+                }
+            }
+        }
+        return box
+    }
+
     public func close() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             queue.async {

@@ -32,14 +32,13 @@ public final class Mailbox<T: Sendable>: @unchecked Sendable {
     public func post(_ value: T) {
         lock.lock()
         items.append(value)
-        var matched: [Waiter] = []
-        waiters.removeAll { w in
-            if w.predicate(value) {
-                matched.append(w)
-                return true
-            }
-            return false
-        }
+        let candidates = waiters
+        lock.unlock()
+        // Predicates run outside the lock: they may read this mailbox.
+        let matched = candidates.filter { $0.predicate(value) }
+        guard !matched.isEmpty else { return }
+        lock.lock()
+        waiters.removeAll { w in matched.contains { $0 === w } }
         lock.unlock()
         for w in matched { w.finish(.success(value)) }
     }
@@ -67,19 +66,29 @@ public final class Mailbox<T: Sendable>: @unchecked Sendable {
     {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
             let waiter = Waiter(predicate, c)
-            lock.lock()
-            if let found = items.first(where: predicate) {
+            // Predicates run outside the lock (they may read this mailbox): check a snapshot,
+            // then register only if nothing was posted meanwhile.
+            var checked = 0
+            while true {
+                lock.lock()
+                let fresh = Array(items[checked...])
+                if fresh.isEmpty {
+                    if closed {
+                        lock.unlock()
+                        waiter.finish(.failure(HarnessError("the source closed before a matching value came")))
+                        return
+                    }
+                    waiters.append(waiter)
+                    lock.unlock()
+                    break
+                }
                 lock.unlock()
-                waiter.finish(.success(found))
-                return
+                if let found = fresh.first(where: predicate) {
+                    waiter.finish(.success(found))
+                    return
+                }
+                checked += fresh.count
             }
-            if closed {
-                lock.unlock()
-                waiter.finish(.failure(HarnessError("the source closed before a matching value came")))
-                return
-            }
-            waiters.append(waiter)
-            lock.unlock()
             let (s, atto) = timeout.components
             DispatchQueue.global().asyncAfter(
                 deadline: .now() + .nanoseconds(Int(s) * 1_000_000_000 + Int(atto / 1_000_000_000))

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# End-to-end with a real notification server: dunst on Xvfb, on a private D-Bus bus (no
+# service activation). The built `trustctl doctor --send` sends a check-in through trustd's
+# own sd-bus client; a scripted dmenu picks "Kept" from dunst's context menu (`dunstctl
+# context`), and the doctor must report the action `kept`. A second check-in is dismissed
+# (`dunstctl close`) and must be reported as dismissed. A screenshot of the first one is kept:
+# its path is printed. Skips (exit 0) with a message when dunst, Xvfb or ImageMagick is missing;
+# Scripts/setup installs them.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+for tool in Xvfb dunst dunstctl dbus-daemon import; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "desktop-dunst: SKIP: $tool is not installed (Scripts/setup installs dunst xvfb imagemagick dbus)" >&2
+        exit 0
+    fi
+done
+
+bin="$(swift build --show-bin-path)/trustctl"
+[[ -x "$bin" ]] || swift build --product trustctl >&2
+
+work=$(mktemp -d /tmp/trustd-dunst.XXXXXX)
+shots=$(mktemp -d /tmp/trustd-dunst-shots.XXXXXX)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+    echo "desktop-dunst: FAIL: $*" >&2
+    for f in "$work"/*.log; do [[ -s "$f" ]] && { echo "--- $f" >&2; tail -20 "$f" >&2; }; done
+    exit 1
+}
+# wait_for SECONDS COMMAND...: retry COMMAND every 0.1 s until it succeeds.
+wait_for() {
+    local deadline=$((SECONDS + $1)); shift
+    until "$@" >/dev/null 2>&1; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.1
+    done
+}
+
+# A private session bus: no service directories, so nothing is auto-started.
+cat >"$work/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$work/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>
+CONF
+dbus-daemon --nofork --config-file="$work/bus.conf" --print-address=1 >"$work/address" 2>"$work/dbus.log" &
+pids+=($!)
+wait_for 10 test -s "$work/address" || fail "dbus-daemon did not start"
+export DBUS_SESSION_BUS_ADDRESS="unix:path=$work/bus"
+
+# A private X server on a free display number.
+exec 3>"$work/display"
+Xvfb -displayfd 3 -nolisten tcp -screen 0 1024x768x24 2>"$work/xvfb.log" &
+pids+=($!)
+exec 3>&-
+wait_for 10 test -s "$work/display" || fail "Xvfb did not start"
+export DISPLAY=":$(head -1 "$work/display")"
+
+# dunst, with a dmenu that picks the "Kept" entry of the context menu.
+cat >"$work/pick-kept" <<'PICK'
+#!/bin/sh
+tee -a "$(dirname "$0")/dmenu-input.log" | grep -m1 'Kept'
+PICK
+chmod +x "$work/pick-kept"
+cat >"$work/dunstrc" <<RC
+[global]
+    font = "DejaVu Sans 12"
+    width = 480
+    origin = top-right
+    offset = 20x20
+    markup = full
+    format = "<b>%s</b>\n%b"
+    dmenu = $work/pick-kept
+    browser = /bin/true
+    show_indicators = yes
+[urgency_normal]
+    timeout = 0
+    background = "#1e2430"
+    foreground = "#f0f0f0"
+RC
+dunst -config "$work/dunstrc" >"$work/dunst.log" 2>&1 &
+pids+=($!)
+wait_for 10 dunstctl count || fail "dunst did not take org.freedesktop.Notifications"
+
+doctor() {  # doctor OUTPUT: trustctl doctor --send in the background, JSON to OUTPUT
+    HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_STATE_HOME="$work/home/.state" \
+        "$bin" doctor --send --json --timeout 20 --bus "$DBUS_SESSION_BUS_ADDRESS" >"$1" 2>"$work/doctor.log" &
+    doctor_pid=$!
+}
+displayed() { [[ "$(dunstctl count displayed)" == "$1" ]]; }
+json() {  # json FILE EXPR: evaluate a Python expression over the parsed JSON `d`
+    /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c={x["id"]: x for x in d["checks"]}; print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# 1. A check-in answered "Kept" from dunst's context menu.
+doctor "$work/kept.json"
+wait_for 15 displayed 1 || fail "the test check-in was not displayed (dunstctl count displayed: $(dunstctl count displayed))"
+sleep 0.5  # let dunst draw before the screenshot
+import -window root "$shots/dunst-check-in.png" || fail "screenshot failed"
+dunstctl context
+wait "$doctor_pid" || true
+[[ "$(json "$work/kept.json" 'c["notification-server"]["facts"]["name"]')" == "dunst" ]] \
+    || fail "doctor did not see dunst: $(cat "$work/kept.json")"
+[[ "$(json "$work/kept.json" 'c["notification-server"]["facts"]["actions"]')" == "True" ]] \
+    || fail "dunst should advertise actions: $(cat "$work/kept.json")"
+[[ "$(json "$work/kept.json" 'c["test-notification"]["facts"].get("action")')" == "kept" ]] \
+    || fail "the picked action did not arrive as 'kept': $(cat "$work/kept.json")"
+[[ "$(json "$work/kept.json" 'c["test-notification"]["status"]')" == "ok" ]] || fail "test notification not ok"
+grep -q "Kept" "$work/dmenu-input.log" || fail "dunst's context menu did not list Kept"
+for label in Missed Skip Snooze; do
+    grep -q "$label" "$work/dmenu-input.log" || fail "dunst's context menu did not list $label"
+done
+wait_for 5 displayed 0 || fail "the answered check-in was not withdrawn"
+
+# 2. A check-in dismissed without an answer.
+doctor "$work/closed.json"
+wait_for 15 displayed 1 || fail "the second check-in was not displayed"
+dunstctl close
+wait "$doctor_pid" || true
+[[ "$(json "$work/closed.json" 'c["test-notification"]["facts"].get("closed")')" == "dismissed by the user" ]] \
+    || fail "the dismissal was not reported: $(cat "$work/closed.json")"
+
+echo "desktop-dunst: ok (dunst $(dunst --version | grep -o '[0-9][0-9.]*' | head -1)); screenshot: $shots/dunst-check-in.png" >&2
