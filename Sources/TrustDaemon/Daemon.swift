@@ -352,12 +352,8 @@ public final class Daemon: @unchecked Sendable {
 
     /// The demo check-in of `trustd --demo`: once, at `instant`.
     static func demoItem(at instant: Date) -> Item {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let seconds = Date(timeIntervalSince1970: instant.timeIntervalSince1970.rounded(.up))
-        let spec = (try? CalendarSpec.parse(f.string(from: seconds) + " UTC"))!
+        let local = LocalTime(Date(timeIntervalSince1970: instant.timeIntervalSince1970.rounded(.up)), in: TimeZone(identifier: "UTC")!)
+        let spec = (try? CalendarSpec.parse("\(local.day) \(local.timeOfDay) UTC"))!
         return Item(
             id: "demo", kind: .commitment, title: "trustd demo check-in",
             why: "Added by trustd --demo to show what a check-in looks like; it is not in your plan.",
@@ -847,13 +843,17 @@ public final class Daemon: @unchecked Sendable {
         return m
     }
 
+    /// `Wed 2026-11-25 19:00 +01:00`: the wall clock in `zone` and its offset from UTC. Integer
+    /// math over the core's `LocalTime` (no DateFormatter: ICU's formatting and locale data would
+    /// stay resident in an otherwise idle daemon).
     static func format(_ date: Date, _ zone: TimeZone) -> String {
-        let f = DateFormatter()
-        // en_GB: fixed 24-hour digits and zone abbreviations such as CET (en_US_POSIX says GMT+1).
-        f.locale = Locale(identifier: "en_GB")
-        f.timeZone = zone
-        f.dateFormat = "EEE yyyy-MM-dd HH:mm zzz"
-        return f.string(from: date)
+        let local = LocalTime(date, in: zone)
+        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let offset = abs(local.utcOffset)
+        let sign = local.utcOffset < 0 ? "-" : "+"
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(names[local.day.isoWeekday - 1]) \(local.day) \(two(local.timeOfDay.hour)):\(two(local.timeOfDay.minute)) "
+            + "\(sign)\(two(offset / 3600)):\(two(offset / 60 % 60))"
     }
 
     /// What tests and diagnostics may look at.
