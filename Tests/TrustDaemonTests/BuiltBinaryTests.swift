@@ -11,6 +11,7 @@ import TrustTestSupport
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
     static let trustd = packageRoot + "/.build/debug/trustd"
+    static let trustctl = packageRoot + "/.build/debug/trustctl"
 
     /// One trustd process: stdin a pipe (no terminal mode), stdout and stderr to files.
     final class Trustd: @unchecked Sendable {
@@ -186,6 +187,55 @@ import TrustTestSupport
         #expect(notify.messages.contains { $0.contains("STOPPING=1") })
         #expect(trustd.log.contains("trustd stopped"))
 
+        await notify.stop()
+        await server.stop()
+        await setup.tearDown()
+    }
+
+    /// `trustctl answer` in another process: trustd notices the ledger change (inotify on the
+    /// WAL) and closes the desktop notification. The watchdog is pinged meanwhile.
+    @Test func anAnswerFromTrustctlClosesTheNotificationAndTheWatchdogIsPinged() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.trustd),
+            FileManager.default.isExecutableFile(atPath: Self.trustctl)
+        else {
+            Issue.record("\(Self.trustd) or \(Self.trustctl) is missing: run swift build first")
+            return
+        }
+        let setup = try await Setup(
+            plan: """
+                version: 1
+                commitments:
+                  - id: tick
+                    title: Tick
+                    at: "*:*:0/2"
+                    deadline: 1m
+                """)
+        let server = try await FakeNotificationServer.start(on: setup.bus)
+        let notify = try await NotifySocket(directory: setup.dir)
+        let trustd = try setup.start(["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"], name: "trustd")
+        #expect(try await eventually(10) { try await notifies(server).count >= 1 })
+        let shown = try #require(try await notifies(server).first)
+        let id = try #require(shown.result)
+
+        let answer = Process()
+        answer.executableURL = URL(fileURLWithPath: Self.trustctl)
+        answer.arguments = ["answer", "tick", "kept", "--note", "from the terminal", "--store", setup.storePath]
+        answer.environment = setup.environment
+        answer.standardOutput = FileHandle.nullDevice
+        try answer.run()
+        answer.waitUntilExit()
+        #expect(answer.terminationStatus == 0)
+
+        #expect(
+            try await eventually(5) {
+                // Closed by trustd itself (the connection that showed it), not by trustctl.
+                try await server.calls().contains {
+                    $0.method == "CloseNotification" && $0.arguments.first == .uint32(id) && $0.sender == shown.sender
+                }
+            })
+        #expect(notify.messages.filter { $0 == "WATCHDOG=1" }.count >= 2)
+        trustd.signal(SIGTERM)
+        #expect(await trustd.exitStatus() == 0)
         await notify.stop()
         await server.stop()
         await setup.tearDown()
