@@ -27,13 +27,24 @@ public struct DaemonOptions: Sendable {
     /// Delay before retrying after the ledger failed (doubling up to `ledgerRetryMax`).
     public var ledgerRetry: TimeInterval = 5
     public var ledgerRetryMax: TimeInterval = 300
-    /// The zone of a plan that names none (`TimeZone.current` in trustd).
-    public var defaultTimeZone: TimeZone
+    /// The zone of a plan that names none: the system's, asked again at every plan load (a
+    /// changed system zone reloads the plan).
+    public var systemTimeZone: @Sendable () -> TimeZone
 
-    public init(planPath: String, defaultTimeZone: TimeZone = .current, demoDelay: TimeInterval? = nil) {
+    public init(
+        planPath: String, systemTimeZone: @escaping @Sendable () -> TimeZone = Self.currentSystemTimeZone,
+        demoDelay: TimeInterval? = nil
+    ) {
         self.planPath = planPath
-        self.defaultTimeZone = defaultTimeZone
+        self.systemTimeZone = systemTimeZone
         self.demoDelay = demoDelay
+    }
+
+    /// Foundation's idea of the system zone, re-read (it is cached otherwise): `$TZ`, else
+    /// `/etc/localtime`.
+    public static let currentSystemTimeZone: @Sendable () -> TimeZone = {
+        NSTimeZone.resetSystemTimeZone()
+        return TimeZone.current
     }
 }
 
@@ -153,6 +164,15 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
+    /// The system's time zone changed (`/etc/localtime`): a plan without `timezone:` follows it.
+    public func systemTimeZoneChanged() {
+        queue.async {
+            let zone = self.options.systemTimeZone()
+            guard let plan = self.plan, plan.timeZone != zone else { return }
+            self.reloadPlan(reason: "the system time zone is now \(zone.identifier)")
+        }
+    }
+
     /// The wall clock was set (or the machine resumed): recompute at once.
     public func clockChanged() {
         queue.async {
@@ -202,7 +222,7 @@ public final class Daemon: @unchecked Sendable {
             log.warning(
                 "No plan at \(options.planPath): nothing to check in on yet. Copy Config/plan.example.yaml there; trustd reads it as soon as it appears")
             planProblem = "no plan at \(options.planPath)"
-            if let demoItem { adopt(Plan(timeZone: options.defaultTimeZone, items: [demoItem]), now: now) }
+            if let demoItem { adopt(Plan(timeZone: options.systemTimeZone(), items: [demoItem]), now: now) }
         } else {
             reject(result, initial: true)
         }
@@ -259,7 +279,7 @@ public final class Daemon: @unchecked Sendable {
     // MARK: The plan
 
     private func readPlan(now: Date) -> PlanReadResult {
-        var result = PlanReader.load(path: options.planPath, defaultTimeZone: options.defaultTimeZone, now: now)
+        var result = PlanReader.load(path: options.planPath, defaultTimeZone: options.systemTimeZone(), now: now)
         if let demoItem, var p = result.plan {
             var item = demoItem
             if p.item(item.id) != nil { item.id = "trustd-demo" }

@@ -62,6 +62,16 @@ public final class DaemonHost: @unchecked Sendable {
             log.warning("\(error): answers given with trustctl close their notification only at the next check-in")
         }
 
+        // timedatectl set-timezone replaces the /etc/localtime symlink (and /etc/timezone).
+        do {
+            let w = try FileWatcher(directory: "/etc", names: ["localtime", "timezone"], queue: queue) { _ in
+                daemon.systemTimeZoneChanged()
+            }
+            watchers.append(w)
+        } catch {
+            log.warning("\(error): a changed system time zone is noticed after a restart only")
+        }
+
         do {
             let w = try ClockChangeWatcher(queue: queue) { _ in daemon.clockChanged() }
             watchers.append(w)

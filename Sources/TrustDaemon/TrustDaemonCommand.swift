@@ -74,7 +74,7 @@ public struct TrustDaemonCommand: ParsableCommand {
         let interactive = !noTerminal && !underSystemd && standardInputIsTerminal
         let notifier: (any Notifier)? = noDesktop ? nil : NotificationClient(deliveryQueue: queue)
         let service = SystemdServiceStatus { error in log.warning("\(error)") }
-        let options = DaemonOptions(planPath: planPath, defaultTimeZone: .current, demoDelay: demo ? demoDelay : nil)
+        let options = DaemonOptions(planPath: planPath, demoDelay: demo ? demoDelay : nil)
         let daemon = Daemon(
             options: options,
             ports: DaemonPorts(

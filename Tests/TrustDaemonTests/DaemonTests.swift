@@ -359,3 +359,26 @@ private let callPlan = planYAML(
         await rig.stop()
     }
 }
+
+extension DaemonTests {
+    /// A plan without `timezone:` follows the system's zone when it changes (travel).
+    @Test func aChangedSystemTimeZoneMovesAPlanWithoutAZone() async throws {
+        let plan = """
+            version: 1
+            commitments:
+              - id: call
+                title: Call
+                at: "19:00"
+            """
+        let rig = try Rig(plan: plan, at: F.at("2026-11-25 12:00"))
+        await rig.start()
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 19:00"))
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        rig.systemZone.set(tokyo)
+        rig.daemon.systemTimeZoneChanged()
+        await rig.settle()
+        #expect(rig.clock.nextArmed == F.at("2026-11-26 19:00", tokyo))
+        #expect(rig.logs.text.contains("Reloaded the plan (the system time zone is now Asia/Tokyo)"))
+        await rig.stop()
+    }
+}

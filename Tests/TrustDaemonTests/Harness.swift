@@ -156,6 +156,8 @@ final class Rig: @unchecked Sendable {
     let client: NotificationClient?
     let console: FakeConsole?
     let service = RecordingService()
+    /// What the daemon is told the system zone is.
+    let systemZone = ZoneBox()
     let logs = LogCollector()
     private(set) var daemon: Daemon!
 
@@ -182,7 +184,9 @@ final class Rig: @unchecked Sendable {
             client = nil
         }
         console = terminal ? FakeConsole() : nil
-        var options = DaemonOptions(planPath: planPath, defaultTimeZone: zone, demoDelay: demoDelay)
+        let systemZone = self.systemZone
+        systemZone.set(zone)
+        var options = DaemonOptions(planPath: planPath, systemTimeZone: { systemZone.get() }, demoDelay: demoDelay)
         options.desktopGrace = 0.05
         daemon = Daemon(
             options: options,
@@ -262,4 +266,11 @@ func eventually(_ timeout: Double = 10, _ condition: () async throws -> Bool) as
         try? await Task.sleep(for: .milliseconds(20))
     }
     return try await condition()
+}
+
+final class ZoneBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var zone = TimeZone(identifier: "UTC")!
+    func set(_ z: TimeZone) { lock.withLock { zone = z } }
+    func get() -> TimeZone { lock.withLock { zone } }
 }
