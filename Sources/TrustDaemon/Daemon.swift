@@ -745,8 +745,9 @@ public final class Daemon: @unchecked Sendable {
             log.info("Notification server: \(s.name) \(s.version) by \(s.vendor) (\(s.capabilities))")
             for id in leftovers { notifier?.close(NotificationID(id)) { _ in } }
             leftovers = []
-            // Prompts that went only to the journal (or to a server that went away) are shown now.
-            for (id, s) in shown where s.surface == .journal || s.inFlight { shown[id] = nil }
+            // Prompts that went only to the journal or the terminal (or to a server that went away)
+            // are shown on the desktop now.
+            for (id, s) in shown where s.notificationID == nil { shown[id] = nil }
             if first && phase == .starting { firstStep() } else { step() }
         case .serverVanished, .busLost:
             let first = !desktopKnown

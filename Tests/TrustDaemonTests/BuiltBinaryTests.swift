@@ -233,9 +233,17 @@ import TrustTestSupport
                     $0.method == "CloseNotification" && $0.arguments.first == .uint32(id) && $0.sender == shown.sender
                 }
             })
-        #expect(notify.messages.filter { $0 == "WATCHDOG=1" }.count >= 2)
+        #expect(await eventually(5) { notify.messages.filter { $0 == "WATCHDOG=1" }.count >= 3 })
+
+        // A clean stop takes what is on screen away: its buttons would reach nobody.
+        #expect(try await eventually(5) { try await notifies(server).count >= 2 })
+        let last = try #require(try await notifies(server).last?.result)
         trustd.signal(SIGTERM)
         #expect(await trustd.exitStatus() == 0)
+        #expect(
+            try await server.calls().contains {
+                $0.method == "CloseNotification" && $0.arguments.first == .uint32(last) && $0.sender == shown.sender
+            })
         await notify.stop()
         await server.stop()
         await setup.tearDown()
