@@ -6,29 +6,29 @@ import TrustCore
 import TrustStore
 
 /// A failure already explained on stderr: `trustctl <command>: error: <message>`, exit status 1.
-struct CommandFailure: Error, CustomStringConvertible {
+struct StoreCommandFailure: Error, CustomStringConvertible {
     var command: String
     var message: String
     var description: String { "trustctl \(command): error: \(message)" }
 }
 
 extension StoreOptions {
-    /// Opens the ledger for a command, turning store errors into a `CommandFailure`.
-    func open(_ mode: TrustStore.Mode, command: String) throws -> TrustStore {
+    /// Opens the ledger for a command, turning store errors into a `StoreCommandFailure`.
+    func openLedger(_ mode: TrustStore.Mode, command: String) throws -> TrustStore {
         do {
             return try TrustStore(path: storePath(), mode: mode)
         } catch {
-            throw CommandFailure(command: command, message: error.description)
+            throw StoreCommandFailure(command: command, message: error.description)
         }
     }
 }
 
-/// Runs `body`, printing its output; a `CommandFailure` or `StoreError` goes to stderr with exit status 1.
-func runReporting(_ command: String, _ body: () throws -> String) throws {
+/// Runs `body`, printing its output; a `StoreCommandFailure` or `StoreError` goes to stderr with exit status 1.
+func runStoreCommand(_ command: String, _ body: () throws -> String) throws {
     do {
         let text = try body()
         if !text.isEmpty { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
-    } catch let failure as CommandFailure {
+    } catch let failure as StoreCommandFailure {
         FileHandle.standardError.write(Data((failure.description + "\n").utf8))
         throw ExitCode.failure
     } catch let error as StoreError {
@@ -37,7 +37,7 @@ func runReporting(_ command: String, _ body: () throws -> String) throws {
     }
 }
 
-enum TimeText {
+enum StoreTimeText {
     /// Parses a point in time given on the command line: `now`, `@EPOCH`, `YYYY-MM-DD HH:MM[:SS]`
     /// or `YYYY-MM-DDTHH:MM[:SS]` (local to `zone`, or with `Z`/`±HH:MM`), or `HH:MM[:SS]` (today in
     /// `zone`). Nil when malformed or not a real local time.
@@ -84,7 +84,7 @@ enum TimeText {
 }
 
 /// Shows instants in the zone an occurrence was computed in (the plan's zone), caching zones.
-struct ZoneFormatter {
+struct StoreZoneFormatter {
     private var zones: [String: TimeZone] = [:]
 
     mutating func zone(_ id: String) -> TimeZone {
@@ -148,24 +148,24 @@ struct ZoneFormatter {
 }
 
 /// Pads `s` on the right to `width` characters.
-func pad(_ s: String, _ width: Int) -> String {
+func storePad(_ s: String, _ width: Int) -> String {
     s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
 }
 
 /// A JSON value written by hand: stable key order, no Foundation bridging surprises.
-indirect enum JSONValue {
+indirect enum StoreJSON {
     case string(String)
     case number(Int64)
     case bool(Bool)
     case null
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([StoreJSON])
+    case object([(String, StoreJSON)])
 
-    static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+    static func optional(_ s: String?) -> StoreJSON { s.map(StoreJSON.string) ?? .null }
 
     func write(to out: inout String, indent: Int = 0, pretty: Bool = true) {
         switch self {
-        case .string(let s): JSONValue.quote(s, into: &out)
+        case .string(let s): StoreJSON.quote(s, into: &out)
         case .number(let n): out += String(n)
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
@@ -191,7 +191,7 @@ indirect enum JSONValue {
             for (i, (key, value)) in fields.enumerated() {
                 if i > 0 { out += "," }
                 if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                JSONValue.quote(key, into: &out)
+                StoreJSON.quote(key, into: &out)
                 out += pretty ? ": " : ":"
                 value.write(to: &out, indent: indent + 1, pretty: pretty)
             }
@@ -227,10 +227,9 @@ indirect enum JSONValue {
     }
 }
 
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var s = Substring(self)
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
-    }
+/// `s` without trailing spaces.
+func storeTrimTrailingSpaces(_ s: String) -> String {
+    var t = Substring(s)
+    while t.last == " " { t = t.dropLast() }
+    return String(t)
 }

@@ -112,7 +112,7 @@ private final class Ledger: Sendable {
         do {
             _ = try AnswerCommand.parse(["exercise", "kept", "--occurrence", "\(o.id)"]).perform(on: ledger.store, now: now, zone: berlinZone)
             Issue.record("answered another item's occurrence")
-        } catch let error as CommandFailure {
+        } catch let error as StoreCommandFailure {
             #expect(error.description.contains("occurrence #\(o.id) is a check-in of 'evening-call', not 'exercise'"))
         }
         #expect(try ledger.store.occurrence(id: o.id)?.state == .pending)
@@ -130,12 +130,12 @@ private final class Ledger: Sendable {
         ("now", "2026-11-25T12:00:00+01:00"),
     ])
     func timesOnTheCommandLine(_ text: String, _ expected: String) {
-        #expect(TimeText.parseInstant(text, now: at("2026-11-25T12:00:00+01:00"), zone: berlinZone) == at(expected))
+        #expect(StoreTimeText.parseInstant(text, now: at("2026-11-25T12:00:00+01:00"), zone: berlinZone) == at(expected))
     }
 
     @Test(arguments: ["2026-03-29 02:30", "2026-13-01 10:00", "2026-11-25 24:00", "yesterday", "21h40", ""])
     func timesThatDoNotExistAreRefused(_ text: String) {
-        #expect(TimeText.parseInstant(text, now: at("2026-11-25T12:00:00+01:00"), zone: berlinZone) == nil)
+        #expect(StoreTimeText.parseInstant(text, now: at("2026-11-25T12:00:00+01:00"), zone: berlinZone) == nil)
     }
 }
 

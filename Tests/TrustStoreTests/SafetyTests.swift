@@ -93,6 +93,24 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
         #expect(throws: StoreError.self) { try TrustStore(path: scratch.ledger, mode: .readWrite) }
     }
 
+    @Test func anOlderLedgerIsUpgradedByWritersAndReadersSaySo() throws {
+        let scratch = Scratch()
+        do {
+            let store = try TrustStore(path: scratch.ledger)
+            try store.schedule("x", "2026-11-25T21:30:00+01:00")
+            try store.pool.write { db in try db.execute(sql: "PRAGMA user_version = 0") }
+        }
+        #expect(throws: StoreError.olderSchema(path: scratch.ledger, found: 0, supported: Schema.version)) {
+            try TrustStore(path: scratch.ledger, mode: .readOnly)
+        }
+        #expect(StoreError.olderSchema(path: "/p", found: 0, supported: 1).description.contains("start trustd"))
+        let writer = try TrustStore(path: scratch.ledger, mode: .readWrite)
+        #expect(try writer.counts().occurrences == 1)
+        let reader = try TrustStore(path: scratch.ledger, mode: .readOnly)
+        #expect(try reader.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
+        #expect(try reader.verify().isIntact)
+    }
+
     @Test func aCorruptLedgerIsReportedNotRepaired() throws {
         let scratch = Scratch()
         do {

@@ -27,7 +27,7 @@ public struct AnswerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Answer this occurrence (its number in `trustctl pending` or `history`).", valueName: "ID"))
     public var occurrence: Int64?
 
-    @Option(help: ArgumentHelp("When the answer was given (default: now): \(TimeText.instantHelp).", valueName: "TIME"))
+    @Option(help: ArgumentHelp("When the answer was given (default: now): \(StoreTimeText.instantHelp).", valueName: "TIME"))
     public var at: String?
 
     @OptionGroup public var storeOptions: StoreOptions
@@ -41,25 +41,33 @@ public struct AnswerCommand: ParsableCommand {
         guard ItemID.isValid(item) else {
             throw ValidationError("'\(item)' is not an item id (lowercase letters, digits and '-', as in your plan)")
         }
-        if let at, TimeText.parseInstant(at, now: Date(), zone: .current) == nil {
-            throw ValidationError("--at '\(at)': expected \(TimeText.instantHelp)")
+        if let at, StoreTimeText.parseInstant(at, now: Date(), zone: .current) == nil {
+            throw ValidationError("--at '\(at)': expected \(StoreTimeText.instantHelp)")
         }
     }
 
     public func run() throws {
-        try runReporting("answer") {
-            let store = try storeOptions.open(.readWrite, command: "answer")
+        try runStoreCommand("answer") {
+            let store = try storeOptions.openLedger(.readWrite, command: "answer")
             return try perform(on: store, now: Date(), zone: .current)
         }
     }
 
     /// Records the answer and returns what to print.
     func perform(on store: TrustStore, now: Date, zone: TimeZone) throws -> String {
+        let (result, when) = try record(on: store, now: now, zone: zone)
+        // result.occurrence.notificationID names the desktop notification still showing this
+        // check-in (closing it belongs to the desktop adapter; trustd also notices the new event).
+        return Self.describe(result, answeredAt: when)
+    }
+
+    /// Records the answer: the result and when it was given.
+    func record(on store: TrustStore, now: Date, zone: TimeZone) throws -> (AnswerResult, Date) {
         guard let answer = Answer(rawValue: answer) else { throw ValidationError("unknown answer '\(self.answer)'") }
         let item = ItemID(item)
         let when = try at.map { text in
-            guard let d = TimeText.parseInstant(text, now: now, zone: zone) else {
-                throw CommandFailure(command: "answer", message: "--at '\(text)': expected \(TimeText.instantHelp)")
+            guard let d = StoreTimeText.parseInstant(text, now: now, zone: zone) else {
+                throw StoreCommandFailure(command: "answer", message: "--at '\(text)': expected \(StoreTimeText.instantHelp)")
             }
             return d
         } ?? now
@@ -67,20 +75,20 @@ public struct AnswerCommand: ParsableCommand {
         if let occurrence {
             guard let target = try store.occurrence(id: occurrence) else { throw StoreError.noSuchOccurrence(occurrence) }
             guard target.item == item else {
-                throw CommandFailure(
+                throw StoreCommandFailure(
                     command: "answer", message: "occurrence #\(occurrence) is a check-in of '\(target.item)', not '\(item)'")
             }
             result = try store.answer(occurrence: occurrence, answer: answer, note: note, channel: .terminal, at: when)
         } else {
             result = try store.answerNewestOpen(item: item, answer: answer, note: note, channel: .terminal, at: when)
         }
-        return Self.describe(result, answeredAt: when)
+        return (result, when)
     }
 
     static func describe(_ result: AnswerResult, answeredAt: Date) -> String {
-        var f = ZoneFormatter()
+        var f = StoreZoneFormatter()
         let o = result.occurrence
-        let day = ZoneFormatter.weekdayAndDay(o.day)
+        let day = StoreZoneFormatter.weekdayAndDay(o.day)
         let checkIn = "check-in \(f.clock(o.scheduled, o.zone, relativeTo: o.day)), #\(o.id)"
         var lines: [String] = []
         switch result.outcome {

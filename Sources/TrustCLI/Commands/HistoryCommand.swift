@@ -42,8 +42,8 @@ public struct HistoryCommand: ParsableCommand {
     }
 
     public func run() throws {
-        try runReporting("history") {
-            let store = try storeOptions.open(.readOnly, command: "history")
+        try runStoreCommand("history") {
+            let store = try storeOptions.openLedger(.readOnly, command: "history")
             return try render(store: store)
         }
     }
@@ -55,14 +55,14 @@ public struct HistoryCommand: ParsableCommand {
             let known = try store.knownItems()
             if !known.contains(item) { throw StoreError.unknownItem(item, known: known) }
         }
-        var f = ZoneFormatter()
+        var f = StoreZoneFormatter()
         if json { return Self.json(history, &f) }
         if history.isEmpty { return "No check-ins\(since.map { " since \($0)" } ?? "") in the ledger yet." }
 
         let itemWidth = max(4, history.map(\.occurrence.item.rawValue.count).max() ?? 4)
         var lines = [
-            pad("DAY", 14) + "  " + pad("TIME", 5) + "  " + pad("ITEM", itemWidth) + "  " + pad("ANSWER", 11) + "  "
-                + pad("GIVEN", 22) + "  NOTE"
+            storePad("DAY", 14) + "  " + storePad("TIME", 5) + "  " + storePad("ITEM", itemWidth) + "  " + storePad("ANSWER", 11) + "  "
+                + storePad("GIVEN", 22) + "  NOTE"
         ]
         for h in history {
             let o = h.occurrence
@@ -72,9 +72,9 @@ public struct HistoryCommand: ParsableCommand {
                 given = f.clock(at, o.zone, relativeTo: o.day) + (o.answerChannel.map { " \($0.rawValue)" } ?? "")
             }
             lines.append(
-                (pad(ZoneFormatter.weekdayAndDay(o.day), 14) + "  " + pad(f.clock(o.scheduled, o.zone, relativeTo: o.day), 5)
-                    + "  " + pad(o.item.rawValue, itemWidth) + "  " + pad(state, 11) + "  " + pad(given, 22) + "  "
-                    + (o.note ?? "")).trimmingTrailingSpaces())
+                storeTrimTrailingSpaces(storePad(StoreZoneFormatter.weekdayAndDay(o.day), 14) + "  " + storePad(f.clock(o.scheduled, o.zone, relativeTo: o.day), 5)
+                    + "  " + storePad(o.item.rawValue, itemWidth) + "  " + storePad(state, 11) + "  " + storePad(given, 22) + "  "
+                    + (o.note ?? "")))
             if events {
                 for e in h.events {
                     var detail = e.type.rawValue
@@ -83,7 +83,7 @@ public struct HistoryCommand: ParsableCommand {
                     if let n = e.notificationID { detail += " (notification \(n))" }
                     if let note = e.note { detail += " — \(note)" }
                     lines.append(
-                        "    event \(e.sequence)  \(f.iso(e.at, o.zone))  \(pad(e.channel.rawValue, 12))  \(detail)")
+                        "    event \(e.sequence)  \(f.iso(e.at, o.zone))  \(storePad(e.channel.rawValue, 12))  \(detail)")
                 }
             }
         }
@@ -91,8 +91,8 @@ public struct HistoryCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ history: [OccurrenceHistory], _ f: inout ZoneFormatter) -> String {
-        JSONValue.array(
+    static func json(_ history: [OccurrenceHistory], _ f: inout StoreZoneFormatter) -> String {
+        StoreJSON.array(
             history.map { h in
                 let o = h.occurrence
                 return .object([

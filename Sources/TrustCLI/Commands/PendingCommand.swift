@@ -18,17 +18,17 @@ public struct PendingCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        try runReporting("pending") {
-            let store = try storeOptions.open(.readOnly, command: "pending")
+        try runStoreCommand("pending") {
+            let store = try storeOptions.openLedger(.readOnly, command: "pending")
             return try render(store: store, now: Date())
         }
     }
 
     func render(store: TrustStore, now: Date) throws -> String {
         let pending = try store.pending(asOf: now)
-        var f = ZoneFormatter()
+        var f = StoreZoneFormatter()
         if json {
-            return JSONValue.array(
+            return StoreJSON.array(
                 pending.map { o in
                     .object([
                         ("id", .number(o.id)),
@@ -50,7 +50,7 @@ public struct PendingCommand: ParsableCommand {
         let idWidth = max(2, pending.map { String($0.id).count + 1 }.max() ?? 2)
         let itemWidth = max(4, pending.map(\.item.rawValue.count).max() ?? 4)
         var lines = [
-            pad("#", idWidth) + "  " + pad("DUE", 20) + "  " + pad("ITEM", itemWidth) + "  " + "DEADLINE"
+            storePad("#", idWidth) + "  " + storePad("DUE", 20) + "  " + storePad("ITEM", itemWidth) + "  " + "DEADLINE"
         ]
         for o in pending {
             var status = f.clock(o.deadline, o.zone, relativeTo: o.day)
@@ -64,9 +64,9 @@ public struct PendingCommand: ParsableCommand {
             } else if o.promptedAt == nil {
                 status += ", not yet prompted"
             }
-            let due = ZoneFormatter.weekdayAndDay(o.day) + " " + f.clock(o.scheduled, o.zone, relativeTo: o.day)
+            let due = StoreZoneFormatter.weekdayAndDay(o.day) + " " + f.clock(o.scheduled, o.zone, relativeTo: o.day)
             lines.append(
-                pad("#\(o.id)", idWidth) + "  " + pad(due, 20) + "  " + pad(o.item.rawValue, itemWidth) + "  " + status)
+                storePad("#\(o.id)", idWidth) + "  " + storePad(due, 20) + "  " + storePad(o.item.rawValue, itemWidth) + "  " + status)
         }
         lines.append("")
         lines.append("Answer with: trustctl answer ITEM kept|missed|skipped [--note TEXT]")

@@ -41,8 +41,8 @@ public struct VerifyCommand: ParsableCommand {
 
     public func run() throws {
         var intact = false
-        try runReporting("verify") {
-            let store = try storeOptions.open(.readOnly, command: "verify")
+        try runStoreCommand("verify") {
+            let store = try storeOptions.openLedger(.readOnly, command: "verify")
             let report = try store.verify(anchor: anchor.flatMap(Self.parseAnchor))
             intact = report.isIntact
             return json ? Self.json(report) : Self.text(report)
@@ -76,17 +76,17 @@ public struct VerifyCommand: ParsableCommand {
     }
 
     static func json(_ r: VerifyReport) -> String {
-        func finding(_ f: VerifyReport.Finding) -> JSONValue {
+        func finding(_ f: VerifyReport.Finding) -> StoreJSON {
             .object([
-                ("seq", f.sequence.map(JSONValue.number) ?? .null),
-                ("occurrence", f.occurrence.map(JSONValue.number) ?? .null),
+                ("seq", f.sequence.map(StoreJSON.number) ?? .null),
+                ("occurrence", f.occurrence.map(StoreJSON.number) ?? .null),
                 ("message", .string(f.message)),
             ])
         }
-        return JSONValue.object([
+        return StoreJSON.object([
             ("path", .string(r.path)),
             ("intact", .bool(r.isIntact)),
-            ("integrity", .array(r.integrity.map(JSONValue.string))),
+            ("integrity", .array(r.integrity.map(StoreJSON.string))),
             ("events", .number(Int64(r.eventCount))),
             ("occurrences", .number(Int64(r.occurrenceCount))),
             ("head_seq", .number(r.headSequence)),
