@@ -92,13 +92,63 @@ public enum Format {
     public static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
 }
 
-/// Looks up zones by identifier once (the ledger repeats the same few).
+extension Format {
+    /// `2026-11-25` without `String(format:)` (export formats hundreds of thousands).
+    public static func day(_ d: DayKey) -> String {
+        let y = d.year
+        let year = y >= 1000 ? String(y) : String(repeating: "0", count: 4 - String(y).count) + String(y)
+        return year + "-" + twoDigits(d.month) + "-" + twoDigits(d.day)
+    }
+
+    static func clockFast(_ seconds: Int) -> String {
+        twoDigits(seconds / 3600) + ":" + twoDigits(seconds / 60 % 60) + ":" + twoDigits(seconds % 60)
+    }
+
+    /// `utc(_:)` for many instants: integer math only.
+    static func utcFast(_ date: Date) -> String {
+        let t = Int((date.timeIntervalSince1970).rounded(.down))
+        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
+        return day(DayKey(daysSinceEpoch: days)) + "T" + clockFast(t - days * 86400) + "Z"
+    }
+
+    /// `local(_:in:)` with the offset already known.
+    static func localFast(_ date: Date, offset: Int) -> String {
+        let t = Int((date.timeIntervalSince1970).rounded(.down)) + offset
+        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
+        let off = abs(offset)
+        return day(DayKey(daysSinceEpoch: days)) + "T" + clockFast(t - days * 86400) + (offset < 0 ? "-" : "+")
+            + twoDigits(off / 3600) + ":" + twoDigits(off / 60 % 60)
+    }
+}
+
+/// Zones by identifier, and their UTC offsets, looked up once per zone and transition: the ledger
+/// repeats the same few zones, in time order.
 struct ZoneCache {
-    private var zones: [String: TimeZone] = [:]
-    mutating func zone(_ id: String) -> TimeZone {
-        if let z = zones[id] { return z }
-        let z = TimeZone(identifier: id) ?? Format.utcZone
-        zones[id] = z
-        return z
+    private struct Span {
+        var zone: TimeZone
+        var from: Date = .distantFuture
+        var until: Date = .distantPast
+        var offset = 0
+    }
+    private var spans: [String: Span] = [:]
+
+    mutating func zone(_ id: String) -> TimeZone { span(id).zone }
+
+    /// Seconds east of UTC in zone `id` at `date` (UTC for an unknown zone).
+    mutating func offset(_ id: String, at date: Date) -> Int {
+        var s = span(id)
+        if date >= s.from && date < s.until { return s.offset }
+        s.offset = s.zone.secondsFromGMT(for: date)
+        s.from = date
+        s.until = s.zone.nextDaylightSavingTimeTransition(after: date) ?? .distantFuture
+        spans[id] = s
+        return s.offset
+    }
+
+    private mutating func span(_ id: String) -> Span {
+        if let s = spans[id] { return s }
+        let s = Span(zone: TimeZone(identifier: id) ?? Format.utcZone)
+        spans[id] = s
+        return s
     }
 }

@@ -201,7 +201,7 @@ public enum HTMLReport {
         h.raw("<circle cx=\"38\" cy=\"38\" r=\"30\" fill=\"none\" stroke=\"#e8e4dc\" stroke-width=\"7\"/>")
         h.raw("<circle cx=\"38\" cy=\"38\" r=\"30\" fill=\"none\" stroke=\"#2f8f5b\" stroke-width=\"7\" stroke-linecap=\"round\" ")
         h.raw("stroke-dasharray=\"\(fmt(dash)) \(fmt(c))\" transform=\"rotate(-90 38 38)\"/>")
-        h.raw("<text x=\"38\" y=\"43\" text-anchor=\"middle\" class=\"ringtext\"><tspan data-field=\"strength\">\(pct)</tspan>%</text></svg>")
+        h.raw("<text x=\"38\" y=\"43\" text-anchor=\"middle\" class=\"ringtext\"\(pct >= 100 ? " style=\"font-size: 15px\"" : "")><tspan data-field=\"strength\">\(pct)</tspan>%</text></svg>")
         h.raw("<div class=\"label\">strength</div></div>")
     }
 

@@ -42,7 +42,7 @@ public struct Heatmap: Sendable {
 
     /// Columns where a month begins (the week containing its 1st), with that month: where labels go.
     public var monthStarts: [(column: Int, month: Int, year: Int)] {
-        var result: [(Int, Int, Int)] = []
+        var result: [(column: Int, month: Int, year: Int)] = []
         for w in columns.indices {
             let monday = start.adding(days: 7 * w)
             let sunday = monday.adding(days: 6)
@@ -54,6 +54,8 @@ public struct Heatmap: Sendable {
                 result.append((w, sunday.month, sunday.year))
             }
         }
+        // The first column's own month only when there is room before the next label.
+        if result.count > 1 && result[0].column == 0 && result[1].column < 3 { result.removeFirst() }
         return result
     }
 }

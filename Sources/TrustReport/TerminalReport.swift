@@ -127,7 +127,10 @@ public enum TerminalReport {
         // Frequency target.
         if let p = s.progress { out.line(label("This " + p.period.rawValue) + progressText(p, out: out)) }
         // Heatmap.
-        heatmap(Heatmap(stats: s, weeks: style.heatmapWeeks, today: today), out: &out)
+        // For a frequency commitment a day without it is no failure: its missed days are dimmed, not red.
+        heatmap(
+            Heatmap(stats: s, weeks: style.heatmapWeeks, today: today), muteMissed: s.item.target != nil && s.item.kind == .commitment,
+            out: &out)
     }
 
     static func label(_ text: String) -> String { "  " + text.padding(toLength: 12, withPad: " ", startingAt: 0) }
@@ -158,7 +161,7 @@ public enum TerminalReport {
         return text
     }
 
-    static func heatmap(_ map: Heatmap, out: inout Painter) {
+    static func heatmap(_ map: Heatmap, muteMissed: Bool, out: inout Painter) {
         let prefix = 6
         var labels = [Character](repeating: " ", count: prefix + 2 * map.columns.count + 4)
         var lastEnd = 0
@@ -176,7 +179,7 @@ public enum TerminalReport {
             for w in map.columns.indices {
                 let cell = map.columns[w][d]
                 if case .day(let mark) = cell {
-                    row += out.paint(Glyph.of(mark), mark)
+                    row += muteMissed && mark == .missed ? out.dim(Glyph.of(mark)) : out.paint(Glyph.of(mark), mark)
                 } else {
                     row += " "
                 }

@@ -125,7 +125,7 @@ import TrustTestSupport
         #expect(call.targetMet == nil)
 
         let before = WeekReview(plan: p, records: ledger.records, week: .d("2026-11-15"), today: today, now: .now)
-        #expect(before.items[0].slips.map(\.record.note) == ["Flight was late"])
+        #expect(before.items[0].slips.map(\.note) == ["Flight was late"])
         #expect(before.items[0].notes.count == 1)
     }
 

@@ -201,6 +201,18 @@ func patternDays(_ p: String) -> Int { p.filter { $0 != " " }.count }
         #expect(days[monday.adding(days: 4)].kept == 0)
     }
 
+    @Test func onlyFutureCheckInsSoFar() {
+        // Added today, first check-in tomorrow (already in the ledger as pending).
+        var ledger = LedgerBuilder()
+        ledger.add("call", on: monday.adding(days: 1), .pending, deadline: 30 * 86400)
+        let s = reportStats(scheduled(), ledger, today: monday)
+        #expect(s.hasData)
+        #expect(s.streak == 0 && s.bestStreak == 0)
+        #expect(s.strength == nil)
+        #expect(s.rates.allSatisfy { $0.rate == nil })
+        #expect(s.days?[monday.adding(days: 1)].mark == .pending)
+    }
+
     @Test func recordsOfOtherItemsAreIgnored() {
         var ledger = LedgerBuilder()
         ledger.pattern("call", from: monday, "KKK")
@@ -297,6 +309,23 @@ func patternDays(_ p: String) -> Int { p.filter { $0 != " " }.count }
         let dec = reportStats(item, ledger, today: .d("2026-12-02"))
         #expect(dec.streak == 0)  // November had none
         #expect(dec.bestStreak == 2)
+    }
+
+    @Test func monthlyTargetAddedMidMonth() {
+        // 2/month, added on 20 October with one walk that month: October holds, November adds.
+        var ledger = LedgerBuilder()
+        ledger.add("walk", on: .d("2026-10-20"), .kept)
+        ledger.add("walk", on: .d("2026-10-21"), .missed)
+        ledger.add("walk", on: .d("2026-11-03"), .kept)
+        ledger.add("walk", on: .d("2026-11-10"), .kept)
+        var item = frequency(PerPeriod(count: 2, period: .month))
+        item.starts = .d("2026-10-20")
+        let s = reportStats(item, ledger, today: .d("2026-12-05"))
+        #expect(s.streak == 1)
+        #expect(s.bestStreak == 1)
+        #expect(s.streakStart == .d("2026-11-10"))
+        #expect(s.progress?.needed == 2)
+        #expect(s.progress?.daysLeft == 27)
     }
 
     struct ProgressCase: Sendable, CustomTestStringConvertible {

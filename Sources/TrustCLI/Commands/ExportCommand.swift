@@ -1,10 +1,73 @@
 import ArgumentParser
+import Foundation
+import TrustCore
+import TrustReport
 
-// PLACEHOLDER — replaced by the issue that builds `trustctl export`.
+extension Export.Format: ExpressibleByArgument {}
+
+/// `trustctl export --format csv|json|jsonl [--since DATE] [ITEM...]`: every occurrence with its answer and note.
 public struct ExportCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "export", abstract: "Every occurrence with its answer and note, as CSV or JSON.")
+    public static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Every check-in with its answer and note, as CSV or JSON.",
+        discussion: """
+            Oldest first. Columns: \(Export.columns.joined(separator: ", ")). Instants are UTC \
+            (RFC 3339), scheduled_local is the scheduled time in the zone it was computed in, day is \
+            the day the check-in counts for. CSV follows RFC 4180 (header row, CRLF, quoting); json is \
+            one array, jsonl one object per line. Use --output for a private (0600) file.
+            """)
+
+    @Option(name: .long, help: "csv, json (an array) or jsonl (one object per line).")
+    public var format: Export.Format
+
+    @Option(name: .long, help: ArgumentHelp("Only check-ins on or after this day.", valueName: "YYYY-MM-DD"))
+    public var since: String?
+
+    @Argument(help: ArgumentHelp("Only these items (their ids); every item when none.", valueName: "ITEM"))
+    public var items: [String] = []
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to FILE (mode 0600) instead of standard output.", valueName: "FILE"))
+    public var output: String?
+
+    @OptionGroup public var planOptions: PlanOptions
+    @OptionGroup public var storeOptions: StoreOptions
+
     public init() {}
+
     public func run() async throws {
-        throw ValidationError("trustctl export is not built yet")
+        let out = execute(now: Date(), environment: ProcessInfo.processInfo.environment)
+        FileHandle.standardError.write(Data(out.stderr.utf8))
+        FileHandle.standardOutput.write(out.stdout)
+        if out.status != 0 { throw ExitCode(out.status) }
+    }
+
+    public func execute(now: Date, environment: [String: String], defaultTimeZone: TimeZone = .current) -> CommandOutput {
+        var stderr = ""
+        do {
+            let ids = try ReportInputs.itemIDs(items)
+            let sinceDay = try since.map { text throws(ReportFailure) in try ReportInputs.day(text, option: "--since") }
+            let inputs = try ReportInputs.load(
+                planPath: planOptions.planPath(environment: environment),
+                storePath: storeOptions.storePath(environment: environment), now: now, items: ids, since: sinceDay,
+                read: .records, defaultTimeZone: defaultTimeZone)
+            // A missing or invalid plan only costs the titles: say so once, quietly.
+            for w in inputs.warnings where !w.contains("plan") { stderr += "trustctl export: warning: \(w)\n" }
+            let titles = Dictionary(
+                (inputs.plan?.items ?? []).map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
+            let data: Data
+            do {
+                data = try Export.render(inputs.records, titles: titles, format: format)
+            } catch {
+                throw ReportFailure(message: "could not encode the export: \(error)")
+            }
+            if let output {
+                try OutputFile.write(data, to: output)
+                stderr += "trustctl export: wrote \(inputs.records.count) check-ins to \(output)\n"
+                return CommandOutput(stdout: Data(), stderr: stderr, status: 0)
+            }
+            return CommandOutput(stdout: data, stderr: stderr, status: 0)
+        } catch {
+            return CommandOutput(stdout: Data(), stderr: stderr + "trustctl export: error: \(error)\n", status: 1)
+        }
     }
 }

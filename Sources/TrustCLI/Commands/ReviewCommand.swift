@@ -1,10 +1,64 @@
 import ArgumentParser
+import Foundation
+import TrustCore
+import TrustReport
 
-// PLACEHOLDER — replaced by the issue that builds `trustctl review`.
+/// `trustctl review [--week DATE]`: the agenda for the weekly honest conversation, in Markdown.
 public struct ReviewCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "review", abstract: "An agenda for the weekly honest conversation, as Markdown.")
+    public static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "An agenda for the weekly honest conversation, as Markdown.",
+        discussion: """
+            From one week's ledger (Monday to Sunday): what was kept, what slipped (with the notes \
+            given), skips used, milestones reached, and a few questions to talk about. Numbers are \
+            as of the end of the week (or now, for the current week).
+            """)
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The week containing this day, or 'this' (default) or 'last'.", valueName: "YYYY-MM-DD|this|last"))
+    public var week: String = "this"
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to FILE (mode 0600) instead of standard output.", valueName: "FILE"))
+    public var output: String?
+
+    @OptionGroup public var planOptions: PlanOptions
+    @OptionGroup public var storeOptions: StoreOptions
+
     public init() {}
+
     public func run() async throws {
-        throw ValidationError("trustctl review is not built yet")
+        let out = execute(now: Date(), environment: ProcessInfo.processInfo.environment)
+        FileHandle.standardError.write(Data(out.stderr.utf8))
+        FileHandle.standardOutput.write(out.stdout)
+        if out.status != 0 { throw ExitCode(out.status) }
+    }
+
+    public func execute(now: Date, environment: [String: String], defaultTimeZone: TimeZone = .current) -> CommandOutput {
+        var stderr = ""
+        do {
+            var day: DayKey?
+            if week != "this" && week != "last" { day = try ReportInputs.day(week, option: "--week") }
+            // The whole ledger up to the week's end: streaks and milestones need the history before it.
+            let inputs = try ReportInputs.load(
+                planPath: planOptions.planPath(environment: environment),
+                storePath: storeOptions.storePath(environment: environment), now: now, items: nil, since: nil,
+                read: .ledgers(notesFrom: { today in
+                    (day ?? (week == "last" ? today.adding(days: -7) : today)).start(of: .week)
+                }), defaultTimeZone: defaultTimeZone)
+            for w in inputs.warnings { stderr += "trustctl review: warning: \(w)\n" }
+            let target = day ?? (week == "last" ? inputs.today.adding(days: -7) : inputs.today)
+            let review = WeekReview(plan: inputs.plan, ledgers: inputs.ledgers, week: target, today: inputs.today, now: now)
+            let markdown = Data(ReviewMarkdown.render(review, meta: inputs.meta).utf8)
+            if let output {
+                try OutputFile.write(markdown, to: output)
+                stderr += "trustctl review: wrote \(output)\n"
+                return CommandOutput(stdout: Data(), stderr: stderr, status: 0)
+            }
+            return CommandOutput(stdout: markdown, stderr: stderr, status: 0)
+        } catch {
+            return CommandOutput(stdout: Data(), stderr: stderr + "trustctl review: error: \(error)\n", status: 1)
+        }
     }
 }

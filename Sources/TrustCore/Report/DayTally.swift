@@ -89,40 +89,66 @@ public enum DayMark: String, Sendable, Hashable, CaseIterable, Codable {
 /// The days of one item's history, from `first` to `last` inclusive, as a dense array.
 public struct DayTallies: Sendable, Hashable {
     public let first: DayKey
+    /// `first.daysSinceEpoch`.
+    public let firstIndex: Int
     public private(set) var tallies: [DayTally]
-    let firstIndex: Int
+    /// Skips within the forgiveness budget, per day (parallel to `tallies`).
+    public private(set) var forgiven: [Int32]
+    /// Skips beyond the forgiveness budget, per day (parallel to `tallies`).
+    public private(set) var unforgiven: [Int32]
 
     public init(first: DayKey, last: DayKey) {
         self.first = first
         self.firstIndex = first.daysSinceEpoch
-        self.tallies = Array(repeating: DayTally(), count: max(0, first.days(to: last) + 1))
+        let n = max(0, first.days(to: last) + 1)
+        self.tallies = Array(repeating: DayTally(), count: n)
+        self.forgiven = Array(repeating: 0, count: n)
+        self.unforgiven = Array(repeating: 0, count: n)
     }
 
     public var last: DayKey { first.adding(days: tallies.count - 1) }
     public var count: Int { tallies.count }
 
     /// The tally of `day`; an empty tally outside the range.
-    public subscript(day: DayKey) -> DayTally {
-        let i = day.daysSinceEpoch - firstIndex
-        return i >= 0 && i < tallies.count ? tallies[i] : DayTally()
-    }
+    public subscript(day: DayKey) -> DayTally { self[offset: day.daysSinceEpoch - firstIndex] }
 
     /// The tally at an offset from `first`; empty outside the range.
     public subscript(offset i: Int) -> DayTally {
         i >= 0 && i < tallies.count ? tallies[i] : DayTally()
     }
 
-    mutating func add(_ state: ReportState, on day: DayKey) {
-        let i = day.daysSinceEpoch - firstIndex
+    /// Forgiven skips at an offset from `first`; 0 outside the range.
+    public func forgiven(offset i: Int) -> Int { i >= 0 && i < forgiven.count ? Int(forgiven[i]) : 0 }
+
+    mutating func add(_ state: ReportState, offset i: Int) {
         if i >= 0 && i < tallies.count { tallies[i].add(state) }
+    }
+
+    mutating func addSkip(forgiven isForgiven: Bool, offset i: Int) {
+        guard i >= 0 && i < tallies.count else { return }
+        if isForgiven { forgiven[i] += 1 } else { unforgiven[i] += 1 }
     }
 
     /// The sum over `from...to` (clamped to the range).
     public func sum(from: DayKey, to: DayKey) -> DayTally {
-        let lo = max(0, from.daysSinceEpoch - firstIndex)
-        let hi = min(tallies.count - 1, to.daysSinceEpoch - firstIndex)
+        sum(offsets: (from.daysSinceEpoch - firstIndex)...(max(from.daysSinceEpoch, to.daysSinceEpoch) - firstIndex))
+    }
+
+    /// The sum over offsets from `first` (clamped to the range).
+    public func sum(offsets: ClosedRange<Int>) -> DayTally {
+        let lo = max(0, offsets.lowerBound)
+        let hi = min(tallies.count - 1, offsets.upperBound)
         var total = DayTally()
         if lo <= hi { for i in lo...hi { total += tallies[i] } }
+        return total
+    }
+
+    /// Forgiven skips over offsets from `first` (clamped to the range).
+    func forgivenSum(offsets: ClosedRange<Int>) -> Int {
+        let lo = max(0, offsets.lowerBound)
+        let hi = min(forgiven.count - 1, offsets.upperBound)
+        var total = 0
+        if lo <= hi { for i in lo...hi { total += Int(forgiven[i]) } }
         return total
     }
 }

@@ -190,20 +190,23 @@ public struct ItemStats: Sendable {
     /// `today` is the current day in the plan's zone with `day-starts` applied; `now` decides whether a
     /// pending occurrence's deadline has passed.
     public init(item: Item, inPlan: Bool = true, records: [OccurrenceRecord], today: DayKey, now: Date) {
+        let ledger = ItemLedger.group(records.filter { $0.item == item.id }).first
+        self.init(item: item, inPlan: inPlan, ledger: ledger, today: today, now: now)
+    }
+
+    /// Computes everything for `item` from its part of the ledger (nil: no occurrences yet).
+    public init(item: Item, inPlan: Bool = true, ledger: ItemLedger?, today: DayKey, now: Date) {
         self.item = item
         self.inPlan = inPlan
         self.today = today
         self.unit = StreakUnit.of(kind: item.kind, target: item.target)
-
-        var own = records.filter { $0.item == item.id }
-        if !own.isSorted(by: ItemStats.chronological) { own.sort(by: ItemStats.chronological) }
-        let states = own.map { ReportState($0, now: now) }
-
         skipsPeriodStart = today.start(of: item.skips.period)
         skipsPeriodEnd = today.startOfNext(item.skips.period).adding(days: -1)
 
+        var entries = ledger?.entries ?? []
+        if !entries.isSorted(by: LedgerEntry.chronological) { entries.sort(by: LedgerEntry.chronological) }
         var counter = StreakCounter(celebrate: item.celebrate)
-        guard let firstRecord = own.first, let lastRecord = own.last else {
+        guard let firstEntry = entries.first, let lastEntry = entries.last else {
             days = nil
             totals = DayTally()
             streak = 0
@@ -219,30 +222,37 @@ public struct ItemStats: Sendable {
             milestones = counter.milestones
             milestoneEvents = []
             recentNotes = []
-            progress = ItemStats.frequencyProgress(item: item, inPlan: inPlan, days: nil, forgiven: [:], today: today)
+            progress = ItemStats.frequencyProgress(item: item, inPlan: inPlan, days: nil, today: today)
             return
         }
+        let nowMs = LedgerEntry.millis(now)
+        let first = DayKey(daysSinceEpoch: Int(firstEntry.day))
+        let firstIndex = Int(firstEntry.day)
+        let todayOffset = today.daysSinceEpoch - firstIndex
+        let lastRecord = DayKey(daysSinceEpoch: Int(lastEntry.day))
 
         // Tallies and forgiveness: the first `skips.count` skips of each budget period (in order) are forgiven.
-        var tallies = DayTallies(first: firstRecord.day, last: max(lastRecord.day, today))
-        var forgiven = [Bool](repeating: false, count: own.count)
+        var tallies = DayTallies(first: first, last: max(lastRecord, today))
+        var states = [ReportState]()
+        states.reserveCapacity(entries.count)
+        var forgiven = [Bool](repeating: false, count: entries.count)
         var skipsInPeriod: [Int: Int] = [:]
-        var forgivenByDay: [Int: Int] = [:]  // day offset → forgiven skips that day
-        var unforgivenByDay: [Int: Int] = [:]
-        for (i, record) in own.enumerated() {
-            tallies.add(states[i], on: record.day)
-            guard states[i] == .skipped else { continue }
-            let key = record.day.start(of: item.skips.period).daysSinceEpoch
+        for (i, e) in entries.enumerated() {
+            let state = e.reportState(nowMs: nowMs)
+            states.append(state)
+            let offset = Int(e.day) - firstIndex
+            tallies.add(state, offset: offset)
+            guard state == .skipped else { continue }
+            let key = e.dayKey.start(of: item.skips.period).daysSinceEpoch
             let used = skipsInPeriod[key, default: 0] + 1
             skipsInPeriod[key] = used
             forgiven[i] = used <= item.skips.count
-            let offset = firstRecord.day.days(to: record.day)
-            if forgiven[i] { forgivenByDay[offset, default: 0] += 1 } else { unforgivenByDay[offset, default: 0] += 1 }
+            tallies.addSkip(forgiven: forgiven[i], offset: offset)
         }
         days = tallies
-        totals = tallies.sum(from: tallies.first, to: tallies.last)
+        totals = tallies.sum(offsets: 0...(tallies.count - 1))
         rates = ItemStats.rateWindows.map {
-            WindowRate(days: $0, tally: tallies.sum(from: today.adding(days: 1 - $0), to: today))
+            WindowRate(days: $0, tally: tallies.sum(offsets: (todayOffset + 1 - $0)...todayOffset))
         }
         skipsUsed = tallies.sum(from: skipsPeriodStart, to: skipsPeriodEnd).skipped
         skipsLeft = max(0, item.skips.count - skipsUsed)
@@ -251,25 +261,24 @@ public struct ItemStats: Sendable {
         if item.kind == .boundary {
             // Days held: a day with a slip (missed, unanswered) or an unforgiven skip breaks; a day with a
             // kept check-in adds; a day of forgiven skips or pending check-ins only holds.
-            for offset in 0..<tallies.count {
-                let day = tallies.first.adding(days: offset)
-                if day > today { break }
-                let t = tallies[offset: offset]
-                if t.failed > 0 || unforgivenByDay[offset, default: 0] > 0 {
+            var offset = 0
+            while offset < tallies.count && offset <= todayOffset {
+                let t = tallies.tallies[offset]
+                if t.failed > 0 || tallies.unforgiven[offset] > 0 {
                     counter.breakStreak()
                 } else if t.kept > 0 {
-                    counter.add(day)
+                    counter.add(day: firstIndex + offset)
                 }
+                offset += 1
             }
         } else if let target = item.target {
-            ItemStats.walkPeriods(
-                item: item, target: target, tallies: tallies, forgivenByDay: forgivenByDay, today: today,
-                counter: &counter)
+            ItemStats.walkPeriods(item: item, target: target, tallies: tallies, today: today, counter: &counter)
         } else {
             // Scheduled commitments: consecutive kept check-ins.
-            for (i, record) in own.enumerated() where record.day <= today {
+            let todayIndex = Int32(today.daysSinceEpoch)
+            for (i, e) in entries.enumerated() where e.day <= todayIndex {
                 switch states[i] {
-                case .kept: counter.add(record.day)
+                case .kept: counter.add(day: Int(e.day))
                 case .skipped: if !forgiven[i] { counter.breakStreak() }
                 case .missed, .unanswered: counter.breakStreak()
                 case .pending: break
@@ -281,21 +290,25 @@ public struct ItemStats: Sendable {
         streakStart = counter.currentStart
         milestones = counter.milestones
         milestoneEvents = counter.events
+
+        // Notes of the last 30 days, newest first.
         var notes: [RecentNote] = []
-        let notesFrom = today.adding(days: -29)
-        for (i, record) in own.enumerated().reversed() where record.day <= today {
-            if record.day < notesFrom || notes.count == ItemStats.recentNotesLimit { break }
-            if let note = record.note, !note.isEmpty {
-                notes.append(RecentNote(day: record.day, state: states[i], text: note))
+        if let all = ledger?.notes, !all.isEmpty {
+            let from = Int32(today.daysSinceEpoch - 29)
+            let to = Int32(today.daysSinceEpoch)
+            for (i, e) in entries.enumerated().reversed() {
+                if e.day < from || notes.count == ItemStats.recentNotesLimit { break }
+                if e.day <= to, let note = all[e.id], !note.isEmpty {
+                    notes.append(RecentNote(day: e.dayKey, state: states[i], text: note))
+                }
             }
         }
         recentNotes = notes
 
-        progress = ItemStats.frequencyProgress(
-            item: item, inPlan: inPlan, days: tallies, forgiven: forgivenByDay, today: today)
+        progress = ItemStats.frequencyProgress(item: item, inPlan: inPlan, days: tallies, today: today)
 
         // Strength.
-        let strengthResult = ItemStats.strength(item: item, tallies: tallies, lastRecord: lastRecord.day, today: today)
+        let strengthResult = ItemStats.strength(item: item, tallies: tallies, lastRecord: lastRecord, today: today)
         strengthHistory = strengthResult.history
         strengthStart = strengthResult.history.isEmpty ? nil : tallies.first
         strength = strengthResult.history.last
@@ -317,29 +330,30 @@ public struct ItemStats: Sendable {
     /// except when forgiven skips make up the shortfall, when the item existed for only part of the period
     /// (added or ended mid-period), or when it is the current period and can still be met — those hold.
     static func walkPeriods(
-        item: Item, target: PerPeriod, tallies: DayTallies, forgivenByDay: [Int: Int], today: DayKey,
-        counter: inout StreakCounter
+        item: Item, target: PerPeriod, tallies: DayTallies, today: DayKey, counter: inout StreakCounter
     ) {
         let activeFirst = max(tallies.first, item.starts ?? tallies.first)
         var lastDay = today
         if let ends = item.ends, ends < lastDay { lastDay = ends }
+        let lastOffset = lastDay.daysSinceEpoch - tallies.firstIndex
         var periodStart = tallies.first.start(of: target.period)
         while periodStart <= lastDay {
             let next = periodStart.startOfNext(target.period)
             let periodEnd = next.adding(days: -1)
+            let lo = max(0, periodStart.daysSinceEpoch - tallies.firstIndex)
+            let hi = min(periodEnd.daysSinceEpoch - tallies.firstIndex, lastOffset, tallies.count - 1)
             var kept = 0
-            var reachedOn: DayKey?
+            var reachedAt: Int?
             var forgiven = 0
-            var day = max(periodStart, tallies.first)
-            while day <= periodEnd && day <= lastDay {
-                let t = tallies[day]
-                kept += t.kept
-                if reachedOn == nil && kept >= target.count { reachedOn = day }
-                forgiven += forgivenByDay[tallies.first.days(to: day), default: 0]
-                day = day.adding(days: 1)
+            if lo <= hi {
+                for offset in lo...hi {
+                    kept += tallies.tallies[offset].kept
+                    if reachedAt == nil && kept >= target.count { reachedAt = offset }
+                    forgiven += Int(tallies.forgiven[offset])
+                }
             }
-            if let reachedOn {
-                counter.add(reachedOn)
+            if let reachedAt {
+                counter.add(tallies.first.adding(days: reachedAt))
             } else if periodEnd >= today && (item.ends.map { $0 >= today } ?? true) {
                 // The current period: holds while it can still be met.
                 let p = ItemStats.progress(
@@ -368,9 +382,7 @@ public struct ItemStats: Sendable {
             forgivenSkips: forgiven, daysLeft: daysLeft, opportunities: max(0, daysLeft - (todayAnswered ? 1 : 0)))
     }
 
-    static func frequencyProgress(
-        item: Item, inPlan: Bool, days: DayTallies?, forgiven: [Int: Int], today: DayKey
-    ) -> PeriodProgress? {
+    static func frequencyProgress(item: Item, inPlan: Bool, days: DayTallies?, today: DayKey) -> PeriodProgress? {
         guard inPlan, item.kind == .commitment, let target = item.target else { return nil }
         if let ends = item.ends, ends < today { return nil }
         let start = today.start(of: target.period)
@@ -378,12 +390,9 @@ public struct ItemStats: Sendable {
         var kept = 0
         var forgivenCount = 0
         if let days {
-            kept = days.sum(from: start, to: end).kept
-            var day = max(start, days.first)
-            while day <= end {
-                forgivenCount += forgiven[days.first.days(to: day), default: 0]
-                day = day.adding(days: 1)
-            }
+            let range = (start.daysSinceEpoch - days.firstIndex)...(end.daysSinceEpoch - days.firstIndex)
+            kept = days.sum(offsets: range).kept
+            forgivenCount = days.forgivenSum(offsets: range)
         }
         return progress(
             target: target, periodStart: start, periodEnd: end, kept: kept, forgiven: forgivenCount,
@@ -426,7 +435,7 @@ public struct ItemStats: Sendable {
     {
         var end = today
         if let ends = item.ends, ends < end { end = ends }
-        let n = tallies.first.days(to: end) + 1
+        let n = min(tallies.count, tallies.first.days(to: end) + 1)
         let f: Double
         let window: Int
         let needed: Double?
@@ -453,67 +462,83 @@ public struct ItemStats: Sendable {
         var head = 0
         var keptW = 0
         var askedW = 0
-        for i in 0..<n {
-            let t = tallies[offset: i]
-            if t.skipped > 0 && t.asked == 0 {
+        tallies.tallies.withUnsafeBufferPointer { t in
+            for i in 0..<n {
+                let day = t[i]
+                if day.skipped > 0 && day.asked == 0 {
+                    history.append(score)
+                    continue
+                }
+                inWindow.append(i)
+                keptW += day.kept
+                askedW += day.asked
+                if inWindow.count - head > window {
+                    let old = t[inWindow[head]]
+                    head += 1
+                    keptW -= old.kept
+                    askedW -= old.asked
+                }
+                if let needed {
+                    score = score * m + min(1, Double(keptW) / needed) * (1 - m)
+                } else if askedW > 0 {
+                    score = score * m + min(1, Double(keptW) / Double(askedW)) * (1 - m)
+                }
                 history.append(score)
-                continue
             }
-            inWindow.append(i)
-            keptW += t.kept
-            askedW += t.asked
-            if inWindow.count - head > window {
-                let old = tallies[offset: inWindow[head]]
-                head += 1
-                keptW -= old.kept
-                askedW -= old.asked
-            }
-            if let needed {
-                score = score * m + min(1, Double(keptW) / needed) * (1 - m)
-            } else if askedW > 0 {
-                score = score * m + min(1, Double(keptW) / Double(askedW)) * (1 - m)
-            }
-            history.append(score)
         }
         return (history, f)
     }
 }
 
-/// Counts a streak over a sequence of units: add, hold (nothing), break.
+/// Counts a streak over a sequence of units: add, hold (nothing), break. Days are days since 1970.
 struct StreakCounter {
     let celebrate: [Int]
     let celebrateSet: Set<Int>
+    let maxCelebrate: Int
     var current = 0
     var best = 0
-    var currentStart: DayKey?
-    var reached: [Int: DayKey] = [:]
-    var firstReached: [Int: DayKey] = [:]
-    var events: [MilestoneEvent] = []
+    var currentStartDay: Int?
+    var reached: [Int: Int] = [:]
+    var firstReached: [Int: Int] = [:]
+    var eventDays: [(count: Int, day: Int)] = []
 
     init(celebrate: [Int]) {
         self.celebrate = Array(Set(celebrate.filter { $0 > 0 })).sorted()
         self.celebrateSet = Set(self.celebrate)
+        self.maxCelebrate = self.celebrate.last ?? 0
     }
 
-    mutating func add(_ day: DayKey) {
-        if current == 0 { currentStart = day }
+    mutating func add(_ day: DayKey) { add(day: day.daysSinceEpoch) }
+
+    @inline(__always)
+    mutating func add(day: Int) {
+        if current == 0 { currentStartDay = day }
         current += 1
         if current > best { best = current }
-        if celebrateSet.contains(current) {
+        if current <= maxCelebrate && celebrateSet.contains(current) {
             reached[current] = day
-            events.append(MilestoneEvent(count: current, day: day))
             if firstReached[current] == nil { firstReached[current] = day }
+            eventDays.append((current, day))
         }
     }
 
+    @inline(__always)
     mutating func breakStreak() {
         current = 0
-        currentStart = nil
-        reached.removeAll(keepingCapacity: true)
+        currentStartDay = nil
+        if !reached.isEmpty { reached.removeAll(keepingCapacity: true) }
     }
 
+    var currentStart: DayKey? { currentStartDay.map { DayKey(daysSinceEpoch: $0) } }
+
+    var events: [MilestoneEvent] { eventDays.map { MilestoneEvent(count: $0.count, day: DayKey(daysSinceEpoch: $0.day)) } }
+
     var milestones: [Milestone] {
-        celebrate.map { Milestone(count: $0, reached: reached[$0], firstReached: firstReached[$0]) }
+        celebrate.map {
+            Milestone(
+                count: $0, reached: reached[$0].map { DayKey(daysSinceEpoch: $0) },
+                firstReached: firstReached[$0].map { DayKey(daysSinceEpoch: $0) })
+        }
     }
 }
 

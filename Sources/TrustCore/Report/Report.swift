@@ -38,21 +38,39 @@ public struct Report: Sendable {
         plan: Plan?, records: [OccurrenceRecord], only: [ItemID]? = nil, since: DayKey? = nil, today: DayKey,
         now: Date
     ) {
+        self.init(plan: plan, ledgers: ItemLedger.group(records), only: only, since: since, today: today, now: now)
+    }
+
+    /// The same from the ledger already split by item (what `TrustStore.itemLedgers` reads).
+    public init(
+        plan: Plan?, ledgers: [ItemLedger], only: [ItemID]? = nil, since: DayKey? = nil, today: DayKey, now: Date
+    ) {
         self.today = today
         self.now = now
         self.since = since
-        let used = since.map { s in records.filter { $0.day >= s } } ?? records
-        var byItem: [ItemID: [OccurrenceRecord]] = [:]
-        for r in used { byItem[r.item, default: []].append(r) }
+        var byItem: [ItemID: ItemLedger] = [:]
+        for var ledger in ledgers {
+            if let since {
+                let s = Int32(since.daysSinceEpoch)
+                ledger.entries.removeAll { $0.day < s }
+            }
+            if var existing = byItem[ledger.item] {
+                existing.entries += ledger.entries
+                existing.notes.merge(ledger.notes) { a, _ in a }
+                byItem[ledger.item] = existing
+            } else {
+                byItem[ledger.item] = ledger
+            }
+        }
 
         var entries: [(Item, Bool)] = []
         var seen = Set<ItemID>()
         for item in plan?.items ?? [] where seen.insert(item.id).inserted {
             entries.append((item, true))
         }
-        var ledgerOnly: [ItemID: ItemKind] = [:]
-        for r in records where !seen.contains(r.item) && ledgerOnly[r.item] == nil { ledgerOnly[r.item] = r.kind }
-        for id in ledgerOnly.keys.sorted() { entries.append((Item.fromLedger(id: id, kind: ledgerOnly[id]!), false)) }
+        for id in byItem.keys.sorted() where !seen.contains(id) {
+            entries.append((Item.fromLedger(id: id, kind: byItem[id]!.kind), false))
+        }
         if let only {
             let index = Dictionary(entries.map { ($0.0.id, $0) }, uniquingKeysWith: { a, _ in a })
             var picked: [(Item, Bool)] = []
@@ -61,7 +79,8 @@ public struct Report: Sendable {
             entries = picked
         }
         items = entries.map { item, inPlan in
-            ItemStats(item: item, inPlan: inPlan, records: byItem[item.id] ?? [], today: today, now: now)
+            let ledger = byItem[item.id].flatMap { $0.entries.isEmpty ? nil : $0 }
+            return ItemStats(item: item, inPlan: inPlan, ledger: ledger, today: today, now: now)
         }
         week = Report.summary(.week, items: items, today: today)
         month = Report.summary(.month, items: items, today: today)

@@ -3,8 +3,10 @@ import Foundation
 
 /// One occurrence in the reviewed week, as the agenda shows it.
 public struct ReviewEntry: Sendable, Hashable {
-    public var record: OccurrenceRecord
+    public var id: Int64
+    public var day: DayKey
     public var state: ReportState
+    public var note: String?
     /// For skips: whether it was within the forgiveness budget.
     public var forgiven: Bool?
 }
@@ -28,7 +30,7 @@ public struct ItemWeek: Sendable {
 
     public var slips: [ReviewEntry] { entries.filter { $0.state == .missed || $0.state == .unanswered } }
     public var skips: [ReviewEntry] { entries.filter { $0.state == .skipped } }
-    public var notes: [ReviewEntry] { entries.filter { ($0.record.note ?? "").isEmpty == false } }
+    public var notes: [ReviewEntry] { entries.filter { ($0.note ?? "").isEmpty == false } }
 }
 
 public struct WeekReview: Sendable {
@@ -43,33 +45,46 @@ public struct WeekReview: Sendable {
     /// Whether the week is over (today is after its Sunday).
     public var isComplete: Bool { today > end }
 
+    public init(plan: Plan?, records: [OccurrenceRecord], week: DayKey, today: DayKey, now: Date) {
+        self.init(plan: plan, ledgers: ItemLedger.group(records), week: week, today: today, now: now)
+    }
+
     /// The review of the week (Monday–Sunday) containing `week`. Numbers are as of the week's end, or today
     /// when the week is not over yet; records after that are left out. Items with nothing asked that week and
-    /// no pending check-ins are left out.
-    public init(plan: Plan?, records: [OccurrenceRecord], week: DayKey, today: DayKey, now: Date) {
+    /// no pending check-ins are left out. `ledgers` must carry the notes of the week.
+    public init(plan: Plan?, ledgers: [ItemLedger], week: DayKey, today: DayKey, now: Date) {
         let start = week.start(of: .week)
         let end = start.adding(days: 6)
         self.start = start
         self.end = end
         self.today = today
         // A finished week is judged as of the Monday after it (its last day is over); the current one as of today.
-        let upTo = records.filter { $0.day <= min(end, today) }
-        let report = Report(plan: plan, records: upTo, today: min(end.adding(days: 1), today), now: now)
+        let last = Int32(min(end, today).daysSinceEpoch)
+        let upTo = ledgers.map { l -> ItemLedger in
+            var l = l
+            l.entries.removeAll { $0.day > last }
+            return l
+        }
+        let report = Report(plan: plan, ledgers: upTo, today: min(end.adding(days: 1), today), now: now)
+        let byItem = Dictionary(upTo.map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
+        let nowMs = LedgerEntry.millis(now)
+        let first = Int32(start.daysSinceEpoch)
         var items: [ItemWeek] = []
         var total = DayTally()
-        let weekRecords = Dictionary(grouping: upTo.filter { $0.day >= start }, by: \.item)
         for stats in report.items {
-            guard let days = stats.days else { continue }
+            guard let days = stats.days, let ledger = byItem[stats.item.id] else { continue }
             let tally = days.sum(from: start, to: end)
             if tally.total == 0 { continue }
             total += tally
-            var recs = weekRecords[stats.item.id] ?? []
-            recs.sort(by: ItemStats.chronological)
-            let forgiven = WeekReview.forgivenSkips(item: stats.item, records: upTo, now: now)
-            let entries = recs.compactMap { r -> ReviewEntry? in
-                let state = ReportState(r, now: now)
+            let forgiven = WeekReview.forgivenSkips(item: stats.item, entries: ledger.entries, nowMs: nowMs)
+            var week = ledger.entries.filter { $0.day >= first }
+            week.sort(by: LedgerEntry.chronological)
+            let entries = week.compactMap { e -> ReviewEntry? in
+                let state = e.reportState(nowMs: nowMs)
                 if state == .pending { return nil }
-                return ReviewEntry(record: r, state: state, forgiven: state == .skipped ? forgiven.contains(r.id) : nil)
+                return ReviewEntry(
+                    id: e.id, day: e.dayKey, state: state, note: ledger.notes[e.id],
+                    forgiven: state == .skipped ? forgiven.contains(e.id) : nil)
             }
             let events = stats.milestoneEvents.filter { $0.day >= start && $0.day <= end }
             items.append(ItemWeek(stats: stats, tally: tally, entries: entries, milestones: events))
@@ -79,15 +94,15 @@ public struct WeekReview: Sendable {
     }
 
     /// Ids of the item's skips that fall within its forgiveness budget.
-    static func forgivenSkips(item: Item, records: [OccurrenceRecord], now: Date) -> Set<Int64> {
-        var skips = records.filter { $0.item == item.id && ReportState($0, now: now) == .skipped }
-        skips.sort(by: ItemStats.chronological)
+    static func forgivenSkips(item: Item, entries: [LedgerEntry], nowMs: Int64) -> Set<Int64> {
+        var skips = entries.filter { $0.reportState(nowMs: nowMs) == .skipped }
+        skips.sort(by: LedgerEntry.chronological)
         var used: [Int: Int] = [:]
         var result = Set<Int64>()
-        for r in skips {
-            let key = r.day.start(of: item.skips.period).daysSinceEpoch
+        for e in skips {
+            let key = e.dayKey.start(of: item.skips.period).daysSinceEpoch
             used[key, default: 0] += 1
-            if used[key]! <= item.skips.count { result.insert(r.id) }
+            if used[key]! <= item.skips.count { result.insert(e.id) }
         }
         return result
     }

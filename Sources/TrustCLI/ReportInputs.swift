@@ -1,0 +1,185 @@
+// What `trustctl report`, `review` and `export` read: the plan when it can be read (else the ledger
+// alone, with built-in defaults, saying so) and the ledger's records.
+import Foundation
+import TrustCore
+import TrustPlan
+import TrustReport
+import TrustStore
+
+/// A failure of a reading command, with the message a person can act on.
+struct ReportFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// Standard output, standard error and exit status of a command, as values (tests call `run` directly).
+public struct CommandOutput: Sendable, Equatable {
+    public var stdout: Data
+    public var stderr: String
+    public var status: Int32
+
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+}
+
+struct ReportInputs {
+    /// What to read from the ledger.
+    enum Read {
+        /// Compact per-item ledgers (the report's fast path), with notes from `notesFrom(today)` on.
+        case ledgers(notesFrom: (DayKey) -> DayKey?)
+        /// Full records (export).
+        case records
+    }
+
+    var plan: Plan?
+    var meta: ReportMeta
+    var today: DayKey
+    var now: Date
+    var ledgers: [ItemLedger] = []
+    var records: [OccurrenceRecord] = []
+    /// Warnings for standard error (plan missing or invalid, no ledger yet).
+    var warnings: [String]
+
+    /// Reads the plan and the ledger. `items`: only these (all when nil); `since`: records on or after that day.
+    /// Fails on requested ids that are neither in the plan nor in the ledger.
+    static func load(
+        planPath: String, storePath: String, now: Date, items: [ItemID]?, since: DayKey?, read: Read,
+        defaultTimeZone: TimeZone = .current
+    ) throws(ReportFailure) -> ReportInputs {
+        var warnings: [String] = []
+        let result = PlanReader.load(path: planPath, defaultTimeZone: defaultTimeZone, now: now)
+        let plan = result.plan
+        var status = ReportMeta.PlanStatus.loaded
+        if plan == nil {
+            if result.isMissingFile {
+                status = .missing
+                warnings.append(
+                    "no plan at \(planPath); reporting from the ledger with built-in defaults in \(defaultTimeZone.identifier) (copy Config/plan.example.yaml there, or pass --plan)"
+                )
+            } else {
+                let first = result.errors.first.map { "\($0.location): \($0.message)" } ?? "unreadable"
+                status = .invalid(first)
+                let n = result.errors.count
+                warnings.append(
+                    "the plan \(planPath) has \(n) error\(n == 1 ? "" : "s") (first: \(first)); reporting from the ledger with built-in defaults in \(defaultTimeZone.identifier) — run `trustctl check` to see them"
+                )
+            }
+        }
+        // The plan's zone and day start; without a plan, the system's zone and midnight.
+        let zone = plan?.timeZone ?? defaultTimeZone
+        let today = DayKey.of(now, in: zone, dayStart: plan?.dayStart ?? .midnight)
+        var inputs = ReportInputs(
+            plan: plan, meta: ReportMeta(generatedAt: now, timeZone: zone, planPath: planPath, planStatus: status),
+            today: today, now: now, warnings: [])
+
+        var known: Set<ItemID> = []
+        do {
+            let store = try TrustStore(path: storePath, mode: .readOnly)
+            switch read {
+            case .ledgers(let notesFrom):
+                inputs.ledgers = try store.itemLedgers(items: items, since: since, notesSince: notesFrom(today))
+            case .records:
+                inputs.records = try store.records(items: items, since: since)
+            }
+            if let items, !items.isEmpty {
+                let planned = Set(plan?.items.map(\.id) ?? [])
+                if !items.allSatisfy({ planned.contains($0) }) { known = Set(try store.knownItems()) }
+            }
+        } catch .missing(let path) {
+            warnings.append(StoreError.missing(path: path).description)
+        } catch {
+            throw ReportFailure(message: error.description)
+        }
+
+        if let items {
+            let unknown = Report.unknownItems(items, plan: plan, ledgerItems: known)
+            if !unknown.isEmpty {
+                var all = Set(plan?.items.map(\.id) ?? [])
+                all.formUnion(known)
+                let list = unknown.map { "'\($0)'" }.joined(separator: ", ")
+                var message = "no item \(list) in the plan or the ledger"
+                message += all.isEmpty ? "" : "; known: " + all.sorted().map(\.rawValue).joined(separator: ", ")
+                throw ReportFailure(message: message)
+            }
+        }
+        inputs.warnings = warnings
+        return inputs
+    }
+
+    /// Parses `--since`/`--week` dates: `YYYY-MM-DD`.
+    static func day(_ text: String, option: String) throws(ReportFailure) -> DayKey {
+        guard let day = DayKey(text) else {
+            throw ReportFailure(message: "\(option) \(text): expected a date as YYYY-MM-DD")
+        }
+        return day
+    }
+
+    /// Item ids from the command line, checked for their form.
+    static func itemIDs(_ texts: [String]) throws(ReportFailure) -> [ItemID]? {
+        if texts.isEmpty { return nil }
+        for t in texts where !ItemID.isValid(t) {
+            throw ReportFailure(message: "'\(t)' is not an item id (ids look like evening-call: a-z, 0-9 and -)")
+        }
+        return texts.map { ItemID($0) }
+    }
+}
+
+/// Writing output files: private (0600), complete or not at all (a temporary file renamed into place).
+enum OutputFile {
+    static func write(_ data: Data, to path: String) throws(ReportFailure) {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw ReportFailure(message: "cannot write \(path): it is a directory")
+        }
+        let tmp = dir + "/." + url.lastPathComponent + ".\(getpid()).tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 { throw ReportFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
+        var ok = true
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    ok = false
+                    return
+                }
+                offset += n
+            }
+        }
+        let err = errno
+        if ok && fsync(fd) != 0 { ok = false }
+        close(fd)
+        if !ok || rename(tmp, path) != 0 {
+            let reason = String(cString: strerror(ok ? errno : err))
+            unlink(tmp)
+            throw ReportFailure(message: "cannot write \(path): \(reason)")
+        }
+    }
+}
+
+/// Terminal facts the report's look depends on.
+enum TerminalInfo {
+    /// Colour only on a TTY, never with NO_COLOR set (to anything but the empty string) or TERM=dumb.
+    static func useColor(mode: ColorMode, isTTY: Bool, environment: [String: String]) -> Bool {
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+        switch mode {
+        case .never: return false
+        case .always: return true
+        case .auto: return isTTY && environment["TERM"] != "dumb"
+        }
+    }
+
+    static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// `COLUMNS`, else the terminal's width, else 80.
+    static func width(environment: [String: String]) -> Int {
+        if let c = environment["COLUMNS"].flatMap(Int.init), c > 20 { return c }
+        var size = winsize()
+        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 {
+            return Int(size.ws_col)
+        }
+        return 80
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TrustCore
+@testable import TrustStore
+
+/// `itemLedgers` (the report's fast read) says exactly what `records` says, split by item.
+@Suite struct ReportReadingTests {
+    func makeLedger() throws -> (Scratch, TrustStore) {
+        let scratch = Scratch()
+        let store = try TrustStore(path: scratch.ledger)
+        // Interleaved items, every state, a correction, notes old and recent, a kind that changed, a long id.
+        let long: ItemID = "a-rather-long-item-identifier-past-fifteen-bytes"
+        for (i, day) in (20...27).enumerated() {
+            let call = try store.schedule("call", "2026-11-\(day)T21:30:00+01:00")
+            let phone = try store.schedule("phone", "2026-11-\(day)T20:00:00+01:00", kind: i < 4 ? .commitment : .boundary)
+            let other = try store.schedule(long, "2026-11-\(day)T08:00:00+01:00")
+            let at = instant("2026-11-\(day)T22:00:00+01:00")
+            switch i % 4 {
+            case 0: try store.answer(occurrence: call.id, answer: .kept, note: "day \(day) ✓, \"quoted\"", channel: .terminal, at: at)
+            case 1: try store.answer(occurrence: call.id, answer: .missed, channel: .terminal, at: at)
+            case 2: try store.answer(occurrence: call.id, answer: .skipped, note: "ill", channel: .terminal, at: at)
+            default: try store.markUnanswered(occurrence: call.id, at: at.addingTimeInterval(3 * 3600))
+            }
+            if i % 2 == 0 { try store.answer(occurrence: phone.id, answer: .kept, channel: .notification, at: at) }
+            if i == 3 {
+                try store.answer(occurrence: other.id, answer: .missed, channel: .terminal, at: at)
+                try store.answer(occurrence: other.id, answer: .kept, note: "corrected", channel: .terminal, at: at)
+            }
+        }
+        return (scratch, store)
+    }
+
+    func expected(_ records: [OccurrenceRecord], notesSince: DayKey?) -> [ItemID: ItemLedger] {
+        var result: [ItemID: ItemLedger] = [:]
+        for var l in ItemLedger.group(records) {
+            l.entries.sort(by: LedgerEntry.chronological)
+            l.notes = l.notes.filter { id, _ in
+                guard let notesSince else { return false }
+                return records.first { $0.id == id }!.day >= notesSince
+            }
+            result[l.item] = l
+        }
+        return result
+    }
+
+    @Test(arguments: [
+        (nil, nil, nil), (nil, "2026-11-23", "2026-11-20"), (["call", "phone"], nil, "2026-11-26"),
+        (["phone"], "2026-11-25", nil), ([], nil, nil),
+    ] as [([String]?, String?, String?)])
+    func sameAsRecords(items: [String]?, since: String?, notesSince: String?) throws {
+        let (scratch, store) = try makeLedger()
+        _ = scratch
+        let ids = items.map { $0.map { ItemID($0) } }
+        let sinceDay = since.flatMap { DayKey($0) }
+        let notesDay = notesSince.flatMap { DayKey($0) }
+        let want = expected(try store.records(items: ids, since: sinceDay), notesSince: notesDay)
+        for parallelAbove in [0, 1_000_000] {  // two halves on two connections, and one pass
+            let fast = try store.itemLedgers(items: ids, since: sinceDay, notesSince: notesDay, parallelAbove: parallelAbove)
+            try check(fast, want, all: ids == nil && sinceDay == nil)
+        }
+    }
+
+    func check(_ fast: [ItemLedger], _ want: [ItemID: ItemLedger], all: Bool) throws {
+        #expect(Set(fast.map(\.item)) == Set(want.keys))
+        for l in fast {
+            let w = try #require(want[l.item])
+            #expect(l.entries.sorted(by: LedgerEntry.chronological) == w.entries)
+            #expect(l.kind == w.kind)
+            #expect(l.notes == w.notes)
+        }
+        if all {
+            #expect(fast.first { $0.item == "phone" }?.kind == .boundary)  // the newest occurrence's kind
+            #expect(fast.reduce(0) { $0 + $1.entries.count } == 24)
+        }
+    }
+
+    @Test func readOnlyOpenAndEmptyLedger() throws {
+        let (scratch, store) = try makeLedger()
+        _ = store
+        let reader = try TrustStore(path: scratch.ledger, mode: .readOnly)
+        #expect(try reader.itemLedgers().count == 3)
+        let empty = Scratch()
+        #expect(try TrustStore(path: empty.ledger).itemLedgers().isEmpty)
+    }
+}
