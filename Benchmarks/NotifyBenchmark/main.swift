@@ -7,7 +7,14 @@ import Foundation
 import TrustDesktop
 import TrustTestSupport
 
+// Usage: notify-benchmark [COUNT] [WINDOW]   |   notify-benchmark idle SECONDS
+// `idle`: a connected client with a server, doing nothing: prints "idle PID" and waits, so
+// Scripts/bench-notify can count its system calls with strace.
 let arguments = CommandLine.arguments.dropFirst()
+let idleSeconds = arguments.first == "idle" ? arguments.dropFirst().first.flatMap(Int.init) ?? 5 : nil
+/// `idle SECONDS ADDRESS`: connect to a bus (and server) started outside this process, so only
+/// the client's own threads are traced.
+let idleAddress = arguments.first == "idle" ? arguments.dropFirst(2).first : nil
 let count = arguments.first.flatMap(Int.init) ?? 1000
 let window = arguments.dropFirst().first.flatMap(Int.init) ?? 32
 
@@ -19,7 +26,38 @@ func ms(_ d: Duration) -> Double {
     Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
 }
 
+/// The idle client alone: connect, see the server, wait.
+func idle(address: String, seconds: Int) async throws {
+    let client = NotificationClient(address: .address(address), deliveryQueue: DispatchQueue(label: "bench.delivery"))
+    let appeared = DispatchSemaphore(value: 0)
+    client.setEventHandler { if case .serverAppeared = $0 { appeared.signal() } }
+    client.start()
+    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+        Thread.detachNewThread {
+            if appeared.wait(timeout: .now() + 10) == .timedOut {
+                FileHandle.standardError.write(Data("notify-benchmark: no notification server on \(address)\n".utf8))
+                exit(1)
+            }
+            c.resume()
+        }
+    }
+    FileHandle.standardOutput.write(Data("idle \(getpid())\n".utf8))
+    // sleep(3) on a thread of its own: Task.sleep's timer, or a Dispatch worker blocked in
+    // sleep (libdispatch then monitors its pool every second), would show up in the trace.
+    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+        Thread.detachNewThread {
+            sleep(UInt32(seconds))
+            c.resume()
+        }
+    }
+    client.shutdown()
+}
+
 func run() async throws {
+    if let idleAddress, let idleSeconds {
+        try await idle(address: idleAddress, seconds: idleSeconds)
+        return
+    }
     let bus = try await PrivateBus.start()
     let server = try await FakeNotificationServer.start(on: bus)
     let client = NotificationClient(address: bus.busAddress, deliveryQueue: DispatchQueue(label: "bench.delivery"))
@@ -33,6 +71,14 @@ func run() async throws {
         discreet: false, capabilities: NotificationCapabilities(FakeNotificationServer.fullCapabilities)
     ).request()
     for _ in 0..<50 { _ = try await client.notify(request) }  // warm-up
+    if let idleSeconds {
+        FileHandle.standardOutput.write(Data("idle \(getpid())\n".utf8))
+        try await Task.sleep(for: .seconds(idleSeconds))
+        client.shutdown()
+        await server.stop()
+        await bus.shutdown()
+        return
+    }
 
     let clock = ContinuousClock()
     var latencies: [Double] = []

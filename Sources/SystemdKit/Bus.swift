@@ -47,6 +47,9 @@ public final class Bus: @unchecked Sendable {
     private let writeSource: DispatchSourceWrite
     private var writeResumed = false
     private let timer: DispatchSourceTimer
+    /// Whether `timer` is resumed: it is suspended while sd-bus has no deadline (no call
+    /// pending), so an idle connection has no timer armed at all.
+    private var timerResumed = false
     private var processing = false
     private var onDisconnect: (@Sendable (BusError) -> Void)?
     /// The address actually used (`unix:path=…`), for diagnostics.
@@ -113,9 +116,7 @@ public final class Bus: @unchecked Sendable {
         writeSource.setCancelHandler { group.leave() }
         let fd = self.fd
         group.notify(queue: queue) { _ = Glibc.close(fd) }
-        timer.schedule(deadline: .distantFuture)
         readSource.resume()
-        timer.resume()
         pump()
     }
 
@@ -144,6 +145,10 @@ public final class Bus: @unchecked Sendable {
         readSource.cancel()
         if !writeResumed { writeSource.resume() }  // a suspended source never runs its cancel handler
         writeSource.cancel()
+        if !timerResumed {
+            timer.schedule(deadline: .distantFuture)
+            timer.resume()
+        }
         timer.cancel()
         sd_bus_close(h)
         sd_bus_unref(h)  // frees every slot: their destroy callbacks complete pending calls
@@ -190,8 +195,13 @@ public final class Bus: @unchecked Sendable {
             let nowUsec = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
             let delta = usec > nowUsec ? usec - nowUsec : 0
             timer.schedule(deadline: .now() + .microseconds(Int(min(delta, UInt64(Int32.max)))))
-        } else {
-            timer.schedule(deadline: .distantFuture)
+            if !timerResumed {
+                timer.resume()
+                timerResumed = true
+            }
+        } else if timerResumed {
+            timer.suspend()
+            timerResumed = false
         }
     }
 

@@ -88,6 +88,7 @@ public final class BusConnection: @unchecked Sendable {
     }
 
     private func connect() {
+        retryTimer?.cancel()
         retryTimer = nil
         guard running else { return }
         do {

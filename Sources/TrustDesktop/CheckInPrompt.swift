@@ -65,7 +65,7 @@ public struct CheckInPrompt: Sendable, Hashable {
 
         var lines: [String] = []
         if discreet {
-            summary = "Check-in"
+            summary = "Check-in due"
             lines.append(text("A check-in is waiting for your answer."))
         } else {
             summary = item.ask

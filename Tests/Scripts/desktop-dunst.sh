@@ -26,7 +26,7 @@ cleanup() {
     for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
     rm -rf "$work"
-}
+} 2>/dev/null  # no "Killed" job notices
 trap cleanup EXIT
 fail() {
     echo "desktop-dunst: FAIL: $*" >&2

@@ -70,7 +70,7 @@ import TrustDesktop
                 #expect(!text.contains(secret), "discreet prompt leaks \(secret): \(text)")
             }
             #expect(p.hints.transient == true)
-            #expect(p.summary == "Check-in")
+            #expect(p.summary == "Check-in due")
         }
         #expect(CheckInPrompt(item: Self.call, discreet: true, capabilities: Self.noActions).body.contains("trustctl pending"))
     }
