@@ -64,6 +64,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        .systemLibrary(name: "CLinuxWatch"),
+        .target(name: "LinuxWatch", dependencies: ["CLinuxWatch"], swiftSettings: swiftSettings),
+
         // MARK: Features
         .target(
             name: "TrustReport",
@@ -72,7 +75,7 @@ let package = Package(
         .target(
             name: "TrustDaemon",
             dependencies: [
-                "TrustCore", "TrustPlan", "TrustDesktop", "TrustStore", "SystemdKit",
+                "TrustCore", "TrustPlan", "TrustDesktop", "TrustStore", "SystemdKit", "LinuxWatch",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -121,6 +124,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustDaemonTests", dependencies: ["TrustDaemon", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "LinuxWatchTests", dependencies: ["LinuxWatch"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrustCLITests",
             dependencies: ["TrustCLI", "TrustTestSupport"],

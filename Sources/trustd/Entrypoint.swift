@@ -2,7 +2,8 @@ import TrustDaemon
 
 @main
 enum Entrypoint {
-    static func main() async {
-        await TrustDaemonCommand.main()
+    static func main() {
+        TrustDaemonCommand.prepareProcess()
+        TrustDaemonCommand.main()
     }
 }

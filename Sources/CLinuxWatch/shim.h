@@ -1,0 +1,5 @@
+// Kernel interfaces Glibc's Swift module does not export (timerfd). Only LinuxWatch imports this.
+#include <sys/timerfd.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <signal.h>

@@ -1,0 +1,169 @@
+import Foundation
+import SystemdKit
+import Testing
+import TrustCore
+import TrustDesktop
+import TrustStore
+import TrustTestSupport
+
+@testable import TrustDaemon
+
+private typealias F = Fixture
+
+private let plan = planYAML(
+    """
+      - id: evening-call
+        title: Call Sam
+        to: Sam
+        ask: Did you call Sam tonight?
+        at: "19:00"
+        deadline: 3h
+        snooze: 15m
+    """)
+
+/// The daemon with the real notification client on a private `dbus-daemon`, talking to the
+/// test notification server; the clock is still the test's.
+@Suite(.serialized) struct BusIntegrationTests {
+    private func notifies(_ server: FakeNotificationServer) async throws -> [RecordedCall] {
+        try await server.calls().filter { $0.method == "Notify" }
+    }
+
+    private func closes(_ server: FakeNotificationServer) async throws -> [UInt32] {
+        try await server.calls().filter { $0.method == "CloseNotification" }.compactMap { $0.arguments.first?.uint32Value }
+    }
+
+    @Test func aPromptOnTheBusAndItsAnswersRoundTrip() async throws {
+        let bus = try await PrivateBus.start()
+        let server = try await FakeNotificationServer.start(on: bus)
+        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        await rig.start()
+        #expect(await rig.daemon.inspect { $0.serverName } == "trustd-test-server")
+
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(try await eventually { try await notifies(server).count == 1 })
+        let call = try #require(try await notifies(server).first)
+        #expect(call.signature == "susssasa{sv}i")
+        #expect(call.arguments[3] == .string("Did you call Sam tonight?"))
+        #expect(call.arguments[5] == .strings(["kept", "Kept", "missed", "Missed", "skipped", "Skip", "snooze", "Snooze 15 min"]))
+        #expect(call.hints["category"] == .variant(.string("x-trustd.check-in")))
+        #expect(call.arguments[7] == .int32(0))
+        let id = try #require(call.result)
+        #expect(try await eventually { try rig.occurrences().first?.notificationID == id })
+
+        // Snooze, then the re-show replaces the notification in place.
+        await rig.set(F.at("2026-11-25 19:05"))
+        try await server.emitActionInvoked(id: id, key: "snooze")
+        #expect(try await eventually { try rig.occurrences().first?.snoozedUntil == F.at("2026-11-25 19:20") })
+        #expect(try await eventually { try await closes(server) == [id] })
+        await rig.set(F.at("2026-11-25 19:20"))
+        #expect(try await eventually { try await notifies(server).count == 2 })
+        #expect(try await notifies(server)[1].arguments[1] == .uint32(id))
+
+        // Kept: committed, then the notification is closed.
+        try await server.emitActionInvoked(id: id, key: "kept")
+        #expect(try await eventually { try rig.occurrences().first?.state == .kept })
+        #expect(try rig.occurrences().first?.answerChannel == .notification)
+        #expect(try await eventually { try await closes(server) == [id, id] })
+
+        await rig.stop()
+        await server.stop()
+        await bus.shutdown()
+    }
+
+    @Test func anInlineReplyBecomesANoteOrAnAnswer() async throws {
+        let bus = try await PrivateBus.start()
+        let server = try await FakeNotificationServer.start(on: bus)
+        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(try await eventually { try await notifies(server).count == 1 })
+        let id = try #require(try await notifies(server).first?.result)
+        try await server.emitNotificationReplied(id: id, text: "on the train, will call at 20:00")
+        #expect(try await eventually { try rig.occurrences().first?.note == "on the train, will call at 20:00" })
+        #expect(try rig.occurrences().first?.state == .pending)
+        try await server.emitNotificationReplied(id: id, text: "kept called from the station")
+        #expect(try await eventually { try rig.occurrences().first?.state == .kept })
+        #expect(try rig.occurrences().first?.note == "called from the station")
+        await rig.stop()
+        await server.stop()
+        await bus.shutdown()
+    }
+
+    /// No server: prompts go to the journal and the ledger. A server that appears later gets the
+    /// open check-in; one that goes away and returns gets it again.
+    @Test func theNotificationServerVanishingAndReturning() async throws {
+        let bus = try await PrivateBus.start()
+        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        await rig.start()
+        #expect(await rig.daemon.inspect { $0.serverName } == nil)
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(try await eventually { try rig.occurrences().first?.notificationID == nil && rig.occurrences().first.map { $0.promptCount } == 1 })
+        #expect(rig.logs.text.contains("No notification server on the session bus"))
+
+        let server = try await FakeNotificationServer.start(on: bus)
+        #expect(try await eventually { try await notifies(server).count == 1 })
+        let first = try #require(try await notifies(server).first?.result)
+        #expect(try await eventually { try rig.occurrences().first?.notificationID == first })
+
+        await server.stop()
+        #expect(await eventually { await rig.daemon.inspect { $0.serverName } == nil })
+        let again = try await FakeNotificationServer.start(on: bus)
+        #expect(try await eventually { try await notifies(again).count == 1 })
+        let second = try #require(try await notifies(again).first?.result)
+        try await again.emitActionInvoked(id: second, key: "missed")
+        #expect(try await eventually { try rig.occurrences().first?.state == .missed })
+        let o = try #require(try rig.occurrences().first)
+        #expect(try rig.events(o.id) == [.scheduled, .prompted, .prompted, .prompted, .answered])
+        await rig.stop()
+        await again.stop()
+        await bus.shutdown()
+    }
+
+    /// The session bus itself dies and comes back: the schedule goes on, the client reconnects.
+    @Test func theBusDyingAndComingBack() async throws {
+        let bus = try await PrivateBus.start()
+        let server = try await FakeNotificationServer.start(on: bus)
+        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        await rig.start()
+        await server.stop()
+        await bus.stop()
+        #expect(await eventually { rig.logs.text.contains("Lost the session bus") || rig.logs.text.contains("No notification server") })
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(try await eventually { try rig.occurrences().first?.promptCount == 1 })
+        #expect(try rig.occurrences().first?.notificationID == nil)
+        try await bus.restart()
+        let back = try await FakeNotificationServer.start(on: bus)
+        #expect(try await eventually(15) { try await notifies(back).count == 1 })
+        await rig.stop()
+        await back.stop()
+        await bus.shutdown()
+    }
+
+    /// A restart on the bus: the notification the killed run left is closed, the check-in shown
+    /// again, once.
+    @Test func aRestartClosesWhatTheKilledRunLeft() async throws {
+        let bus = try await PrivateBus.start()
+        let server = try await FakeNotificationServer.start(on: bus)
+        let first = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        await first.start()
+        await first.set(F.at("2026-11-25 19:00"))
+        #expect(try await eventually { try await notifies(server).count == 1 })
+        let old = try #require(try await notifies(server).first?.result)
+        #expect(try await eventually { try first.occurrences().first?.notificationID == old })
+        first.client?.shutdown()  // as if killed: no stop(), its connection goes away
+
+        let second = try first.restarted(at: F.at("2026-11-25 19:30"), bus: bus)
+        await second.start()
+        #expect(try await eventually { try await closes(server).contains(old) })
+        #expect(try await eventually { try await notifies(server).count == 2 })
+        let new = try #require(try await notifies(server).last?.result)
+        #expect(new != old)
+        // The old notification's buttons reach nobody; the new one's reach the new run.
+        try await server.emitActionInvoked(id: new, key: "kept")
+        #expect(try await eventually { try second.occurrences().first?.state == .kept })
+        #expect(try second.occurrences().count == 1)
+        await second.stop()
+        await server.stop()
+        await bus.shutdown()
+    }
+}

@@ -1,0 +1,384 @@
+import Foundation
+import Testing
+import TrustCore
+import TrustDesktop
+import TrustStore
+
+@testable import TrustDaemon
+
+private typealias F = Fixture
+private let h: TimeInterval = 3600
+
+private let callPlan = planYAML(
+    """
+      - id: evening-call
+        title: Call Sam
+        ask: Did you call Sam tonight?
+        at: "19:00"
+        deadline: 3h
+        snooze: 15m
+    """)
+
+/// The runtime on a real ledger file with a deterministic clock and the recording notifier.
+@Suite struct DaemonTests {
+    @Test func promptsAtItsTimeAndAnActionAnswerLandsInTheStore() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        #expect(rig.requests.isEmpty)
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 19:00"))
+        #expect(rig.service.states.first == .ready)
+        #expect(rig.service.statuses.first == "Next check-in: evening-call at Wed 2026-11-25 19:00 +01:00")
+
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(rig.requests.map(\.summary) == ["Did you call Sam tonight?"])
+        #expect(rig.requests.first?.actions.map(\.key) == ["kept", "missed", "skipped", "snooze"])
+        let o = try #require(try rig.occurrences().first)
+        #expect(o.scheduled == F.at("2026-11-25 19:00"))
+        #expect(o.deadline == F.at("2026-11-25 22:00"))
+        #expect(o.notificationID == 1)
+        #expect(try rig.events(o.id) == [.scheduled, .prompted])
+
+        await rig.act(1, "kept")
+        let answered = try #require(try rig.store.occurrence(id: o.id))
+        #expect(answered.state == .kept)
+        #expect(answered.answerChannel == .notification)
+        #expect(rig.closed == [1])
+        #expect(rig.clock.nextArmed == F.at("2026-11-26 19:00"))
+        await rig.stop()
+        #expect(rig.service.states.last == .stopping)
+    }
+
+    @Test func actionsOnNotificationsThisRunDidNotSendAreIgnored() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00:01"))
+        await rig.act(99, "kept")
+        await rig.act(1, "default")  // a click on the body
+        #expect(try rig.occurrences().map(\.state) == [.pending])
+        await rig.stop()
+    }
+
+    @Test func snoozeShowsAgainInPlaceAfterTheItemsSnooze() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00:01"))
+        #expect(rig.requests.count == 1)
+        await rig.set(F.at("2026-11-25 19:02"))
+        await rig.act(1, "snooze")
+        let o = try #require(try rig.occurrences().first)
+        #expect(o.snoozedUntil == F.at("2026-11-25 19:17"))
+        #expect(rig.closed == [1])
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 19:17"))
+        await rig.set(F.at("2026-11-25 19:17"))
+        #expect(rig.requests.count == 2)
+        #expect(rig.requests.last?.replaces == NotificationID(1))
+        #expect(try rig.events(o.id) == [.scheduled, .prompted, .snoozed, .prompted])
+        #expect(try rig.store.occurrence(id: o.id)?.snoozedUntil == nil)
+        await rig.stop()
+    }
+
+    @Test func anUnansweredCheckInExpiresAtItsDeadlineAndIsClosed() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00"))
+        await rig.set(F.at("2026-11-25 21:59:59"))
+        #expect(try rig.occurrences().map(\.state) == [.pending])
+        await rig.set(F.at("2026-11-25 22:00"))
+        #expect(try rig.occurrences().map(\.state) == [.unanswered])
+        #expect(rig.closed == [1])
+        // A late answer is still possible from the terminal, and counts.
+        await rig.stop()
+    }
+
+    @Test func quietHoursDeferThePromptToTheirEnd() async throws {
+        let plan = planYAML(
+            quiet: "22:30-07:30",
+            """
+              - id: late
+                title: Late
+                at: "23:00"
+                deadline: 2h
+            """)
+        let rig = try Rig(plan: plan, at: F.at("2026-11-25 22:00"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 23:00"))
+        let o = try #require(try rig.occurrences().first)
+        #expect(rig.requests.isEmpty)
+        #expect(o.deadline == F.at("2026-11-26 09:30"))
+        #expect(rig.clock.nextArmed == F.at("2026-11-26 07:30"))
+        await rig.set(F.at("2026-11-26 07:30"))
+        #expect(rig.requests.count == 1)
+        await rig.stop()
+    }
+
+    /// trustd was not running for three days: one prompt (the newest, marked as late), the
+    /// two older check-ins recorded unanswered, nothing entered twice.
+    @Test func catchUpAfterDowntimePromptsOnceAndRecordsTheRest() async throws {
+        let first = try Rig(plan: callPlan, at: F.at("2026-11-22 18:00"))
+        await first.start()
+        await first.set(F.at("2026-11-22 19:00"))
+        await first.act(1, "kept")
+        await first.stop()
+
+        let second = try first.restarted(at: F.at("2026-11-25 20:30"))
+        await second.start()
+        let all = try second.occurrences()
+        #expect(all.map(\.scheduled) == ["22", "23", "24", "25"].map { F.at("2026-11-\($0) 19:00") })
+        #expect(all.map(\.state) == [.kept, .unanswered, .unanswered, .pending])
+        #expect(all.last?.deadline == F.at("2026-11-25 23:30"))
+        #expect(second.requests.count == 1)
+        #expect(second.requests.first?.body.hasPrefix("Due Wed 2026-11-25 19:00 +01:00, while trustd was not running.") == true)
+        let channels = try second.store.events(occurrence: all[3].id).map(\.channel)
+        #expect(channels == [.daemon, .catchUp])
+        await second.stop()
+    }
+
+    @Test func clockJumpsForwardAndBack() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 17:30"))
+        await rig.start()
+        // Back to 18:00 before anything was due: the timer is still for 19:00.
+        await rig.set(F.at("2026-11-25 18:00"))
+        rig.daemon.clockChanged()
+        await rig.settle()
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 19:00"))
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(try rig.occurrences().count == 1)
+        // Back again past 19:00: nothing is entered twice.
+        await rig.set(F.at("2026-11-25 18:30"))
+        rig.daemon.clockChanged()
+        await rig.set(F.at("2026-11-25 19:00:05"))
+        #expect(try rig.occurrences().count == 1)
+        #expect(rig.requests.count == 1)
+        // Forward two days: catch-up.
+        await rig.set(F.at("2026-11-27 20:00"))
+        rig.daemon.clockChanged()
+        await rig.settle()
+        #expect(try rig.occurrences().map(\.state) == [.unanswered, .unanswered, .pending])
+        #expect(rig.requests.count == 2)
+        await rig.stop()
+    }
+
+    /// New York: 2026-11-01 02:00 EDT → 01:00 EST. A 01:30 check-in happens once that night.
+    @Test func aDSTTransitionInTheSystemZone() async throws {
+        let ny = TimeZone(identifier: "America/New_York")!
+        let plan = """
+            version: 1
+            commitments:
+              - id: night
+                title: Night
+                at: "01:30"
+                deadline: 30m
+            """
+        let rig = try Rig(plan: plan, at: F.at("2026-10-31 12:00", ny), zone: ny)
+        await rig.start()
+        var t = F.at("2026-10-31 12:00", ny)
+        while t < F.at("2026-11-03 12:00", ny) {
+            t = t.addingTimeInterval(15 * 60)
+            await rig.set(t)
+        }
+        let all = try rig.occurrences()
+        // The first 01:30 of the night (EDT, 05:30 UTC), not the repeated one (EST); then EST.
+        #expect(all.map(\.scheduled) == [Date(timeIntervalSince1970: 1_793_511_000)] + ["2026-11-02 01:30", "2026-11-03 01:30"].map { F.at($0, ny) })
+        #expect(all.first?.scheduled == Date(timeIntervalSince1970: 1_793_511_000))  // 05:30 UTC: the first 01:30 (EDT)
+        #expect(all.map(\.zone) == ["America/New_York", "America/New_York", "America/New_York"])
+        #expect(all.map(\.state) == [.unanswered, .unanswered, .unanswered])
+        #expect(rig.requests.count == 3)
+        await rig.stop()
+    }
+
+    @Test func reloadWithAGoodPlanAndThenABadOne() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 12:00"))
+        await rig.start()
+        try rig.writePlan(
+            planYAML(
+                """
+                  - id: evening-call
+                    title: Call Sam
+                    at: "19:00"
+                  - id: walk
+                    title: Walk
+                    at: "13:00"
+                """))
+        rig.daemon.reload(reason: "test")
+        await rig.settle()
+        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call", "walk"])
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 13:00"))
+        #expect(rig.logs.text.contains("Reloaded the plan (test): 2 items; added walk"))
+
+        try rig.writePlan(
+            planYAML(
+                """
+                  - id: evening-call
+                    title: Call Sam
+                    at: "25:00"
+                """))
+        rig.daemon.reload(reason: "test")
+        await rig.settle()
+        // Rejected: the running schedule stays.
+        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call", "walk"])
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 13:00"))
+        let notice = try #require(rig.requests.last)
+        #expect(notice.summary == "trustd: the plan has an error; the previous plan stays in force")
+        // file:line:column (the column is the plan reader's business: inside the expression).
+        let location = rig.planPath + ":8:"
+        let message = ": error: invalid calendar expression '25:00'"
+        #expect(notice.body.hasPrefix(location))
+        #expect(notice.body.contains(message))
+        #expect(rig.logs.text.contains(location))
+        let status = rig.service.statuses.last ?? ""
+        #expect(status.contains("plan rejected: \(location)") && status.contains(message), "\(status)")
+        await rig.set(F.at("2026-11-25 13:00"))
+        #expect(try rig.occurrences().map(\.item) == ["walk"])
+
+        // Fixed: the error notification is withdrawn.
+        try rig.writePlan(callPlan)
+        rig.daemon.reload(reason: "test")
+        await rig.settle()
+        #expect(rig.closed == [1])  // the error notification was the first one sent
+        #expect(rig.logs.text.contains("removed walk (history kept)"))
+        await rig.stop()
+    }
+
+    @Test func theServerVanishingAndReturning() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:00"))
+        await rig.start()
+        rig.notifier?.simulate(.serverVanished)
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(rig.requests.isEmpty)
+        let o = try #require(try rig.occurrences().first)
+        #expect(try rig.store.events(occurrence: o.id).map(\.channel) == [.daemon, .daemon])
+        #expect(rig.logs.text.contains("Check-in #\(o.id) evening-call: Did you call Sam tonight?"))
+        // Back: the open check-in is shown on the desktop now.
+        rig.notifier?.simulate(.serverAppeared(RecordingNotifier.server(capabilities: ["body"])))
+        await rig.settle()
+        #expect(rig.requests.count == 1)
+        // That server has no buttons: the body says how to answer.
+        #expect(rig.requests.first?.actions == [])
+        #expect(rig.requests.first?.body.contains("trustctl answer evening-call kept") == true)
+        await rig.stop()
+    }
+
+    @Test func answersTypedOnTheTerminal() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"), desktop: false, terminal: true)
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00:01"))
+        let console = try #require(rig.console)
+        #expect(console.output.contains("▶ Check-in #1 · evening-call · Wed 2026-11-25 19:00 +01:00"))
+        #expect(console.output.contains("Did you call Sam tonight?"))
+        console.type("nonsense")
+        console.type("k called from the hotel")
+        await rig.settle()
+        let o = try #require(try rig.occurrences().first)
+        #expect(o.state == .kept)
+        #expect(o.note == "called from the hotel")
+        #expect(o.answerChannel == .terminal)
+        #expect(console.output.contains("`nonsense` is not an answer: type k, m, s or z"))
+        await rig.stop()
+    }
+
+    /// `trustctl answer` in another process: trustd notices the new event and closes the
+    /// notification.
+    @Test func anAnswerFromAnotherProcessClosesTheNotification() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00:01"))
+        let other = try TrustStore(path: rig.storePath, mode: .readWrite)
+        try other.answerNewestOpen(item: "evening-call", answer: .missed, channel: .terminal, at: F.at("2026-11-25 19:05"))
+        rig.daemon.ledgerFileChanged()
+        try await Task.sleep(for: .milliseconds(50))
+        await rig.settle()
+        #expect(rig.closed == [1])
+        #expect(await rig.daemon.inspect { $0.shown.isEmpty })
+        await rig.stop()
+    }
+
+    @Test func aStreakReachingAMilestoneIsCelebratedOnce() async throws {
+        let plan = planYAML(
+            """
+              - id: evening-call
+                title: Call Sam
+                to: Sam
+                at: "19:00"
+                celebrate: [2, 5]
+            """)
+        let rig = try Rig(plan: plan, at: F.at("2026-11-24 18:00"))
+        await rig.start()
+        await rig.set(F.at("2026-11-24 19:00"))
+        await rig.act(1, "kept")
+        #expect(rig.requests.count == 1)
+        await rig.set(F.at("2026-11-25 19:00"))
+        await rig.act(2, "kept")
+        #expect(rig.requests.count == 3)
+        #expect(rig.requests.last?.summary == "2 check-ins in a row: Call Sam")
+        #expect(rig.requests.last?.body == "A promise to Sam, kept 2 check-ins in a row. That is how trust grows back.")
+        // The same answer again, or a correction back and forth, does not celebrate twice.
+        let o = try #require(try rig.occurrences().last)
+        _ = try rig.store.answer(occurrence: o.id, answer: .missed, channel: .terminal)
+        _ = try rig.store.answer(occurrence: o.id, answer: .kept, channel: .terminal)
+        rig.daemon.ledgerFileChanged()
+        try await Task.sleep(for: .milliseconds(50))
+        await rig.settle()
+        #expect(rig.requests.count == 3)
+        await rig.stop()
+    }
+
+    /// A restart closes what the previous run left on screen and shows it again; nothing is
+    /// entered or prompted twice.
+    @Test func aRestartClosesLeftoversAndReissues() async throws {
+        let first = try Rig(plan: callPlan, at: F.at("2026-11-25 18:00"))
+        await first.start()
+        await first.set(F.at("2026-11-25 19:00"))
+        #expect(first.requests.count == 1)
+        // No stop(): as if killed.
+        let second = try first.restarted(at: F.at("2026-11-25 19:10"))
+        await second.start()
+        #expect(second.closed.contains(1))
+        #expect(second.requests.count == 1)
+        let o = try #require(try second.occurrences().first)
+        #expect(try second.occurrences().count == 1)
+        #expect(try second.events(o.id) == [.scheduled, .prompted, .prompted])
+        await second.act(1, "skipped")  // the recording notifier numbers from 1 again
+        #expect(try second.store.occurrence(id: o.id)?.state == .skipped)
+        await second.stop()
+        await first.stop()
+    }
+
+    @Test func aMissingPlanWaitsForOneAndTheDemoItemStillRuns() async throws {
+        let rig = try Rig(plan: "", at: F.at("2026-11-25 12:00"), demoDelay: 60)
+        try FileManager.default.removeItem(atPath: rig.planPath)
+        await rig.start()
+        #expect(rig.logs.text.contains("No plan at \(rig.planPath)"))
+        #expect(await rig.daemon.inspect { $0.planItems } == ["demo"])
+        await rig.set(F.at("2026-11-25 12:01"))
+        #expect(rig.requests.map(\.summary) == ["Demo: did this check-in reach you?"])
+        try rig.writePlan(callPlan)
+        rig.daemon.planFileChanged()
+        try await Task.sleep(for: .milliseconds(300))
+        await rig.settle()
+        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call", "demo"])
+        await rig.stop()
+    }
+}
+
+extension DaemonTests {
+    /// A plan without `timezone:` follows the system's zone when it changes (travel).
+    @Test func aChangedSystemTimeZoneMovesAPlanWithoutAZone() async throws {
+        let plan = """
+            version: 1
+            commitments:
+              - id: call
+                title: Call
+                at: "19:00"
+            """
+        let rig = try Rig(plan: plan, at: F.at("2026-11-25 12:00"))
+        await rig.start()
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 19:00"))
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        rig.systemZone.set(tokyo)
+        rig.daemon.systemTimeZoneChanged()
+        await rig.settle()
+        #expect(rig.clock.nextArmed == F.at("2026-11-26 19:00", tokyo))
+        #expect(rig.logs.text.contains("Reloaded the plan (the system time zone is now Asia/Tokyo)"))
+        await rig.stop()
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-
-// Placeholder until this target's issue lands.
-@Test func placeholderTrustDaemonTests() {}
