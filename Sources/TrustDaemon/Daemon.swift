@@ -122,6 +122,9 @@ public final class Daemon: @unchecked Sendable {
     private var syncScheduled = false
     private var stepping = false
     private var stepAgain = false
+    /// While stopping: close calls awaiting their reply, and who to tell when done.
+    private var closesOutstanding = 0
+    private var stopCompletion: (@Sendable () -> Void)?
 
     public init(options: DaemonOptions, ports: DaemonPorts, queue: DispatchQueue) {
         self.options = options
@@ -145,8 +148,7 @@ public final class Daemon: @unchecked Sendable {
     /// `queue` when done.
     public func stop(completion: @escaping @Sendable () -> Void = {}) {
         queue.async {
-            self.end()
-            completion()
+            self.end(completion: completion)
         }
     }
 
@@ -260,20 +262,44 @@ public final class Daemon: @unchecked Sendable {
         service.tell([.ready, .status(statusLine)])
     }
 
-    private func end() {
+    /// How long a stop waits for the server to confirm the notifications it closes.
+    static let closeGrace: TimeInterval = 2
+
+    private func end(completion: @escaping @Sendable () -> Void) {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard phase != .stopped else { return }
+        guard phase != .stopped else { return completion() }
         phase = .stopped
         service.tell([.stopping])
-        // Close what is on screen: its buttons would reach nobody. The next run shows it again.
-        for (_, s) in shown { if let id = s.notificationID { notifier?.close(NotificationID(id)) { _ in } } }
-        if let planNotice { notifier?.close(NotificationID(planNotice)) { _ in } }
-        shown = [:]
         timer?.cancel()
         retryTimer?.cancel()
         console?.stop()
+        // Close what is on screen: its buttons would reach nobody. The next run shows it again.
+        // Shutting the connection down drops messages not yet written, so wait for the replies
+        // (or `closeGrace`) before disconnecting.
+        var ids = shown.values.compactMap(\.notificationID)
+        if let planNotice { ids.append(planNotice) }
+        shown = [:]
+        stopCompletion = completion
+        guard let notifier, !ids.isEmpty else { return finishStop() }
+        closesOutstanding = ids.count
+        for id in ids {
+            notifier.close(NotificationID(id)) { [self] _ in
+                queue.async {
+                    self.closesOutstanding -= 1
+                    if self.closesOutstanding == 0 { self.finishStop() }
+                }
+            }
+        }
+        queue.asyncAfter(deadline: .now() + Self.closeGrace) { self.finishStop() }
+    }
+
+    private func finishStop() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let completion = stopCompletion else { return }
+        stopCompletion = nil
         notifier?.shutdown()
         log.info("trustd stopped")
+        completion()
     }
 
     // MARK: The plan

@@ -241,8 +241,10 @@ import TrustTestSupport
         trustd.signal(SIGTERM)
         #expect(await trustd.exitStatus() == 0)
         #expect(
-            try await server.calls().contains {
-                $0.method == "CloseNotification" && $0.arguments.first == .uint32(last) && $0.sender == shown.sender
+            try await eventually(5) {
+                try await server.calls().contains {
+                    $0.method == "CloseNotification" && $0.arguments.first == .uint32(last) && $0.sender == shown.sender
+                }
             })
         await notify.stop()
         await server.stop()
