@@ -27,6 +27,10 @@ public struct DaemonOptions: Sendable {
     /// Delay before retrying after the ledger failed (doubling up to `ledgerRetryMax`).
     public var ledgerRetry: TimeInterval = 5
     public var ledgerRetryMax: TimeInterval = 300
+    /// Called on the daemon's queue when it has been idle for `Daemon.settleDelay` after doing
+    /// something (start-up, a reload, a check-in, an answer): the moment to give the pages that
+    /// work touched back (`ResidentMemory.releaseFileBackedPages`).
+    public var settled: (@Sendable () -> Void)?
     /// The zone of a plan that names none: the system's, asked again at every plan load (a
     /// changed system zone reloads the plan).
     public var systemTimeZone: @Sendable () -> TimeZone
@@ -124,6 +128,7 @@ public final class Daemon: @unchecked Sendable {
     private var stepAgain = false
     /// While stopping: close calls awaiting their reply, and who to tell when done.
     private var closesOutstanding = 0
+    private var settleGeneration = 0
     private var stopCompletion: (@Sendable () -> Void)?
 
     public init(options: DaemonOptions, ports: DaemonPorts, queue: DispatchQueue) {
@@ -260,6 +265,21 @@ public final class Daemon: @unchecked Sendable {
         step()
         ready = true
         service.tell([.ready, .status(statusLine)])
+    }
+
+    /// After this long without another step, `options.settled` runs (trustd gives back the pages
+    /// the work touched; see `ResidentMemory`). One wake-up after activity, none while idle.
+    static let settleDelay: TimeInterval = 2
+
+    private func settleSoon() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard options.settled != nil else { return }
+        settleGeneration += 1
+        let generation = settleGeneration
+        queue.asyncAfter(deadline: .now() + Self.settleDelay) {
+            guard generation == self.settleGeneration, self.phase == .running else { return }
+            self.options.settled?()
+        }
     }
 
     /// How long a stop waits for the server to confirm the notifications it closes.
@@ -438,6 +458,7 @@ public final class Daemon: @unchecked Sendable {
                 ledgerFailures = 0
                 arm(decision.wake, now: now)
                 status(decision.nextCheckIn, plan: plan)
+                settleSoon()
                 return
             }
             do {

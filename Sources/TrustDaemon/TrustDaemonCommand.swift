@@ -74,7 +74,10 @@ public struct TrustDaemonCommand: ParsableCommand {
         let interactive = !noTerminal && !underSystemd && standardInputIsTerminal
         let notifier: (any Notifier)? = noDesktop ? nil : NotificationClient(deliveryQueue: queue)
         let service = SystemdServiceStatus { error in log.warning("\(error)") }
-        let options = DaemonOptions(planPath: planPath, demoDelay: demo ? demoDelay : nil)
+        var options = DaemonOptions(planPath: planPath, demoDelay: demo ? demoDelay : nil)
+        // Idle, trustd needs little of the code start-up and a plan load touched: give those
+        // clean pages back (they are read again from the page cache when needed).
+        options.settled = { ResidentMemory.releaseFileBackedPages() }
         let daemon = Daemon(
             options: options,
             ports: DaemonPorts(

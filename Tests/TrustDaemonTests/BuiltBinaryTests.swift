@@ -192,6 +192,52 @@ import TrustTestSupport
         await setup.tearDown()
     }
 
+    /// `trustctl answer` while trustd is gone (killed): trustctl itself withdraws the check-in's
+    /// notification, with the id in the ledger, after the answer is on disk.
+    @Test func trustctlClosesTheNotificationWhenTrustdIsNotRunning() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.trustd),
+            FileManager.default.isExecutableFile(atPath: Self.trustctl)
+        else {
+            Issue.record("\(Self.trustd) or \(Self.trustctl) is missing: run swift build first")
+            return
+        }
+        let setup = try await Setup(
+            plan: """
+                version: 1
+                commitments:
+                  - id: tick
+                    title: Tick
+                    at: "*:*:0/2"
+                    deadline: 1m
+                """)
+        let server = try await FakeNotificationServer.start(on: setup.bus)
+        let trustd = try setup.start(name: "trustd")
+        #expect(try await eventually(10) { try await notifies(server).count >= 1 })
+        trustd.signal(SIGKILL)
+        _ = await trustd.exitStatus()
+        let shown = try await notifies(server)
+        let ids = Set(shown.compactMap(\.result))
+        let before = try await server.calls().count
+
+        let answer = Process()
+        answer.executableURL = URL(fileURLWithPath: Self.trustctl)
+        answer.arguments = ["answer", "tick", "kept", "--store", setup.storePath]
+        answer.environment = setup.environment
+        answer.standardOutput = FileHandle.nullDevice
+        try answer.run()
+        answer.waitUntilExit()
+        #expect(answer.terminationStatus == 0)
+
+        let after = try await server.calls().dropFirst(before)
+        let closed = after.filter { $0.method == "CloseNotification" }
+        #expect(closed.count == 1)
+        #expect(closed.allSatisfy { $0.arguments.first?.uint32Value.map(ids.contains) == true })
+        #expect(closed.allSatisfy { c in !shown.contains { $0.sender == c.sender } })  // trustctl's own connection
+        #expect(!after.contains { $0.method == "Notify" })
+        await server.stop()
+        await setup.tearDown()
+    }
+
     /// `trustctl answer` in another process: trustd notices the ledger change (inotify on the
     /// WAL) and closes the desktop notification. The watchdog is pinged meanwhile.
     @Test func anAnswerFromTrustctlClosesTheNotificationAndTheWatchdogIsPinged() async throws {
@@ -220,7 +266,8 @@ import TrustTestSupport
         let answer = Process()
         answer.executableURL = URL(fileURLWithPath: Self.trustctl)
         answer.arguments = ["answer", "tick", "kept", "--note", "from the terminal", "--store", setup.storePath]
-        answer.environment = setup.environment
+        // No bus for trustctl here: this proves trustd itself notices the answer and closes it.
+        answer.environment = setup.environment.filter { $0.key != "DBUS_SESSION_BUS_ADDRESS" }
         answer.standardOutput = FileHandle.nullDevice
         try answer.run()
         answer.waitUntilExit()

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import SystemdKit
+import TrustDesktop
 import TrustStore
 
 /// `trustctl answer ITEM kept|missed|skipped [--note TEXT] [--occurrence ID] [--at TIME]`
@@ -49,15 +51,20 @@ public struct AnswerCommand: ParsableCommand {
     public func run() throws {
         try runStoreCommand("answer") {
             let store = try storeOptions.openLedger(.readWrite, command: "answer")
-            return try perform(on: store, now: Date(), zone: .current)
+            return try perform(on: store, now: Date(), zone: .current, desktop: .session)
         }
     }
 
-    /// Records the answer and returns what to print.
-    func perform(on store: TrustStore, now: Date, zone: TimeZone) throws -> String {
+    /// Records the answer and returns what to print; then withdraws the check-in's notification
+    /// on `desktop` (nil: leave it).
+    func perform(on store: TrustStore, now: Date, zone: TimeZone, desktop: BusAddress? = nil) throws -> String {
         let (result, when) = try record(on: store, now: now, zone: zone)
-        // result.occurrence.notificationID names the desktop notification still showing this
-        // check-in (closing it belongs to the desktop adapter; trustd also notices the new event).
+        // The answer is on disk. Take its prompt off the screen: trustd does so when it runs (it
+        // notices the new event); this covers a trustd that is stopped or crashed. Best effort,
+        // after the commit, and never an error: the answer counts either way.
+        if let desktop, let id = result.occurrence.notificationID, result.outcome != .unchanged {
+            _ = NotificationClient.closeOnce(NotificationID(id), address: desktop)
+        }
         return Self.describe(result, answeredAt: when)
     }
 
