@@ -62,7 +62,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// The first output line (already printed or to come) satisfying `predicate`; throws
     /// when the child exits first or `timeout` passes.
-    public func line(where predicate: @escaping @Sendable (String) -> Bool, timeout: Duration = .seconds(10))
+    public func line(where predicate: @escaping @Sendable (String) -> Bool, timeout: Duration = .seconds(30))
         async throws -> String
     {
         do {

@@ -61,7 +61,7 @@ public final class Mailbox<T: Sendable>: @unchecked Sendable {
     }
 
     /// The first value posted (before or after this call) satisfying `predicate`.
-    public func first(where predicate: @escaping @Sendable (T) -> Bool, timeout: Duration = .seconds(10)) async throws
+    public func first(where predicate: @escaping @Sendable (T) -> Bool, timeout: Duration = .seconds(30)) async throws
         -> T
     {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
