@@ -20,15 +20,20 @@ struct ZoneInterval: Sendable, Hashable {
 }
 
 /// The intervals learned so far, per zone identifier, behind a mutex. Bounded: at most
-/// `maxZones` zones (one is dropped to make room for another) and `maxIntervals` intervals per
-/// zone (a zone that outgrows it starts over); a dropped interval is only asked again.
+/// `maxZones` zones (the one first seen longest ago is dropped to make room for another) and
+/// `maxIntervals` intervals per zone (a zone that outgrows it starts over); a dropped interval
+/// is only asked again.
 final class ZoneIntervalCache: Sendable {
     /// The process's cache.
     static let shared = ZoneIntervalCache(maxZones: 64, maxIntervals: 4096)
 
     let maxZones: Int
     let maxIntervals: Int
-    private let tables = Mutex<[String: [ZoneInterval]]>([:])
+    private struct State {
+        var tables: [String: [ZoneInterval]] = [:]
+        var order: [String] = []  // zones in the order they were first seen
+    }
+    private let state = Mutex(State())
 
     init(maxZones: Int, maxIntervals: Int) {
         self.maxZones = max(1, maxZones)
@@ -36,22 +41,25 @@ final class ZoneIntervalCache: Sendable {
     }
 
     /// How many zones it holds.
-    var zoneCount: Int { tables.withLock { $0.count } }
+    var zoneCount: Int { state.withLock { $0.tables.count } }
 
     /// What is known about `zone`: intervals sorted by `end`, disjoint.
     func intervals(_ zone: String) -> [ZoneInterval] {
-        tables.withLock { $0[zone] ?? [] }
+        state.withLock { $0.tables[zone] ?? [] }
     }
 
     /// Adds what was learned at instant `t` (`interval` contains `t`) and returns the zone's
     /// intervals with it.
     func insert(_ interval: ZoneInterval, zone: String) -> [ZoneInterval] {
-        tables.withLock { tables in
-            if tables[zone] == nil && tables.count >= maxZones { tables.remove(at: tables.startIndex) }
-            var list = tables.removeValue(forKey: zone) ?? []  // uniquely referenced while it changes
+        state.withLock { state in
+            if state.tables[zone] == nil {
+                if state.tables.count >= maxZones { state.tables[state.order.removeFirst()] = nil }
+                state.order.append(zone)
+            }
+            var list = state.tables.removeValue(forKey: zone) ?? []  // uniquely referenced while it changes
             Self.insert(interval, into: &list)
             if list.count > maxIntervals { list = [interval] }
-            tables[zone] = list
+            state.tables[zone] = list
             return list
         }
     }
