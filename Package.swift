@@ -115,19 +115,28 @@ let package = Package(
             path: "Tests/TrustTestSupport",
             exclude: ["fake-notification-server.py"],
             swiftSettings: swiftSettings),
+        // Each test target declares every module it imports.
         .testTarget(name: "TrustCoreTests", dependencies: ["TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrustPlanTests", dependencies: ["TrustPlan", "TrustTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "SystemdKitTests", dependencies: ["SystemdKit", "TrustDesktop", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustPlanTests", dependencies: ["TrustPlan", "TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SystemdKitTests",
+            dependencies: [
+                "SystemdKit", "TrustDesktop", "TrustCore", "TrustTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "TrustStoreTests",
-            dependencies: ["TrustStore", "TrustTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TrustStore", "TrustCore", "TrustTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustDaemonTests", dependencies: ["TrustDaemon", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "LinuxWatchTests", dependencies: ["LinuxWatch"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrustCLITests",
-            dependencies: ["TrustCLI", "TrustTestSupport"],
+            dependencies: [
+                "TrustCLI", "TrustCore", "TrustStore", "TrustTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings),
     ]
 )

@@ -99,30 +99,10 @@ extension Format {
         let year = y >= 1000 ? String(y) : String(repeating: "0", count: 4 - String(y).count) + String(y)
         return year + "-" + twoDigits(d.month) + "-" + twoDigits(d.day)
     }
-
-    static func clockFast(_ seconds: Int) -> String {
-        twoDigits(seconds / 3600) + ":" + twoDigits(seconds / 60 % 60) + ":" + twoDigits(seconds % 60)
-    }
-
-    /// `utc(_:)` for many instants: integer math only.
-    static func utcFast(_ date: Date) -> String {
-        let t = Int((date.timeIntervalSince1970).rounded(.down))
-        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
-        return day(DayKey(daysSinceEpoch: days)) + "T" + clockFast(t - days * 86400) + "Z"
-    }
-
-    /// `local(_:in:)` with the offset already known.
-    static func localFast(_ date: Date, offset: Int) -> String {
-        let t = Int((date.timeIntervalSince1970).rounded(.down)) + offset
-        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
-        let off = abs(offset)
-        return day(DayKey(daysSinceEpoch: days)) + "T" + clockFast(t - days * 86400) + (offset < 0 ? "-" : "+")
-            + twoDigits(off / 3600) + ":" + twoDigits(off / 60 % 60)
-    }
 }
 
 /// Zones by identifier, and their UTC offsets, looked up once per zone and transition: the ledger
-/// repeats the same few zones, in time order.
+/// repeats the same few zones, in time order. A zone is looked up by name once (`index`), then by index.
 struct ZoneCache {
     private struct Span {
         var zone: TimeZone
@@ -130,25 +110,30 @@ struct ZoneCache {
         var until: Date = .distantPast
         var offset = 0
     }
-    private var spans: [String: Span] = [:]
+    private var spans: [Span] = []
+    private var indices: [String: Int] = [:]
 
-    mutating func zone(_ id: String) -> TimeZone { span(id).zone }
+    mutating func zone(_ id: String) -> TimeZone { spans[index(id)].zone }
 
     /// Seconds east of UTC in zone `id` at `date` (UTC for an unknown zone).
-    mutating func offset(_ id: String, at date: Date) -> Int {
-        var s = span(id)
-        if date >= s.from && date < s.until { return s.offset }
-        s.offset = s.zone.secondsFromGMT(for: date)
-        s.from = date
-        s.until = s.zone.nextDaylightSavingTimeTransition(after: date) ?? .distantFuture
-        spans[id] = s
-        return s.offset
+    mutating func offset(_ id: String, at date: Date) -> Int { offset(index(id), at: date) }
+
+    /// The zone's index for `offset(_:at:)`.
+    mutating func index(_ id: String) -> Int {
+        if let i = indices[id] { return i }
+        spans.append(Span(zone: TimeZone(identifier: id) ?? Format.utcZone))
+        indices[id] = spans.count - 1
+        return spans.count - 1
     }
 
-    private mutating func span(_ id: String) -> Span {
-        if let s = spans[id] { return s }
-        let s = Span(zone: TimeZone(identifier: id) ?? Format.utcZone)
-        spans[id] = s
-        return s
+    /// Seconds east of UTC in the zone at `index` at `date`.
+    mutating func offset(_ index: Int, at date: Date) -> Int {
+        let s = spans[index]
+        if date >= s.from && date < s.until { return s.offset }
+        let offset = s.zone.secondsFromGMT(for: date)
+        spans[index].offset = offset
+        spans[index].from = date
+        spans[index].until = s.zone.nextDaylightSavingTimeTransition(after: date) ?? .distantFuture
+        return offset
     }
 }

@@ -41,13 +41,20 @@ extension TrustStore {
                     half,
                     Result { () throws(StoreError) in
                         try read { db in
-                            try Self.scan(db, items: halves[half], since: since, capacity: items == nil ? size / 2 + 1024 : 0, path: path)
+                            // The first half gets room for both: the second is appended to it.
+                            try Self.scan(
+                                db, items: halves[half], since: since,
+                                capacity: items == nil ? (half == 0 ? size + 1024 : size / 2 + 1024) : 0, path: path)
                         }
                     })
             }
-            let a = try parts.get(0)
-            let b = try parts.get(1)
-            if a.head == b.head { return a.records + b.records }
+            var a = try parts.take(0)
+            let b = try parts.take(1)
+            if a.head == b.head {
+                // Appended in place: the first half's records are neither copied nor retained again.
+                a.records.append(contentsOf: b.records)
+                return a.records
+            }
             // A write landed between the two snapshots: read again.
         }
         return try read { db in try Self.scan(db, items: list, since: since, capacity: 0, path: path).records }
@@ -158,7 +165,12 @@ private final class HalfResults: @unchecked Sendable {
 
     func set(_ index: Int, _ value: Half) { lock.withLock { slots[index] = value } }
 
-    func get(_ index: Int) throws(StoreError) -> (records: [OccurrenceRecord], head: Int64) {
-        try lock.withLock { slots[index] }.get()
+    /// Moves the half out (leaving an empty one), so that the caller holds the only reference to its records.
+    func take(_ index: Int) throws(StoreError) -> (records: [OccurrenceRecord], head: Int64) {
+        try lock.withLock {
+            let half = slots[index]
+            slots[index] = .success(([], 0))
+            return half
+        }.get()
     }
 }

@@ -105,7 +105,7 @@ gen="$(swift build --show-bin-path)/trust-gen-ledger"
 [[ -x "$gen" ]] || swift build --product trust-gen-ledger >&2
 "$gen" --out "$home/.local/state/trust" --years 1 --items 2 >"$work/gen.log" 2>&1 || fail "trust-gen-ledger failed"
 rm -f "$home/.local/state/trust/plan.yaml"
-chmod 700 "$home/.local/state/trust"  # as trustd makes it (the generator leaves its --out 0755)
+[[ $(stat -c %a "$home/.local/state/trust") == 700 ]] || fail "trust-gen-ledger left its --out $(stat -c %a "$home/.local/state/trust"), not 0700"
 doctor --json >"$work/store.json" 2>>"$work/doctor.log" || fail "doctor with a ledger: $(cat "$work/store.json")"
 [[ "$(json "$work/store.json" '(c["store"]["status"], c["store"]["facts"]["mode"], c["store"]["facts"]["occurrences"] > 0)')" \
     == "('ok', '0600', True)" ]] || fail "store check: $(json "$work/store.json" 'c["store"]')"

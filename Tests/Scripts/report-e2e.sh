@@ -20,7 +20,10 @@ fail() {
     exit 1
 }
 
-"$gen" generate --out "$tmp/l" --years 1 --items 8 --seed 11 >/dev/null
+(umask 022 && "$gen" generate --out "$tmp/l" --years 1 --items 8 --seed 11 >/dev/null)
+# Generated data is as private as trustd's own: the directory 0700, the files 0600, whatever the umask.
+modes=$(stat -c %a "$tmp/l" "$tmp/l/ledger.sqlite" "$tmp/l/plan.yaml" | tr '\n' ' ')
+[[ $modes == "700 600 600 " ]] || fail "trust-gen-ledger's output is not private: modes $modes (want 700 600 600)"
 args=(--store "$tmp/l/ledger.sqlite" --plan "$tmp/l/plan.yaml")
 
 # 1. JSON: the fields issue 6 names, and numbers equal to a computation from the raw ledger.

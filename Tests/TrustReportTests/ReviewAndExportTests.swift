@@ -137,12 +137,165 @@ import TrustTestSupport
                 "2026-03-28T21:30:00+01:00", "2026-03-28T21:30:00-04:00", "2026-03-29T01:59:00+01:00",
                 "2026-03-29T21:30:00+02:00", "2026-10-24T21:30:00+02:00", "2026-10-25T21:30:00+01:00",
             ])
-        // The fast formatters agree with the general ones.
-        for r in records {
-            #expect(TrustReport.Format.utcFast(r.scheduled) == TrustReport.Format.utc(r.scheduled))
-            #expect(TrustReport.Format.day(r.day) == r.day.description)
-        }
         #expect(TrustReport.Format.day(DayKey(year: 987, month: 1, day: 2)) == "0987-01-02")
+    }
+
+    /// Notes as people write them, and what a careless writer gets wrong: quotes, backslashes, every
+    /// control character, DEL, a slash, non-ASCII (accents, emoji, U+2028), commas, CRLF, edge spaces.
+    static let hardNotes: [String?] = [
+        nil, "", "plain", "said \"hi\"", #"back\slash \\ and \""#, "a/b </script>", "tab\there", "line\nbreak", "crlf\r\nend",
+        String(String.UnicodeScalarView((0..<0x20).map { Unicode.Scalar($0)! })), "del\u{7F}", "café, naïve — “quoted”",
+        "emoji 😀👩‍❤️‍👨", "separators \u{2028}\u{2029} bom \u{FEFF}", " leading", "trailing ", ",", "\"", "\u{0}nul",
+        String(repeating: "longer than the buffer \"reserves\" per row,\r\n", count: 2000),
+    ]
+
+    /// Records across zones (half-hour and 45-minute offsets, negative ones, an unknown zone), instants
+    /// before 1970 and far ahead, large ids, hard notes and titles; shuffled.
+    static func hardRecords(count: Int) -> [OccurrenceRecord] {
+        var rng = SplitMix64(seed: 0x7275_7374)
+        let zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "America/St_Johns", "UTC", "Mars/Olympus"]
+        let items: [ItemID] = ["call", "walk", "phone", "check-in-2", "x"]
+        let pool: [String] = ["a", "Z", " ", ",", "\"", "\\", "/", "\n", "\r", "\t", "\u{1}", "\u{1F}", "\u{7F}", "é", "😀", "\u{2028}", "ß"]
+        var records: [OccurrenceRecord] = []
+        for n in 0..<count {
+            let scheduled = Date(timeIntervalSince1970: Double(Int64(rng.next() % 6_000_000_000)) - 1_000_000_000 + 0.25)
+            let zone = zones[Int(rng.next() % UInt64(zones.count))]
+            let tz = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+            var note: String?
+            if n < hardNotes.count {
+                note = hardNotes[n]
+            } else if rng.next() % 3 == 0 {
+                note = String((0..<Int(rng.next() % 12)).map { _ in pool[Int(rng.next() % UInt64(pool.count))] }.joined())
+            }
+            let state = OccurrenceState.allCases[Int(rng.next() % 5)]
+            records.append(
+                OccurrenceRecord(
+                    id: n % 7 == 0 ? Int64.max - Int64(n) : Int64(n), item: items[Int(rng.next() % 5)],
+                    kind: rng.next() % 2 == 0 ? .commitment : .boundary, scheduled: scheduled, zone: zone,
+                    day: DayKey.of(scheduled, in: tz), deadline: scheduled.addingTimeInterval(Double(rng.next() % 90_000)),
+                    state: state, answeredAt: state.answer == nil ? nil : scheduled.addingTimeInterval(Double(rng.next() % 9000) + 0.9),
+                    note: note))
+        }
+        for i in records.indices.reversed() where i > 0 { records.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        return records
+    }
+
+    static let hardTitles: [ItemID: String] = [
+        "call": "Call, every \"evening\"", "walk": "Walk\ttogether\n(weekly) é", "phone": " No phone ", "x": "😀",
+    ]
+
+    /// The export as it was first written (a String per field, one `JSONEncoder` encode per row), with the
+    /// general formatters: the byte writer must give the same bytes.
+    enum Reference {
+        static func sorted(_ records: [OccurrenceRecord]) -> [OccurrenceRecord] {
+            records.sorted { a, b in
+                if a.day != b.day { return a.day < b.day }
+                if a.scheduled != b.scheduled { return a.scheduled < b.scheduled }
+                return a.id < b.id
+            }
+        }
+
+        static func fields(_ r: OccurrenceRecord, titles: [ItemID: String]) -> [String?] {
+            let zone = TimeZone(identifier: r.zone) ?? TimeZone(identifier: "UTC")!
+            return [
+                String(r.id), r.item.rawValue, r.kind.rawValue, titles[r.item], TrustReport.Format.day(r.day),
+                TrustReport.Format.utc(r.scheduled), TrustReport.Format.local(r.scheduled, in: zone), r.zone,
+                TrustReport.Format.utc(r.deadline), r.state.rawValue, r.answeredAt.map(TrustReport.Format.utc), r.note,
+            ]
+        }
+
+        static func csvField(_ s: String) -> String {
+            let needs = s.contains { $0 == "," || $0 == "\"" || $0.unicodeScalars.contains { $0 == "\r" || $0 == "\n" } }
+                || s.unicodeScalars.first == " " || s.unicodeScalars.last == " "
+            return needs ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+
+        static func csv(_ records: [OccurrenceRecord], titles: [ItemID: String]) -> String {
+            var text = Export.columns.joined(separator: ",") + "\r\n"
+            for r in sorted(records) {
+                text += fields(r, titles: titles).map { csvField($0 ?? "") }.joined(separator: ",") + "\r\n"
+            }
+            return text
+        }
+
+        static func jsonObjects(_ records: [OccurrenceRecord], titles: [ItemID: String]) throws -> [Data] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return try sorted(records).map { try encoder.encode(Row(values: fields($0, titles: titles))) }
+        }
+
+        struct Row: Encodable {
+            var values: [String?]
+            struct Key: CodingKey {
+                var stringValue: String
+                var intValue: Int? { nil }
+                init(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+            }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: Key.self)
+                for (k, v) in zip(Export.columns, values) {
+                    if k == "id", let v, let id = Int64(v) {
+                        try c.encode(id, forKey: Key(stringValue: k))
+                    } else {
+                        try c.encode(v, forKey: Key(stringValue: k))
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func jsonIsJSONEncodersOutputByteForByte() throws {
+        let records = Self.hardRecords(count: 3000)
+        let objects = try Reference.jsonObjects(records, titles: Self.hardTitles)
+        let jsonl = try Export.render(records, titles: Self.hardTitles, format: .jsonl)
+        let lines = jsonl.split(separator: 0x0A, omittingEmptySubsequences: false)
+        #expect(lines.count == objects.count + 1 && lines.last?.isEmpty == true)
+        #expect(zip(lines, objects).first { Data($0) != $1 }.map { String(decoding: $0.0, as: UTF8.self) } == nil)
+        #expect(jsonl == Data(objects.map { $0 + Data("\n".utf8) }.joined()))
+        let json = try Export.render(records, titles: Self.hardTitles, format: .json)
+        #expect(json == Data("[\n".utf8) + Data(objects.joined(separator: Data(",\n".utf8))) + Data("\n]\n".utf8))
+        // And it parses back to the records' values: notes and titles intact, nulls where nothing is.
+        let parsed = try #require(try JSONSerialization.jsonObject(with: json) as? [[String: Any]])
+        let sorted = Reference.sorted(records)
+        #expect(parsed.count == records.count)
+        for (object, r) in zip(parsed, sorted) {
+            #expect(object.count == Export.columns.count)
+            #expect((object["id"] as? NSNumber)?.int64Value == r.id)
+            #expect(object["note"] as? String == r.note || (r.note == nil && object["note"] is NSNull))
+            #expect(object["title"] as? String == Self.hardTitles[r.item] || (Self.hardTitles[r.item] == nil && object["title"] is NSNull))
+            #expect(object["zone"] as? String == r.zone)
+        }
+        for note in Self.hardNotes.compactMap({ $0 }) {
+            let literal = Data(Export.jsonString(note).utf8)
+            #expect(try JSONSerialization.jsonObject(with: literal, options: .fragmentsAllowed) as? String == note)
+        }
+        #expect(Export.jsonString("a\u{1}\u{1F}\u{7F}/é\"\\\u{8}\u{C}") == #""a\u0001\u001f\#u{7F}/é\"\\\b\f""#)
+    }
+
+    @Test func csvIsTheStringWritersOutputByteForByte() throws {
+        let records = Self.hardRecords(count: 3000)
+        let csv = try Export.render(records, titles: Self.hardTitles, format: .csv)
+        let ours = String(decoding: csv, as: UTF8.self), reference = Reference.csv(records, titles: Self.hardTitles)
+        let (a, b) = (ours.components(separatedBy: "\r\n"), reference.components(separatedBy: "\r\n"))
+        #expect(a.count == b.count)
+        #expect(zip(a, b).first { $0 != $1 }.map { "\($0.0) ≠ \($0.1)" } == nil)
+        #expect(ours.utf8.elementsEqual(reference.utf8))
+        let rows = try parseCSV(String(decoding: csv, as: UTF8.self))
+        #expect(zip(rows.dropFirst(), Reference.sorted(records)).allSatisfy { row, r in row[11] == (r.note ?? "") })
+        for note in Self.hardNotes.compactMap({ $0 }) { #expect(Export.csvField(note) == Reference.csvField(note)) }
+    }
+
+    @Test func alreadySortedInputKeepsItsOrderAndTiesGoByID() throws {
+        var b = LedgerBuilder()
+        b.add("b", on: .d("2026-11-20"), .kept)
+        b.add("a", on: .d("2026-11-20"), .kept)  // same instant: id 2 after id 1
+        b.add("a", on: .d("2026-11-21"), .kept)
+        let forward = try Export.render(b.records, titles: [:], format: .csv)
+        let backward = try Export.render(b.records.reversed(), titles: [:], format: .csv)
+        #expect(forward == backward)
+        let ids = try parseCSV(String(decoding: forward, as: UTF8.self)).dropFirst().map { $0[0] }
+        #expect(ids == ["1", "2", "3"])
     }
 
     /// A strict RFC 4180 parser (CRLF records, quoted fields with doubled quotes).
@@ -177,5 +330,18 @@ import TrustTestSupport
         }
         try #require(row.isEmpty && field.isEmpty && !quoted, "unterminated record")
         return rows
+    }
+}
+
+/// SplitMix64: a small, seedable generator, so every run tests the same records.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -46,28 +46,25 @@ let daysBeforeMonth: [[Int]] = [
 ]
 
 /// Offsets of a zone, looked up per instant and cached as the intervals between transitions.
-/// Foundation's `TimeZone` answers each question in ~50 ns; a run of 10,000 elapses asks
-/// hundreds of thousands, so intervals already seen are answered from this cache.
+/// Foundation's `TimeZone` answers each question in ~50 ns behind a process-wide lock; a run of
+/// 10,000 elapses asks hundreds of thousands, and a plan check makes an engine per item. So the
+/// intervals live in `ZoneIntervalCache.shared` (keyed by zone identifier), and each instance
+/// keeps a snapshot of its zone's intervals, refreshed only when an instant is not in it.
 struct ZoneOffsets {
-    private struct Interval {
-        var start: Int  // first second known to be inside (the real start may be earlier)
-        var end: Int  // first second of the next interval (exclusive); Int.max if none
-        var offset: Int
-        var isDST: Bool
-    }
-
     let zone: TimeZone?  // nil: UTC
-    private var intervals: [Interval] = []  // sorted by end, disjoint
+    private let cache: ZoneIntervalCache
+    private var intervals: [ZoneInterval] = []  // snapshot: sorted by end, disjoint
     private var last = -1
     /// Where the C library's tm_isdst is the opposite of Foundation's (see `negativeDST`).
     private let inverted: Range<Int>?
 
-    init(_ zone: TimeZone?) {
+    init(_ zone: TimeZone?, cache: ZoneIntervalCache = .shared) {
         if let zone, zone.identifier == "GMT" || zone.identifier == "UTC" {
             self.zone = nil
         } else {
             self.zone = zone
         }
+        self.cache = cache
         inverted = zone.flatMap { Self.negativeDST[$0.identifier] }
     }
 
@@ -97,17 +94,25 @@ struct ZoneOffsets {
     }
 
     private mutating func lookup(_ t: Int, _ zone: TimeZone) -> (offset: Int, isDST: Bool) {
-        // First interval whose end is after t.
-        var lo = 0
-        var hi = intervals.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if intervals[mid].end <= t { lo = mid + 1 } else { hi = mid }
-        }
-        if lo < intervals.count && intervals[lo].start <= t {
-            last = lo
-            return (intervals[lo].offset, intervals[lo].isDST)
-        }
+        if let hit = find(t) { return hit }
+        // Not in the snapshot: another search may have learned it since.
+        intervals = cache.intervals(zone.identifier)
+        if let hit = find(t) { return hit }
+        intervals = cache.insert(Self.interval(at: t, in: zone, inverted: inverted), zone: zone.identifier)
+        return find(t)!
+    }
+
+    /// The snapshot's answer for `t`, if it has one.
+    @inline(__always)
+    private mutating func find(_ t: Int) -> (offset: Int, isDST: Bool)? {
+        let lo = ZoneIntervalCache.firstEnding(after: t, in: intervals)
+        guard lo < intervals.count && intervals[lo].start <= t else { return nil }
+        last = lo
+        return (intervals[lo].offset, intervals[lo].isDST)
+    }
+
+    /// What Foundation says about `t`: the interval from `t` to the next transition.
+    static func interval(at t: Int, in zone: TimeZone, inverted: Range<Int>?) -> ZoneInterval {
         let date = Date(timeIntervalSince1970: Double(t))
         let offset = zone.secondsFromGMT(for: date)
         var isDST = zone.isDaylightSavingTime(for: date)
@@ -121,13 +126,7 @@ struct ZoneOffsets {
             if inverted.contains(t) { isDST.toggle() }
             for bound in [inverted.lowerBound, inverted.upperBound] where t < bound && bound < end { end = bound }
         }
-        if lo < intervals.count && intervals[lo].end == end {
-            intervals[lo].start = t
-        } else {
-            intervals.insert(Interval(start: t, end: end, offset: offset, isDST: isDST), at: lo)
-        }
-        last = lo
-        return (offset, isDST)
+        return ZoneInterval(start: t, end: end, offset: offset, isDST: isDST)
     }
 
     // The last day converted: searches probe the same day again and again.
@@ -178,7 +177,7 @@ struct MkTime {
     var offsets: ZoneOffsets
     var guess = 0
 
-    init(_ zone: TimeZone?) { offsets = ZoneOffsets(zone) }
+    init(_ zone: TimeZone?, cache: ZoneIntervalCache = .shared) { offsets = ZoneOffsets(zone, cache: cache) }
 
     private var cachedYear = Int.min
     private var cachedYearDays = 0

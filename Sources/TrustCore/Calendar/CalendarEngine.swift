@@ -27,12 +27,13 @@ struct CalendarEngine {
     private static let maxIterations = 1000
     private static let usecPerSecond = 1_000_000
 
-    init(spec: CalendarSpec, zone: TimeZone) {
+    /// `cache`: where zone offsets are remembered between searches (tests pass their own).
+    init(spec: CalendarSpec, zone: TimeZone, cache: ZoneIntervalCache = .shared) {
         self.spec = spec
         if spec.utc {
-            mktime = MkTime(nil)
+            mktime = MkTime(nil, cache: cache)
         } else {
-            mktime = MkTime(spec.timeZone ?? zone)
+            mktime = MkTime(spec.timeZone ?? zone, cache: cache)
         }
     }
 
