@@ -68,7 +68,9 @@ public enum Doctor {
         if result.isMissingFile {
             return DoctorCheck(
                 id: "plan", title: "Plan", status: .error, summary: "No plan at \(path)",
-                remedy: "Write your promises there (see README: Quick start), then check it: trustctl check", facts: facts)
+                remedy:
+                    "Start from the example (make install copies it when you have no plan): mkdir -p \((path as NSString).deletingLastPathComponent) && cp Config/plan.example.yaml \(path); edit it, then: trustctl check",
+                facts: facts)
         }
         facts["errors"] = .number(result.errors.count)
         facts["warnings"] = .number(result.warnings.count)
