@@ -27,7 +27,6 @@ struct CalendarParser {
     private struct Located {
         var component: CalendarComponent
         var at: Int
-        var length: Int
     }
 
     private enum Field {
@@ -182,7 +181,7 @@ struct CalendarParser {
 
     private mutating func parseBody() throws(CalendarSpecError) {
         let body = String(decoding: bytes[0..<end].map(Self.lower), as: UTF8.self)
-        let zero = [Located(component: .value(0), at: 0, length: 0)]
+        let zero = [Located(component: .value(0), at: 0)]
         switch body {
         case "minutely":
             microsecond = zero
@@ -192,22 +191,22 @@ struct CalendarParser {
         case "daily":
             (hour, minute, microsecond) = (zero, zero, zero)
         case "monthly":
-            day = [Located(component: .value(1), at: 0, length: 0)]
+            day = [Located(component: .value(1), at: 0)]
             (hour, minute, microsecond) = (zero, zero, zero)
         case "annually", "yearly", "anually":
-            month = [Located(component: .value(1), at: 0, length: 0)]
+            month = [Located(component: .value(1), at: 0)]
             day = month
             (hour, minute, microsecond) = (zero, zero, zero)
         case "weekly":
             weekdays = 1
             (hour, minute, microsecond) = (zero, zero, zero)
         case "quarterly":
-            month = [1, 4, 7, 10].map { Located(component: .value($0), at: 0, length: 0) }
-            day = [Located(component: .value(1), at: 0, length: 0)]
+            month = [1, 4, 7, 10].map { Located(component: .value($0), at: 0) }
+            day = [Located(component: .value(1), at: 0)]
             (hour, minute, microsecond) = (zero, zero, zero)
         case "biannually", "bi-annually", "semiannually", "semi-annually":
-            month = [1, 7].map { Located(component: .value($0), at: 0, length: 0) }
-            day = [Located(component: .value(1), at: 0, length: 0)]
+            month = [1, 7].map { Located(component: .value($0), at: 0) }
+            day = [Located(component: .value(1), at: 0)]
             (hour, minute, microsecond) = (zero, zero, zero)
         default:
             var p = 0
@@ -226,7 +225,7 @@ struct CalendarParser {
         ("monday", 0), ("mon", 0), ("tuesday", 1), ("tue", 1), ("wednesday", 2), ("wed", 2),
         ("thursday", 3), ("thu", 3), ("friday", 4), ("fri", 4), ("saturday", 5), ("sat", 5),
         ("sunday", 6), ("sun", 6),
-    ].map { (name, nr) in (name, nr) }
+    ]
 
     private func weekdayPrefix(at p: Int) -> (length: Int, number: Int)? {
         outer: for (name, nr) in Self.weekdayTable {
@@ -382,18 +381,17 @@ struct CalendarParser {
         }
         var utcClock = ZoneOffsets(nil)
         let tm = utcClock.brokenDown(Int(seconds))
-        let len = t - at
-        year = [Located(component: .value(tm.year), at: at, length: len)]
-        month = [Located(component: .value(tm.month + 1), at: at, length: len)]
-        day = [Located(component: .value(tm.day), at: at, length: len)]
-        hour = [Located(component: .value(tm.hour), at: at, length: len)]
-        minute = [Located(component: .value(tm.minute), at: at, length: len)]
-        microsecond = [Located(component: .value(tm.second * 1_000_000), at: at, length: len)]
+        year = [Located(component: .value(tm.year), at: at)]
+        month = [Located(component: .value(tm.month + 1), at: at)]
+        day = [Located(component: .value(tm.day), at: at)]
+        hour = [Located(component: .value(tm.hour), at: at)]
+        minute = [Located(component: .value(tm.minute), at: at)]
+        microsecond = [Located(component: .value(tm.second * 1_000_000), at: at)]
         utc = true
     }
 
     private mutating func parseTime(_ p: inout Int) throws(CalendarSpecError) {
-        let zero = [Located(component: .value(0), at: p, length: 0)]
+        let zero = [Located(component: .value(0), at: p)]
         if ch(p) == 0 {
             (hour, minute, microsecond) = (zero, zero, zero)
             return
@@ -405,7 +403,7 @@ struct CalendarParser {
         }
         t += 1
         let m = try parseChain(&t, usec: false, field: .minute)
-        var s = [Located(component: .value(0), at: t, length: 0)]
+        var s = [Located(component: .value(0), at: t)]
         if ch(t) != 0 {
             if ch(t) != Self.colon {
                 throw error(t, "expected ':' after the minute or the end of the expression, found \(found(t))")
@@ -426,7 +424,7 @@ struct CalendarParser {
     private func parseChain(_ p: inout Int, usec: Bool, field: Field) throws(CalendarSpecError) -> [Located] {
         if ch(p) == UInt8(ascii: "*") {
             defer { p += 1 }
-            return usec ? [Located(component: CalendarComponent(start: 0, stop: -1, step: 1_000_000), at: p, length: 1)] : []
+            return usec ? [Located(component: CalendarComponent(start: 0, stop: -1, step: 1_000_000), at: p)] : []
         }
         var chain: [Located] = []
         var e = p
@@ -458,7 +456,7 @@ struct CalendarParser {
             if !(c == 0 || c == Self.space || c == Self.comma || c == Self.dash || c == Self.tilde || c == Self.colon) {
                 throw error(e, "unexpected \(found(e)) in the \(field.name)")
             }
-            chain.append(Located(component: CalendarComponent(start: start, stop: stop, step: step), at: at, length: e - at))
+            chain.append(Located(component: CalendarComponent(start: start, stop: stop, step: step), at: at))
             if c == Self.comma {
                 e += 1
                 continue

@@ -252,11 +252,6 @@ extension Plan {
         item.nextOccurrence(after: date, in: timeZone, dayStart: dayStart)
     }
 
-    /// The item's next `count` prompt instants strictly after `date`, in the plan's zone.
-    public func nextOccurrences(of item: Item, after date: Date, count: Int) -> [Date] {
-        item.nextOccurrences(after: date, count: count, in: timeZone, dayStart: dayStart)
-    }
-
     /// The item's prompt instants in `[start, end)`, in the plan's zone.
     public func occurrences(of item: Item, from start: Date, to end: Date, limit: Int = .max) -> [Date] {
         item.occurrences(from: start, to: end, in: timeZone, dayStart: dayStart, limit: limit)

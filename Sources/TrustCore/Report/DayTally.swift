@@ -4,18 +4,9 @@ import Foundation
 /// Where one occurrence stands for the report at a given instant: like `OccurrenceState`, except that
 /// an occurrence still `pending` after its deadline counts as `unanswered` (the daemon records that
 /// state at the deadline; a report taken before it catches up must not read a silence as "pending").
+/// `LedgerEntry.reportState(nowMs:)` decides it.
 public enum ReportState: String, Sendable, Hashable, CaseIterable, Codable {
     case kept, missed, skipped, unanswered, pending
-
-    public init(_ record: OccurrenceRecord, now: Date) {
-        switch record.state {
-        case .kept: self = .kept
-        case .missed: self = .missed
-        case .skipped: self = .skipped
-        case .unanswered: self = .unanswered
-        case .pending: self = record.deadline <= now ? .unanswered : .pending
-        }
-    }
 }
 
 /// How many occurrences of one item on one day ended in each state.

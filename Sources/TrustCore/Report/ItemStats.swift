@@ -315,14 +315,6 @@ public struct ItemStats: Sendable {
         frequencyPerDay = strengthResult.f
     }
 
-    /// Order of records: by day, then scheduled instant, then id.
-    @inline(__always)
-    static func chronological(_ a: OccurrenceRecord, _ b: OccurrenceRecord) -> Bool {
-        if a.day != b.day { return a.day < b.day }
-        if a.scheduled != b.scheduled { return a.scheduled < b.scheduled }
-        return a.id < b.id
-    }
-
     // MARK: Frequency commitments
 
     /// Walks the target periods from the first record's period to today's (or the item's end).
