@@ -236,17 +236,14 @@ public struct ItemStats: Sendable {
         var states = [ReportState]()
         states.reserveCapacity(entries.count)
         var forgiven = [Bool](repeating: false, count: entries.count)
-        var skipsInPeriod: [Int: Int] = [:]
+        var budget = SkipBudget(item.skips)
         for (i, e) in entries.enumerated() {
             let state = e.reportState(nowMs: nowMs)
             states.append(state)
             let offset = Int(e.day) - firstIndex
             tallies.add(state, offset: offset)
             guard state == .skipped else { continue }
-            let key = e.dayKey.start(of: item.skips.period).daysSinceEpoch
-            let used = skipsInPeriod[key, default: 0] + 1
-            skipsInPeriod[key] = used
-            forgiven[i] = used <= item.skips.count
+            forgiven[i] = budget.forgives(skipOn: e)
             tallies.addSkip(forgiven: forgiven[i], offset: offset)
         }
         days = tallies
@@ -479,6 +476,25 @@ public struct ItemStats: Sendable {
             }
         }
         return (history, f)
+    }
+}
+
+/// The forgiveness budget (`skips: N/period`): of the skips in one budget period (a day, a week
+/// from Monday or a calendar month, of the skip's own day), taken in chronological order, the
+/// first N are forgiven.
+struct SkipBudget {
+    let budget: PerPeriod
+    private var used: [Int: Int] = [:]
+
+    init(_ budget: PerPeriod) { self.budget = budget }
+
+    /// Spends the budget on a skip; whether it is forgiven. Call it for each skip in
+    /// `LedgerEntry.chronological` order.
+    mutating func forgives(skipOn e: LedgerEntry) -> Bool {
+        let key = e.dayKey.start(of: budget.period).daysSinceEpoch
+        let count = used[key, default: 0] + 1
+        used[key] = count
+        return count <= budget.count
     }
 }
 

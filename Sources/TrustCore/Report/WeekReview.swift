@@ -97,13 +97,9 @@ public struct WeekReview: Sendable {
     static func forgivenSkips(item: Item, entries: [LedgerEntry], nowMs: Int64) -> Set<Int64> {
         var skips = entries.filter { $0.reportState(nowMs: nowMs) == .skipped }
         skips.sort(by: LedgerEntry.chronological)
-        var used: [Int: Int] = [:]
-        var result = Set<Int64>()
-        for e in skips {
-            let key = e.dayKey.start(of: item.skips.period).daysSinceEpoch
-            used[key, default: 0] += 1
-            if used[key]! <= item.skips.count { result.insert(e.id) }
-        }
-        return result
+        var budget = SkipBudget(item.skips)
+        var forgiven = Set<Int64>()
+        for e in skips where budget.forgives(skipOn: e) { forgiven.insert(e.id) }
+        return forgiven
     }
 }
