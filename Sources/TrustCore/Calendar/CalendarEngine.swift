@@ -69,14 +69,7 @@ struct CalendarEngine {
             var value = c.year
             r = match(spec.year, &value, c, isDay: false)
             c.year = value
-            if r > 0 {
-                c.month = 0
-                c.day = 1
-                c.hour = 0
-                c.minute = 0
-                c.second = 0
-                tmUsec = 0
-            }
+            if r > 0 { Self.reset(&c, &tmUsec, below: .year) }
             if r < 0 { return .never }
             if withinBounds(&c) <= 0 { return .never }
 
@@ -85,22 +78,10 @@ struct CalendarEngine {
             shifted.month += 1
             r = match(spec.month, &value, shifted, isDay: false)
             c.month = value - 1
-            if r > 0 {
-                c.day = 1
-                c.hour = 0
-                c.minute = 0
-                c.second = 0
-                tmUsec = 0
-            }
+            if r > 0 { Self.reset(&c, &tmUsec, below: .month) }
             if r >= 0 { r = withinBounds(&c) }
             if r < 0 {
-                c.year += 1
-                c.month = 0
-                c.day = 1
-                c.hour = 0
-                c.minute = 0
-                c.second = 0
-                tmUsec = 0
+                Self.carry(&c, &tmUsec, into: .year)
                 continue
             }
             if r == 0 { continue }
@@ -108,48 +89,26 @@ struct CalendarEngine {
             value = c.day
             r = match(spec.day, &value, c, isDay: true)
             c.day = value
-            if r > 0 {
-                c.hour = 0
-                c.minute = 0
-                c.second = 0
-                tmUsec = 0
-            }
+            if r > 0 { Self.reset(&c, &tmUsec, below: .day) }
             if r >= 0 { r = withinBounds(&c) }
             if r < 0 {
-                c.month += 1
-                c.day = 1
-                c.hour = 0
-                c.minute = 0
-                c.second = 0
-                tmUsec = 0
+                Self.carry(&c, &tmUsec, into: .month)
                 continue
             }
             if r == 0 { continue }
 
             if !matchesWeekday(c) {
-                c.day += 1
-                c.hour = 0
-                c.minute = 0
-                c.second = 0
-                tmUsec = 0
+                Self.carry(&c, &tmUsec, into: .day)
                 continue
             }
 
             value = c.hour
             r = match(spec.hour, &value, c, isDay: false)
             c.hour = value
-            if r > 0 {
-                c.minute = 0
-                c.second = 0
-                tmUsec = 0
-            }
+            if r > 0 { Self.reset(&c, &tmUsec, below: .hour) }
             if r >= 0 { r = withinBounds(&c) }
             if r < 0 {
-                c.day += 1
-                c.hour = 0
-                c.minute = 0
-                c.second = 0
-                tmUsec = 0
+                Self.carry(&c, &tmUsec, into: .day)
                 continue
             }
             // The hour set may not exist (a DST gap): start again from the normalized time.
@@ -158,16 +117,10 @@ struct CalendarEngine {
             value = c.minute
             r = match(spec.minute, &value, c, isDay: false)
             c.minute = value
-            if r > 0 {
-                c.second = 0
-                tmUsec = 0
-            }
+            if r > 0 { Self.reset(&c, &tmUsec, below: .minute) }
             if r >= 0 { r = withinBounds(&c) }
             if r < 0 {
-                c.hour += 1
-                c.minute = 0
-                c.second = 0
-                tmUsec = 0
+                Self.carry(&c, &tmUsec, into: .hour)
                 continue
             }
             if r == 0 { continue }
@@ -178,9 +131,7 @@ struct CalendarEngine {
             c.second = value / Self.usecPerSecond
             if r >= 0 { r = withinBounds(&c) }
             if r < 0 {
-                c.minute += 1
-                c.second = 0
-                tmUsec = 0
+                Self.carry(&c, &tmUsec, into: .minute)
                 continue
             }
             if r == 0 { continue }
@@ -201,6 +152,38 @@ struct CalendarEngine {
             return nil
         }
         return .tooManyIterations
+    }
+
+    /// The fields of `BrokenDownTime` that `findNext` moves, coarsest first.
+    private enum Field: Int, Comparable {
+        case year, month, day, hour, minute
+        static func < (a: Field, b: Field) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// Sets every field finer than `field` to its first value (month 0, day 1, the rest 0),
+    /// microseconds included: what find_next does after it moved `field`.
+    @inline(__always)
+    private static func reset(_ tm: inout BrokenDownTime, _ usec: inout Int, below field: Field) {
+        if field < .month { tm.month = 0 }
+        if field < .day { tm.day = 1 }
+        if field < .hour { tm.hour = 0 }
+        if field < .minute { tm.minute = 0 }
+        tm.second = 0
+        usec = 0
+    }
+
+    /// Steps `field` on by one and resets everything finer: find_next's way out when no value
+    /// of the next finer field matches (mktime normalizes the overflow).
+    @inline(__always)
+    private static func carry(_ tm: inout BrokenDownTime, _ usec: inout Int, into field: Field) {
+        switch field {
+        case .year: tm.year += 1
+        case .month: tm.month += 1
+        case .day: tm.day += 1
+        case .hour: tm.hour += 1
+        case .minute: tm.minute += 1
+        }
+        reset(&tm, &usec, below: field)
     }
 
     /// tm_compare: orders two broken-down times by their fields, year to second.
