@@ -36,9 +36,6 @@ func floorDiv(_ a: Int, _ b: Int) -> Int {
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
 }
 
-@inline(__always)
-func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
-
 /// Days before each month (0…12), normal and leap years (glibc's `__mon_yday`).
 let daysBeforeMonth: [[Int]] = [
     [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365],
@@ -147,22 +144,13 @@ struct ZoneOffsets {
             tm.isDST = isDST ? 1 : 0
             return tm
         }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = floorDiv(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        let yday = days - daysBeforeYear(y)
+        let date = DayKey(daysSinceEpoch: days)
+        let yday = days - daysBeforeYear(date.year)
         var wday = (days + 4) % 7
         if wday < 0 { wday += 7 }
         let tm = BrokenDownTime(
-            year: y, month: m - 1, day: d, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60,
-            isDST: isDST ? 1 : 0, weekday: wday, yearDay: yday)
+            year: date.year, month: date.month - 1, day: date.day, hour: secs / 3600, minute: secs / 60 % 60,
+            second: secs % 60, isDST: isDST ? 1 : 0, weekday: wday, yearDay: yday)
         cachedDays = days
         cachedDay = tm
         return tm
@@ -207,7 +195,7 @@ struct MkTime {
         let negative = monthRemainder < 0 ? 1 : 0
         let monthYears = tp.month / 12 - negative
         let year = tp.year + monthYears
-        let yearDay = daysBeforeMonth[isLeap(year) ? 1 : 0][monthRemainder + 12 * negative] - 1 + tp.day
+        let yearDay = daysBeforeMonth[DayKey.isLeapYear(year) ? 1 : 0][monthRemainder + 12 * negative] - 1 + tp.day
         let secondRequested = tp.second
         let second = min(max(tp.second, 0), 59)
         let requested = naive(year: year, yearDay: yearDay, hour: tp.hour, minute: tp.minute, second: second)
