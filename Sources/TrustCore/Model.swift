@@ -135,11 +135,7 @@ public struct DayKey: Hashable, Comparable, Sendable, Codable, CustomStringConve
         self.init(year: y, month: m, day: d)
     }
 
-    public var description: String {
-        let y = String(year)
-        let padded = y.count >= 4 ? y : String(repeating: "0", count: 4 - y.count) + y
-        return "\(padded)-\(twoDigits(month))-\(twoDigits(day))"
-    }
+    public var description: String { "\(zeroPadded(year, width: 4))-\(twoDigits(month))-\(twoDigits(day))" }
 
     public static func < (a: DayKey, b: DayKey) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
@@ -245,4 +241,10 @@ extension DayKey {
 @inline(__always)
 func twoDigits(_ n: Int) -> String {
     n < 10 && n >= 0 ? "0\(n)" : String(n)
+}
+
+/// `n` in decimal with zeros in front up to `width` digits (`%0*d` without `String(format:)`).
+func zeroPadded(_ n: Int, width: Int) -> String {
+    let digits = String(n)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }

@@ -203,11 +203,6 @@ extension CalendarSpec {
         }
     }
 
-    private static func padded(_ v: Int, _ width: Int) -> String {
-        let digits = String(v)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
-
     private static func formatChain(_ chain: [CalendarComponent], width: Int, usec: Bool, into s: inout String) {
         let d = usec ? 1_000_000 : 1
         if chain.isEmpty {
@@ -220,12 +215,12 @@ extension CalendarSpec {
         }
         for (i, c) in chain.enumerated() {
             if i > 0 { s += "," }
-            s += padded(c.start / d, width)
-            if c.start % d > 0 { s += "." + padded(c.start % d, 6) }
-            if c.stop > 0 { s += ".." + padded(c.stop / d, width) }
-            if c.stop > 0 && c.stop % d > 0 { s += "." + padded(c.stop % d, 6) }
+            s += zeroPadded(c.start / d, width: width)
+            if c.start % d > 0 { s += "." + zeroPadded(c.start % d, width: 6) }
+            if c.stop > 0 { s += ".." + zeroPadded(c.stop / d, width: width) }
+            if c.stop > 0 && c.stop % d > 0 { s += "." + zeroPadded(c.stop % d, width: 6) }
             if c.step > 0 && !(c.stop > 0 && c.step == d) { s += "/" + String(c.step / d) }
-            if c.step % d > 0 { s += "." + padded(c.step % d, 6) }
+            if c.step % d > 0 { s += "." + zeroPadded(c.step % d, width: 6) }
         }
     }
 }
