@@ -104,11 +104,9 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var hour: Int { secondsSinceMidnight / 3600 }
     public var minute: Int { secondsSinceMidnight / 60 % 60 }
     public var second: Int { secondsSinceMidnight % 60 }
-    public var description: String {
-        second == 0
-            ? "\(twoDigits(hour)):\(twoDigits(minute))"
-            : "\(twoDigits(hour)):\(twoDigits(minute)):\(twoDigits(second))"
-    }
+    public var description: String { second == 0 ? "\(twoDigits(hour)):\(twoDigits(minute))" : withSeconds }
+    /// `HH:MM:SS`, the seconds shown even when zero.
+    public var withSeconds: String { "\(twoDigits(hour)):\(twoDigits(minute)):\(twoDigits(second))" }
     public static func < (a: TimeOfDay, b: TimeOfDay) -> Bool { a.secondsSinceMidnight < b.secondsSinceMidnight }
 }
 
@@ -218,14 +216,28 @@ public struct LocalTime: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init(_ date: Date, in zone: TimeZone) {
-        let offset = zone.secondsFromGMT(for: date)
-        let t = Int((date.timeIntervalSince1970).rounded(.down)) + offset
+        self.init(date, utcOffset: zone.secondsFromGMT(for: date))
+    }
+
+    /// The wall clock of `date` where the offset from UTC is `utcOffset` seconds (for callers
+    /// that already know the zone's offset at that instant).
+    public init(_ date: Date, utcOffset: Int) {
+        let t = Int((date.timeIntervalSince1970).rounded(.down)) + utcOffset
         let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
         self.init(day: DayKey(daysSinceEpoch: days), timeOfDay: TimeOfDay(secondsSinceMidnight: t - days * 86400),
-            utcOffset: offset)
+            utcOffset: utcOffset)
     }
 
     public var description: String { "\(day) \(timeOfDay)" }
+
+    /// The offset from UTC as `+01:00` or `-05:30`.
+    public var utcOffsetText: String {
+        let a = abs(utcOffset)
+        return "\(utcOffset < 0 ? "-" : "+")\(twoDigits(a / 3600)):\(twoDigits(a / 60 % 60))"
+    }
+
+    /// RFC 3339 (ISO 8601) with the offset: `2026-11-25T21:30:00+01:00`.
+    public var rfc3339: String { "\(day)T\(timeOfDay.withSeconds)\(utcOffsetText)" }
 }
 
 extension DayKey {

@@ -36,3 +36,28 @@ import TrustCore
         #expect(DayKey.of(lateNight, in: berlin, dayStart: TimeOfDay(hour: 4, minute: 0)) == DayKey("2025-11-24"))
     }
 }
+
+@Suite struct LocalTimeTextTests {
+    // (zone, instant, RFC 3339): the expected texts are Python's datetime.isoformat().
+    @Test(arguments: [
+        ("Europe/Berlin", 1_795_608_007, "2026-11-25T13:00:07+01:00"),
+        ("Europe/Berlin", 1_782_907_200, "2026-07-01T14:00:00+02:00"),
+        ("America/St_Johns", 1_795_608_007, "2026-11-25T08:30:07-03:30"),
+        ("Asia/Kolkata", 1_795_608_007, "2026-11-25T17:30:07+05:30"),
+        ("UTC", 1_795_608_007, "2026-11-25T12:00:07+00:00"),
+        ("America/New_York", -1, "1969-12-31T18:59:59-05:00"),
+    ])
+    func rfc3339(zoneID: String, seconds: Int, expected: String) throws {
+        let zone = try #require(TimeZone(identifier: zoneID))
+        let local = LocalTime(Date(timeIntervalSince1970: TimeInterval(seconds)), in: zone)
+        #expect(local.rfc3339 == expected)
+        #expect(local.utcOffsetText == String(expected.suffix(6)))
+        #expect(LocalTime(Date(timeIntervalSince1970: TimeInterval(seconds)), utcOffset: local.utcOffset) == local)
+    }
+
+    @Test func secondsAreShownOnlyWhenAsked() {
+        #expect(TimeOfDay(hour: 7, minute: 5).description == "07:05")
+        #expect(TimeOfDay(hour: 7, minute: 5).withSeconds == "07:05:00")
+        #expect(TimeOfDay(hour: 23, minute: 59, second: 9).description == "23:59:09")
+    }
+}

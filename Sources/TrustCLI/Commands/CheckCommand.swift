@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustPlan
+import TrustReport
 
 /// `trustctl check [--plan PATH] [--json]`: validate the plan and list each item's next check-ins.
 public struct CheckCommand: AsyncParsableCommand {
@@ -196,48 +197,18 @@ struct InstantFormatter {
         cachedOffset = zone.secondsFromGMT(for: from)
     }
 
-    private static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
     /// The wall-clock time of `date` in the zone.
     func local(_ date: Date) -> LocalTime {
         let t = date.timeIntervalSince1970
         guard t >= cachedStart, t < cachedEnd else { return LocalTime(date, in: zone) }
-        let seconds = Int(t.rounded(.down)) + cachedOffset
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        return LocalTime(
-            day: DayKey(daysSinceEpoch: days), timeOfDay: TimeOfDay(secondsSinceMidnight: seconds - days * 86400),
-            utcOffset: cachedOffset)
+        return LocalTime(date, utcOffset: cachedOffset)
     }
 
     /// `Mon 2026-11-30 19:00:00 +01:00`
-    func human(_ date: Date) -> String { human(local(date)) }
-
     func human(_ local: LocalTime) -> String {
-        Self.weekdays[local.day.isoWeekday - 1] + " " + day(local.day) + " " + clock(local.timeOfDay) + " "
-            + offset(local.utcOffset)
+        "\(Format.weekdayAbbrev(local.day)) \(local.day) \(local.timeOfDay.withSeconds) \(local.utcOffsetText)"
     }
 
     /// `2026-11-30T19:00:00+01:00`
-    func iso8601(_ date: Date) -> String {
-        let local = local(date)
-        return day(local.day) + "T" + clock(local.timeOfDay) + offset(local.utcOffset)
-    }
-
-    // Plain string building: String(format:) costs microseconds a call, too much for 15,000 dates.
-    private func day(_ d: DayKey) -> String {
-        let y = String(d.year)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + two(d.month) + "-" + two(d.day)
-    }
-
-    private func clock(_ t: TimeOfDay) -> String {
-        two(t.hour) + ":" + two(t.minute) + ":" + two(t.second)
-    }
-
-    private func offset(_ seconds: Int) -> String {
-        let sign = seconds < 0 ? "-" : "+"
-        let a = abs(seconds)
-        return sign + two(a / 3600) + ":" + two(a / 60 % 60)
-    }
-
-    private func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    func iso8601(_ date: Date) -> String { local(date).rfc3339 }
 }
