@@ -350,11 +350,13 @@ struct ByteWriter {
         let week = 7 * day
         let month = 2_629_800 * second
         let year = 31_557_600 * second
-        func two(_ a: Int64, _ aOne: String, _ aMany: String, _ b: Int64, _ bOne: String, _ bMany: String) {
+        func one(_ a: Int64, _ unit: String) {
             append(number: Int(a))
-            append(a == 1 ? aOne : aMany)
-            append(number: Int(b))
-            append(b == 1 ? bOne : bMany)
+            append(unit)
+        }
+        func two(_ a: Int64, _ aOne: String, _ aMany: String, _ b: Int64, _ bOne: String, _ bMany: String) {
+            one(a, a == 1 ? aOne : aMany)
+            one(b, b == 1 ? bOne : bMany)
         }
         if d >= year {
             two(d / year, " year ", " years ", (d % year) / month, " month", " months")
@@ -363,37 +365,26 @@ struct ByteWriter {
         } else if d >= week {
             two(d / week, " week ", " weeks ", (d % week) / day, " day", " days")
         } else if d >= 2 * day {
-            append(number: Int(d / day))
-            append(" days")
+            one(d / day, " days")
         } else if d >= 25 * hour {
             append("1 day ")
-            append(number: Int((d - day) / hour))
-            append("h")
+            one((d - day) / hour, "h")
         } else if d >= 6 * hour {
-            append(number: Int(d / hour))
-            append("h")
+            one(d / hour, "h")
         } else if d >= hour {
-            append(number: Int(d / hour))
-            append("h ")
-            append(number: Int((d % hour) / minute))
-            append("min")
+            one(d / hour, "h ")
+            one((d % hour) / minute, "min")
         } else if d >= 5 * minute {
-            append(number: Int(d / minute))
-            append("min")
+            one(d / minute, "min")
         } else if d >= minute {
-            append(number: Int(d / minute))
-            append("min ")
-            append(number: Int((d % minute) / second))
-            append("s")
+            one(d / minute, "min ")
+            one((d % minute) / second, "s")
         } else if d >= second {
-            append(number: Int(d / second))
-            append("s")
+            one(d / second, "s")
         } else if d >= 1000 {
-            append(number: Int(d / 1000))
-            append("ms")
+            one(d / 1000, "ms")
         } else if d > 0 {
-            append(number: Int(d))
-            append("us")
+            one(d, "us")
         } else {
             append("now")
             return
