@@ -28,9 +28,6 @@ private func matches(_ spec: CalendarSpec, _ s: Int, _ evaluationZone: TimeZone,
     func has(_ chain: [CalendarComponent], _ v: Int) -> Bool {
         chain.isEmpty || chain.contains { c in member(c.start, c.stop, c.step, v) }
     }
-    func member(_ start: Int, _ stop: Int, _ step: Int, _ v: Int) -> Bool {
-        v == start || (step > 0 && v > start && (v - start) % step == 0 && (stop < 0 || v <= stop))
-    }
     guard has(spec.year, day.year), has(spec.month, day.month) else { return false }
     if spec.endOfMonth {
         // `~N` is the N-th last day: day L+1-N of a month with L days; ranges run upwards from the earlier day.
@@ -48,6 +45,11 @@ private func matches(_ spec: CalendarSpec, _ s: Int, _ evaluationZone: TimeZone,
     if spec.weekdays > 0 && spec.weekdays < 127 && spec.weekdays & (1 << (day.isoWeekday - 1)) == 0 { return false }
     return has(spec.hour, secs / 3600) && has(spec.minute, secs / 60 % 60)
         && has(spec.microsecond, secs % 60 * 1_000_000)
+}
+
+/// Whether `v` is one of `start`, `start + step`, … (up to `stop` when it is not -1).
+private func member(_ start: Int, _ stop: Int, _ step: Int, _ v: Int) -> Bool {
+    v == start || (step > 0 && v > start && (v - start) % step == 0 && (stop < 0 || v <= stop))
 }
 
 @Suite struct CalendarPropertyTests {
@@ -83,10 +85,7 @@ private func matches(_ spec: CalendarSpec, _ s: Int, _ evaluationZone: TimeZone,
                 spec.microsecond.allSatisfy({ $0.start % 1_000_000 == 0 && $0.step % 1_000_000 == 0 && max($0.stop, 0) % 1_000_000 == 0 })
             else { continue }
             let seconds = (0..<60).filter { sec in
-                spec.microsecond.contains { c in
-                    let v = sec * 1_000_000
-                    return v == c.start || (c.step > 0 && v > c.start && (v - c.start) % c.step == 0 && (c.stop < 0 || v <= c.stop))
-                }
+                spec.microsecond.contains { c in member(c.start, c.stop, c.step, sec * 1_000_000) }
             }
             let after = instants[checked % instants.count] + Int.random(in: 0...3600, using: &rng)
             checked += 1
