@@ -275,10 +275,7 @@ private final class EventLog: @unchecked Sendable {
             let token = tokens
             waiter = (token, predicate, c)
             lock.unlock()
-            let (s, atto) = timeout.components
-            DispatchQueue.global().asyncAfter(
-                deadline: .now() + .nanoseconds(Int(s) * 1_000_000_000 + Int(atto / 1_000_000_000))
-            ) {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval) {
                 self.lock.lock()
                 var expired: CheckedContinuation<NotifierEvent?, Never>?
                 if let w = self.waiter, w.token == token {
