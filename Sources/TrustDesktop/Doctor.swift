@@ -85,7 +85,7 @@ public final class DesktopDoctor: Sendable {
     public func shutdown() { client?.shutdown() }
 
     /// The server found, once `checkBusAndServer` has run.
-    private let found = FoundServer()
+    private let found = Locked<NotificationServer>()
 
     /// Whether the session bus answers, and who (if anyone) shows notifications on it.
     public func checkBusAndServer(timeout: Duration = .seconds(10)) async -> [DoctorCheck] {
@@ -287,12 +287,4 @@ private final class EventLog: @unchecked Sendable {
             }
         }
     }
-}
-
-private final class FoundServer: @unchecked Sendable {
-    // Confinement: guarded by `lock`.
-    private let lock = NSLock()
-    private var server: NotificationServer?
-    func set(_ s: NotificationServer) { lock.withLock { server = s } }
-    func get() -> NotificationServer? { lock.withLock { server } }
 }
