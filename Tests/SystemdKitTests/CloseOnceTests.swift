@@ -1,3 +1,4 @@
+import Foundation
 import SystemdKit
 import Testing
 import TrustDesktop
@@ -47,6 +48,48 @@ import TrustTestSupport
             return
         }
         #expect(error.kind == .noBus)
+    }
+
+    /// Closing never starts a notification server, neither `closeOnce` nor the client's
+    /// `close`; showing one does (the control: this bus does activate). The service file runs a
+    /// script that leaves a mark and exits without taking the name (the bus gives up after 1 s).
+    @Test func closingNeverActivatesAServer() async throws {
+        let services = try TemporaryDirectory.make(prefix: "trustd-services")
+        defer { try? FileManager.default.removeItem(atPath: services) }
+        let mark = services + "/activated"
+        try """
+            [D-BUS Service]
+            Name=org.freedesktop.Notifications
+            Exec=/bin/sh -c 'echo started >> \(mark)'
+
+            """.write(toFile: services + "/org.freedesktop.Notifications.service", atomically: true, encoding: .utf8)
+        let bus = try await PrivateBus.start(serviceDirectory: services)
+        let client = NotificationClient(
+            address: bus.busAddress, deliveryQueue: DispatchQueue(label: "test.delivery"), callTimeout: .seconds(5))
+        let events = Mailbox<NotifierEvent>()
+        client.setEventHandler { events.post($0) }
+        client.start()
+        // Starting asks for the server's information, which may activate one: it fails here.
+        _ = try await events.first { $0 == .serverVanished }
+        try? FileManager.default.removeItem(atPath: mark)
+
+        let once = try await Self.closeOnce(NotificationID(1), on: bus.busAddress)
+        let close = await #expect(throws: NotifierError.self) { try await client.close(NotificationID(1)) }
+        let activatedByClosing = FileManager.default.fileExists(atPath: mark)
+        let notify = await #expect(throws: NotifierError.self) { try await client.notify(NotificationRequest(summary: "s")) }
+        let activatedByNotify = FileManager.default.fileExists(atPath: mark)
+        client.shutdown()
+        await bus.shutdown()
+
+        #expect(!activatedByClosing)
+        #expect(activatedByNotify, "the control: Notify may start a server")
+        guard case .failure(let error) = once else {
+            Issue.record("closeOnce succeeded without a server")
+            return
+        }
+        #expect(error.kind == .noServer, "\(error)")
+        #expect(close?.kind == .noServer, "\(String(describing: close))")
+        #expect(notify?.kind == .timeout, "the activated service never takes the name: \(String(describing: notify))")
     }
 
     /// A server that owns the name but does not answer: a timeout after `timeout`, not a hang
