@@ -107,7 +107,7 @@ public final class DesktopDoctor: Sendable {
             return [
                 DoctorCheck(
                     id: "session-bus", title: busTitle, status: .error,
-                    summary: "Cannot connect to \(address): \(error.message)",
+                    summary: error.message,  // "Connecting to <address> failed: <why> (<D-Bus error>)"
                     remedy:
                         "Check that a D-Bus session bus runs for your user (systemctl --user status dbus, or your desktop's) and that DBUS_SESSION_BUS_ADDRESS points at it",
                     facts: ["address": .text(address)]),
