@@ -7,14 +7,11 @@ import Foundation
 import TrustDesktop
 import TrustTestSupport
 
-// Usage: notify-benchmark [COUNT] [WINDOW]   |   notify-benchmark idle SECONDS
-// `idle`: a connected client with a server, doing nothing: prints "idle PID" and waits, so
-// Scripts/bench-notify can count its system calls with strace.
+// Usage: notify-benchmark [COUNT] [WINDOW]   |   notify-benchmark idle SECONDS ADDRESS
+// `idle`: a client connected to the bus at ADDRESS and its server (both started outside this
+// process, so only the client's own threads are traced), doing nothing: prints "idle PID" and
+// waits, so Scripts/bench-notify can count its system calls with strace.
 let arguments = CommandLine.arguments.dropFirst()
-let idleSeconds = arguments.first == "idle" ? arguments.dropFirst().first.flatMap(Int.init) ?? 5 : nil
-/// `idle SECONDS ADDRESS`: connect to a bus (and server) started outside this process, so only
-/// the client's own threads are traced.
-let idleAddress = arguments.first == "idle" ? arguments.dropFirst(2).first : nil
 let count = arguments.first.flatMap(Int.init) ?? 1000
 let window = arguments.dropFirst().first.flatMap(Int.init) ?? 32
 
@@ -54,8 +51,12 @@ func idle(address: String, seconds: Int) async throws {
 }
 
 func run() async throws {
-    if let idleAddress, let idleSeconds {
-        try await idle(address: idleAddress, seconds: idleSeconds)
+    if arguments.first == "idle" {
+        let rest = Array(arguments.dropFirst())
+        guard rest.count == 2, let seconds = Int(rest[0]) else {
+            throw HarnessError("usage: notify-benchmark idle SECONDS ADDRESS")
+        }
+        try await idle(address: rest[1], seconds: seconds)
         return
     }
     let bus = try await PrivateBus.start()
@@ -71,14 +72,6 @@ func run() async throws {
         discreet: false, capabilities: NotificationCapabilities(FakeNotificationServer.fullCapabilities)
     ).request()
     for _ in 0..<50 { _ = try await client.notify(request) }  // warm-up
-    if let idleSeconds {
-        FileHandle.standardOutput.write(Data("idle \(getpid())\n".utf8))
-        try await Task.sleep(for: .seconds(idleSeconds))
-        client.shutdown()
-        await server.stop()
-        await bus.shutdown()
-        return
-    }
 
     let clock = ContinuousClock()
     var latencies: [Double] = []

@@ -13,62 +13,53 @@ public enum ResidentMemory {
     /// kernel without MADV_PAGEOUT ignores the advice (EINVAL). Returns the bytes advised.
     @discardableResult
     public static func releaseFileBackedPages() -> Int {
-        guard let maps = readProcSelfMaps() else { return 0 }
+        guard let maps = readFile("/proc/self/maps") else { return 0 }
         var advised = 0
-        for line in maps.split(separator: UInt8(ascii: "\n")) {
-            // "start-end perms offset dev inode   pathname"
-            let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-            guard fields.count >= 6, !fields[4].elementsEqual([UInt8(ascii: "0")]), fields[5].first == UInt8(ascii: "/")
+        for line in maps.split(separator: "\n") {
+            // "start-end perms offset dev inode   pathname": a file's mapping has an inode and a path.
+            let fields = line.split(separator: " ")
+            guard fields.count >= 6, fields[4] != "0", fields[5].hasPrefix("/") else { continue }
+            let range = fields[0].split(separator: "-")
+            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16),
+                end > start, let address = UnsafeMutableRawPointer(bitPattern: start)
             else { continue }
-            let range = fields[0].split(separator: UInt8(ascii: "-"))
-            guard range.count == 2, let start = UInt(hex: range[0]), let end = UInt(hex: range[1]), end > start,
-                let address = UnsafeMutableRawPointer(bitPattern: start)
-            else { continue }
-            if madvise(address, Int(end - start), 21 /* MADV_PAGEOUT */) == 0 { advised += Int(end - start) }
+            if madvise(address, Int(end - start), MADV_PAGEOUT) == 0 { advised += Int(end - start) }
         }
         return advised
     }
 
-    /// The current resident set size in bytes (`VmRSS` of /proc/self/status), nil if unreadable.
-    public static func current() -> Int? {
+    /// What `current` reads from /proc/self/status.
+    enum Measure: String {
+        /// `VmRSS`: everything resident.
+        case total = "VmRSS"
+        /// `RssFile`: resident pages of file mappings (what `releaseFileBackedPages` gives back).
+        case fileBacked = "RssFile"
+    }
+
+    /// The resident size of this process in bytes, nil if unreadable (for tests).
+    static func current(_ measure: Measure = .total) -> Int? {
         guard let status = readFile("/proc/self/status") else { return nil }
-        for line in status.split(separator: UInt8(ascii: "\n")) where line.starts(with: Array("VmRSS:".utf8)) {
-            let digits = line.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-            return Int(String(decoding: digits, as: UTF8.self)).map { $0 * 1024 }
+        for line in status.split(separator: "\n") where line.hasPrefix(measure.rawValue + ":") {
+            return Int(line.filter(\.isASCIIDigit)).map { $0 * 1024 }  // "RssFile:	  1664 kB"
         }
         return nil
     }
 
-    private static func readProcSelfMaps() -> [UInt8]? { readFile("/proc/self/maps") }
-
-    private static func readFile(_ path: String) -> [UInt8]? {
+    private static func readFile(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16384)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = buffer.withUnsafeMutableBytes { raw in retryingOnInterrupt { read(fd, raw.baseAddress, raw.count) } }
             guard n > 0 else { break }
             bytes += buffer[0..<n]
         }
-        return bytes
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
-extension UInt {
-    fileprivate init?(hex: some Collection<UInt8>) {
-        var value: UInt = 0
-        for c in hex {
-            let digit: UInt
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt(c - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt(c - UInt8(ascii: "a") + 10)
-            default: return nil
-            }
-            value = value << 4 | digit
-        }
-        self = value
-    }
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -117,8 +117,7 @@ public final class BusConnection: @unchecked Sendable {
         attempt += 1
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.setEventHandler { [weak self] in self?.connect() }
-        let (s, atto) = delay.components
-        timer.schedule(deadline: .now() + .nanoseconds(Int(s) * 1_000_000_000 + Int(atto / 1_000_000_000)))
+        timer.schedule(deadline: .now() + delay.dispatchInterval)
         retryTimer = timer
         timer.resume()
         handler(.disconnected(error, retryIn: delay))

@@ -98,7 +98,7 @@ public struct MatchRule: Sendable, Hashable, CustomStringConvertible {
         var parts = ["type='signal'"]
         func add(_ key: String, _ value: String?) {
             guard let value else { return }
-            parts.append("\(key)='\(value.replacingAll("'", with: "'\\''"))'")
+            parts.append("\(key)='\(value.replacing("'", with: "'\\''"))'")
         }
         add("sender", sender)
         add("path", path)
@@ -106,14 +106,6 @@ public struct MatchRule: Sendable, Hashable, CustomStringConvertible {
         add("member", member)
         add("arg0", arg0)
         return parts.joined(separator: ",")
-    }
-}
-
-extension String {
-    fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for c in self { if c == target { out += replacement } else { out.append(c) } }
-        return out
     }
 }
 

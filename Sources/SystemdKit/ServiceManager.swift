@@ -96,12 +96,10 @@ public final class WatchdogPinger: @unchecked Sendable {
         queue.async { [self] in
             dispatchPrecondition(condition: .onQueue(queue))
             guard timer == nil else { return }
-            let period = interval / 2
-            let (s, atto) = period.components
-            let nanos = max(1_000_000, Int(s) * 1_000_000_000 + Int(atto / 1_000_000_000))
+            let period = max(interval / 2, .milliseconds(1))
             let t = DispatchSource.makeTimerSource(queue: queue)
             t.setEventHandler { [weak self] in self?.ping() }
-            t.schedule(deadline: .now(), repeating: .nanoseconds(nanos), leeway: .nanoseconds(nanos / 10))
+            t.schedule(deadline: .now(), repeating: period.dispatchInterval, leeway: (period / 10).dispatchInterval)
             timer = t
             t.resume()
         }

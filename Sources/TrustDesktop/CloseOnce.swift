@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 import SystemdKit
 
 extension NotificationClient {
@@ -8,11 +7,17 @@ extension NotificationClient {
     /// it answered even when trustd is not running to do it. Never starts a notification
     /// server (no bus activation). Blocks the calling thread; do not call it on a queue the
     /// bus work could need.
+    ///
+    /// A server that does not answer in time is a `.timeout` failure, no server a `.noServer`
+    /// one, no bus `.noBus`.
     public static func closeOnce(
         _ id: NotificationID, address: BusAddress = .session, timeout: Duration = .seconds(1)
     ) -> Result<Void, NotifierError> {
+        let call = MethodCall(
+            destination: name, path: path, interface: interface, member: "CloseNotification",
+            arguments: [.uint32(id.rawValue)], autoStart: false, timeout: timeout)
         let queue = DispatchQueue(label: "trustctl.close-notification")
-        let outcome = OnceBox<Result<Void, NotifierError>>()
+        let outcome = Locked<Result<Void, NotifierError>>()
         let done = DispatchSemaphore(value: 0)
         // Confinement: `bus` lives and dies on `queue`.
         queue.async {
@@ -24,26 +29,23 @@ extension NotificationClient {
                 done.signal()
                 return
             }
-            let call = MethodCall(
-                destination: name, path: path, interface: interface, member: "CloseNotification",
-                arguments: [.uint32(id.rawValue)], autoStart: false, timeout: timeout)
             bus.call(call) { result in
                 outcome.set(result.map { _ in () }.mapError(NotifierError.init))
                 done.signal()
                 queue.async { bus.close() }  // not from inside sd_bus_process
             }
         }
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        if done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds) + 100_000_000)) == .timedOut {
-            return .failure(NotifierError(BusError.notConnected("CloseNotification to \(name)", "no reply in time")))
+        // sd-bus ends the call itself after `timeout` (a NoReply error); this wait is only the
+        // backstop, with a margin for connecting, and fails the same way.
+        guard done.wait(timeout: .now() + (timeout + .milliseconds(100)).dispatchInterval) == .success,
+            let result = outcome.get()
+        else {
+            return .failure(
+                NotifierError(
+                    BusError(
+                        operation: call.operation, name: "org.freedesktop.DBus.Error.NoReply",
+                        message: "no reply within \(timeout)")))
         }
-        return outcome.get() ?? .success(())
+        return result
     }
-}
-
-/// A value set once on one thread and read on another.
-private final class OnceBox<T: Sendable>: Sendable {
-    private let value = Mutex<T?>(nil)
-    func set(_ v: T) { value.withLock { if $0 == nil { $0 = v } } }
-    func get() -> T? { value.withLock { $0 } }
 }

@@ -85,7 +85,7 @@ public final class DesktopDoctor: Sendable {
     public func shutdown() { client?.shutdown() }
 
     /// The server found, once `checkBusAndServer` has run.
-    private let found = FoundServer()
+    private let found = Locked<NotificationServer>()
 
     /// Whether the session bus answers, and who (if anyone) shows notifications on it.
     public func checkBusAndServer(timeout: Duration = .seconds(10)) async -> [DoctorCheck] {
@@ -107,7 +107,7 @@ public final class DesktopDoctor: Sendable {
             return [
                 DoctorCheck(
                     id: "session-bus", title: busTitle, status: .error,
-                    summary: "Cannot connect to \(address): \(error.message)",
+                    summary: error.message,  // "Connecting to <address> failed: <why> (<D-Bus error>)"
                     remedy:
                         "Check that a D-Bus session bus runs for your user (systemctl --user status dbus, or your desktop's) and that DBUS_SESSION_BUS_ADDRESS points at it",
                     facts: ["address": .text(address)]),
@@ -275,10 +275,7 @@ private final class EventLog: @unchecked Sendable {
             let token = tokens
             waiter = (token, predicate, c)
             lock.unlock()
-            let (s, atto) = timeout.components
-            DispatchQueue.global().asyncAfter(
-                deadline: .now() + .nanoseconds(Int(s) * 1_000_000_000 + Int(atto / 1_000_000_000))
-            ) {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval) {
                 self.lock.lock()
                 var expired: CheckedContinuation<NotifierEvent?, Never>?
                 if let w = self.waiter, w.token == token {
@@ -290,12 +287,4 @@ private final class EventLog: @unchecked Sendable {
             }
         }
     }
-}
-
-private final class FoundServer: @unchecked Sendable {
-    // Confinement: guarded by `lock`.
-    private let lock = NSLock()
-    private var server: NotificationServer?
-    func set(_ s: NotificationServer) { lock.withLock { server = s } }
-    func get() -> NotificationServer? { lock.withLock { server } }
 }

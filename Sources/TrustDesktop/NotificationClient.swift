@@ -99,7 +99,9 @@ public final class NotificationClient: Notifier, @unchecked Sendable {
 
     public func close(_ id: NotificationID, completion: @escaping @Sendable (Result<Void, NotifierError>) -> Void) {
         queue.async {
-            self.call("CloseNotification", [.uint32(id.rawValue)]) { [deliveryQueue = self.deliveryQueue] result in
+            // No bus activation: a server that is not running shows nothing to withdraw.
+            self.call("CloseNotification", [.uint32(id.rawValue)], autoStart: false) {
+                [deliveryQueue = self.deliveryQueue] result in
                 let outcome = result.map { _ in () }
                 deliveryQueue.async { completion(outcome) }
             }
@@ -134,12 +136,12 @@ public final class NotificationClient: Notifier, @unchecked Sendable {
 
     private func call(
         _ member: String, _ arguments: [BusValue], destination: String = NotificationClient.name,
-        completion: @escaping @Sendable (Result<BusMessage, NotifierError>) -> Void
+        autoStart: Bool = true, completion: @escaping @Sendable (Result<BusMessage, NotifierError>) -> Void
     ) {
         dispatchPrecondition(condition: .onQueue(queue))
         let call = MethodCall(
             destination: destination, path: Self.path, interface: Self.interface, member: member,
-            arguments: arguments, timeout: callTimeout)
+            arguments: arguments, autoStart: autoStart, timeout: callTimeout)
         guard let bus = connection?.bus else {
             let why = isShutDown ? "the notifier was shut down" : "not connected to the session bus (reconnecting)"
             completion(.failure(NotifierError(BusError.notConnected(call.operation, why))))

@@ -15,41 +15,10 @@ command -v dbus-daemon >/dev/null || { echo "desktop-doctor: SKIP: dbus-daemon m
 bin="$(swift build --show-bin-path)/trustctl"
 [[ -x "$bin" ]] || swift build --product trustctl >&2
 
+name=desktop-doctor
 work=$(mktemp -d /tmp/trustd-doctor.XXXXXX)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-} 2>/dev/null  # no "Killed" job notices
-trap cleanup EXIT
-fail() {
-    echo "desktop-doctor: FAIL: $*" >&2
-    for f in "$work"/*.log; do [[ -s "$f" ]] && { echo "--- $f" >&2; tail -20 "$f" >&2; }; done
-    exit 1
-}
-wait_for() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.1
-    done
-}
-
-cat >"$work/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$work/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>
-CONF
-dbus-daemon --nofork --config-file="$work/bus.conf" --print-address=1 >"$work/address" 2>"$work/dbus.log" &
-pids+=($!)
-wait_for 10 test -s "$work/address" || fail "dbus-daemon did not start"
-address="unix:path=$work/bus"
+source Tests/Scripts/lib/desktop-harness.sh
+start_private_bus
 
 server() {  # server CAPABILITIES: (re)start the test notification server
     if [[ -n "${server_pid:-}" ]]; then
@@ -160,7 +129,7 @@ status=0
 env -i PATH="$PATH" HOME="$home" "$bin" doctor --bus "unix:path=$work/nobus" --json >"$work/nobus.json" 2>>"$work/doctor.log" || status=$?
 [[ $status -eq 1 ]] || fail "no bus should fail the doctor"
 [[ "$(json "$work/nobus.json" 'c["session-bus"]["status"]')" == "error" ]] || fail "no-bus status"
-json "$work/nobus.json" 'c["session-bus"]["summary"]' | grep -q "^Cannot connect to unix:path=$work/nobus: " || fail "no-bus summary"
+json "$work/nobus.json" 'c["session-bus"]["summary"]' | grep -q "^Connecting to unix:path=$work/nobus failed: No such file or directory" || fail "no-bus summary"
 [[ "$(json "$work/nobus.json" 'c["notification-server"]["status"]')" == "skipped" ]] || fail "server not skipped"
 
 echo "desktop-doctor: ok" >&2

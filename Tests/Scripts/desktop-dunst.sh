@@ -19,44 +19,12 @@ done
 bin="$(swift build --show-bin-path)/trustctl"
 [[ -x "$bin" ]] || swift build --product trustctl >&2
 
+name=desktop-dunst
 work=$(mktemp -d /tmp/trustd-dunst.XXXXXX)
 shots=$(mktemp -d /tmp/trustd-dunst-shots.XXXXXX)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-} 2>/dev/null  # no "Killed" job notices
-trap cleanup EXIT
-fail() {
-    echo "desktop-dunst: FAIL: $*" >&2
-    for f in "$work"/*.log; do [[ -s "$f" ]] && { echo "--- $f" >&2; tail -20 "$f" >&2; }; done
-    exit 1
-}
-# wait_for SECONDS COMMAND...: retry COMMAND every 0.1 s until it succeeds.
-wait_for() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.1
-    done
-}
-
-# A private session bus: no service directories, so nothing is auto-started.
-cat >"$work/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$work/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>
-CONF
-dbus-daemon --nofork --config-file="$work/bus.conf" --print-address=1 >"$work/address" 2>"$work/dbus.log" &
-pids+=($!)
-wait_for 10 test -s "$work/address" || fail "dbus-daemon did not start"
-export DBUS_SESSION_BUS_ADDRESS="unix:path=$work/bus"
+source Tests/Scripts/lib/desktop-harness.sh
+start_private_bus
+export DBUS_SESSION_BUS_ADDRESS="$address"
 
 # A private X server on a free display number.
 exec 3>"$work/display"

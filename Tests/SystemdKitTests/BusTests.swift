@@ -178,6 +178,15 @@ import TrustTestSupport
         ])
         #expect(b.delay(attempt: 10_000) == .seconds(60))
     }
+
+    @Test(arguments: [
+        (Duration.milliseconds(1500), DispatchTimeInterval.nanoseconds(1_500_000_000)),
+        (.nanoseconds(7), .nanoseconds(7)), (.microseconds(-250), .nanoseconds(-250_000)), (.zero, .nanoseconds(0)),
+        (.seconds(Int64.max), .never),
+    ])
+    func durationsBecomeDispatchIntervals(duration: Duration, interval: DispatchTimeInterval) {
+        #expect(duration.dispatchInterval == interval)
+    }
 }
 
 @Suite struct CallLifecycleTests {

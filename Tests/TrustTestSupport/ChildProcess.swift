@@ -10,8 +10,8 @@ public struct HarnessError: Error, CustomStringConvertible {
 /// test process dying, tells the child to exit), its stdout is read line by line, its stderr
 /// goes to a file kept for diagnostics.
 public final class ChildProcess: @unchecked Sendable {
-    // Confinement: `lines`, `waiters` and `buffer` are guarded by `lock`; `process` is set up in
-    // `init` and only read after.
+    // Confinement: `buffer` is guarded by `lock` (`lines` is a Mailbox, safe on its own);
+    // `process` is set up in `init` and only read after.
     private let process = Process()
     private let stdinPipe = Pipe()
     private let stdoutPipe = Pipe()
@@ -77,13 +77,6 @@ public final class ChildProcess: @unchecked Sendable {
     public func stop() async {
         try? stdinPipe.fileHandleForWriting.close()
         await waitForExit()
-    }
-
-    /// Sends SIGKILL and waits.
-    public func kill() async {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        await waitForExit()
-        try? stdinPipe.fileHandleForWriting.close()
     }
 
     private func waitForExit() async {

@@ -55,6 +55,13 @@ public final class FakeNotificationServer: Sendable {
         await child.stop()
     }
 
+    /// Freezes the server process (SIGSTOP): it still owns the name, so calls to it wait for a
+    /// reply that does not come. `resume()` before `stop()`.
+    public func suspend() { kill(child.processIdentifier, SIGSTOP) }
+
+    /// Lets a suspended server run again (SIGCONT).
+    public func resume() { kill(child.processIdentifier, SIGCONT) }
+
     private func test(_ member: String, _ arguments: [BusValue] = []) async throws -> BusMessage {
         try await control.call(
             MethodCall(

@@ -1,4 +1,5 @@
 import Foundation
+import SystemdKit
 
 /// A thread-safe record of values posted from any thread (callbacks on bus queues, pipe
 /// readers), which an async test can wait on with a timeout.
@@ -89,10 +90,7 @@ public final class Mailbox<T: Sendable>: @unchecked Sendable {
                 }
                 checked += fresh.count
             }
-            let (s, atto) = timeout.components
-            DispatchQueue.global().asyncAfter(
-                deadline: .now() + .nanoseconds(Int(s) * 1_000_000_000 + Int(atto / 1_000_000_000))
-            ) { [weak self] in
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval) { [weak self] in
                 self?.lock.lock()
                 self?.waiters.removeAll { $0 === waiter }
                 self?.lock.unlock()

@@ -2,7 +2,7 @@ import Foundation
 import SystemdKit
 
 /// A private D-Bus session bus for one test (or suite): its own `dbus-daemon` with its own
-/// config — no service directories, so nothing is ever auto-started — listening on a socket
+/// config — no service directories unless asked, so nothing is auto-started — listening on a socket
 /// in a fresh temporary directory. `stop()` kills the daemon (the bus "dies"); `restart()`
 /// brings a new daemon up on the same address, as a session bus restart would.
 ///
@@ -24,9 +24,17 @@ public final class PrivateBus: @unchecked Sendable {
     }
 
     /// Starts a bus; throws with the reason when `dbus-daemon` is missing or fails.
-    public static func start() async throws -> PrivateBus {
+    ///
+    /// - Parameter serviceDirectory: `.service` files the bus may activate (tests of bus
+    ///   activation); none by default. An activation that does not take its name fails after
+    ///   one second (`service_start_timeout`; this dbus-daemon does not notice a service that
+    ///   exits early and would wait 25 s).
+    public static func start(serviceDirectory: String? = nil) async throws -> PrivateBus {
         let dir = try TemporaryDirectory.make(prefix: "trustd-bus")
         let bus = PrivateBus(directory: dir)
+        let services = serviceDirectory.map {
+            "<servicedir>\($0)</servicedir><limit name=\"service_start_timeout\">1000</limit>"
+        } ?? ""
         let config = """
             <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
              "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -34,6 +42,7 @@ public final class PrivateBus: @unchecked Sendable {
               <type>session</type>
               <listen>unix:path=\(dir)/bus</listen>
               <auth>EXTERNAL</auth>
+              \(services)
               <policy context="default">
                 <allow send_destination="*" eavesdrop="true"/>
                 <allow eavesdrop="true"/>

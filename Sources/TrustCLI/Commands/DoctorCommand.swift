@@ -89,12 +89,12 @@ public enum Doctor {
         facts["boundaries"] = .number(boundaries)
         facts["discreet"] = .flag(plan.discreet)
         let summary =
-            "\(path): valid, \(commitments) commitment\(commitments == 1 ? "" : "s"), \(boundaries) boundar\(boundaries == 1 ? "y" : "ies")"
+            "\(path): valid, \(PlanCheck.plural(commitments, "commitment")), \(PlanCheck.plural(boundaries, "boundary"))"
             + (plan.discreet ? ", discreet prompts" : "")
         if !result.warnings.isEmpty {
             return DoctorCheck(
                 id: "plan", title: "Plan", status: .warning,
-                summary: summary + ", \(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")",
+                summary: summary + ", \(PlanCheck.plural(result.warnings.count, "warning"))",
                 remedy: "See them with trustctl check", facts: facts)
         }
         return DoctorCheck(id: "plan", title: "Plan", status: .ok, summary: summary, facts: facts)
@@ -126,7 +126,7 @@ public enum Doctor {
         if let counts = try? store.counts() {
             facts["occurrences"] = .number(counts.occurrences)
             facts["events"] = .number(counts.events)
-            summary += ": \(counts.occurrences) check-in\(counts.occurrences == 1 ? "" : "s"), \(counts.events) event\(counts.events == 1 ? "" : "s")"
+            summary += ": \(PlanCheck.plural(counts.occurrences, "check-in")), \(PlanCheck.plural(counts.events, "event"))"
         }
         var loose: [String] = []
         if let fileMode, fileMode & 0o077 != 0 { loose.append("the file is \(octal(fileMode)), not 0600") }
@@ -217,8 +217,8 @@ public enum Doctor {
             out += "No problems found.\n"
         } else {
             var parts: [String] = []
-            if errors > 0 { parts.append("\(errors) problem\(errors == 1 ? "" : "s")") }
-            if warnings > 0 { parts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
+            if errors > 0 { parts.append(PlanCheck.plural(errors, "problem")) }
+            if warnings > 0 { parts.append(PlanCheck.plural(warnings, "warning")) }
             out += parts.joined(separator: ", ") + ".\n"
         }
         return out
