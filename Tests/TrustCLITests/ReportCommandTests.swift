@@ -294,6 +294,22 @@ import TrustStore
         #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
     }
 
+    /// Export warns about a missing ledger (an empty export is no backup), never about the plan (it only
+    /// gives the titles), whatever the paths are called.
+    @Test func exportWarnsAboutAMissingLedgerNotAMissingPlan() throws {
+        let f = try Fixture(plan: nil, ledger: false)
+        let store = f.dir + "/plans/ledger.sqlite"
+        let out = try ExportCommand.parse(["--format", "csv", "--plan", f.plan, "--store", store])
+            .execute(now: Self.now, environment: [:], defaultTimeZone: Self.berlin)
+        #expect(out.status == 0)
+        #expect(out.stderr == "trustctl export: warning: \(StoreError.missing(path: store))\n")
+        #expect(out.stdoutText == "id,item,kind,title,day,scheduled,scheduled_local,zone,deadline,state,answered_at,note\r\n")
+        let withLedger = try Fixture(plan: nil)
+        let exported = try ExportCommand.parse(withLedger.args(["--format", "csv"]))
+            .execute(now: Self.now, environment: [:], defaultTimeZone: Self.berlin)
+        #expect(exported.status == 0 && exported.stderr.isEmpty, "\(exported.stderr)")
+    }
+
     @Test func parsesOptions() throws {
         #expect(throws: (any Error).self) { try ReportCommand.parse(["--weeks", "0"]) }
         #expect(throws: (any Error).self) { try ReportCommand.parse(["--color", "sometimes"]) }
