@@ -137,7 +137,7 @@ import TrustTestSupport
                 "2026-03-28T21:30:00+01:00", "2026-03-28T21:30:00-04:00", "2026-03-29T01:59:00+01:00",
                 "2026-03-29T21:30:00+02:00", "2026-10-24T21:30:00+02:00", "2026-10-25T21:30:00+01:00",
             ])
-        #expect(TrustReport.Format.day(DayKey(year: 987, month: 1, day: 2)) == "0987-01-02")
+        #expect(DayKey(year: 987, month: 1, day: 2).description == "0987-01-02")  // what Export writes for a day
     }
 
     /// Notes as people write them, and what a careless writer gets wrong: quotes, backslashes, every
@@ -198,7 +198,7 @@ import TrustTestSupport
         static func fields(_ r: OccurrenceRecord, titles: [ItemID: String]) -> [String?] {
             let zone = TimeZone(identifier: r.zone) ?? TimeZone(identifier: "UTC")!
             return [
-                String(r.id), r.item.rawValue, r.kind.rawValue, titles[r.item], TrustReport.Format.day(r.day),
+                String(r.id), r.item.rawValue, r.kind.rawValue, titles[r.item], r.day.description,
                 TrustReport.Format.utc(r.scheduled), TrustReport.Format.local(r.scheduled, in: zone), r.zone,
                 TrustReport.Format.utc(r.deadline), r.state.rawValue, r.answeredAt.map(TrustReport.Format.utc), r.note,
             ]
