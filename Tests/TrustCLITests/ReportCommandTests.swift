@@ -4,6 +4,7 @@ import Testing
 import TrustCLI
 import TrustCore
 import TrustStore
+import TrustTestSupport
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -41,8 +42,7 @@ import TrustStore
         var store: String { dir + "/ledger.sqlite" }
 
         init(plan planText: String? = ReportCommandTests.planText, ledger: Bool = true) throws {
-            dir = FileManager.default.temporaryDirectory.path + "/trust-report-cli-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            dir = try TemporaryDirectory.make(prefix: "trust-report-cli")
             if let planText { try planText.write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8) }
             guard ledger else { return }
             let store = try TrustStore(path: dir + "/ledger.sqlite")

@@ -22,7 +22,7 @@ private final class Ledger: Sendable {
     let path: String
     let store: TrustStore
     init() throws {
-        dir = FileManager.default.temporaryDirectory.path + "/trust-cli-store-tests-" + UUID().uuidString
+        dir = try TemporaryDirectory.make(prefix: "trust-cli-store-tests")
         path = dir + "/ledger.sqlite"
         store = try TrustStore(path: path)
     }
