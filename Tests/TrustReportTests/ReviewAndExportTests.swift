@@ -48,6 +48,19 @@ import TrustTestSupport
         #expect(md.contains("What got in the way of what slipped"))
     }
 
+    /// The skip budget in words, for each period (Format.thisPeriod's "today" once made "a budget of 1 today").
+    @Test(arguments: [(Period.day, "1 a day"), (.week, "1 a week"), (.month, "1 a month")])
+    func skipBudgetsInWords(period: Period, words: String) {
+        let plan = Plan(
+            timeZone: TimeZone(identifier: "Europe/Berlin")!,
+            items: [Item(id: "call", kind: .commitment, title: "Call", schedule: [], skips: PerPeriod(count: 1, period: period))])
+        var b = LedgerBuilder()
+        b.pattern("call", from: .d("2026-11-16"), "KKSK")
+        let review = WeekReview(plan: plan, records: b.records, week: .d("2026-11-16"), today: .d("2026-11-25"), now: .now)
+        let md = ReviewMarkdown.render(review, meta: ReportMeta(generatedAt: .now, timeZone: plan.timeZone))
+        #expect(md.contains("- **Call**, Wed 18 Nov: within the budget of \(words)\n"), "\(md)")
+    }
+
     @Test func milestonesOfTheWeek() {
         var b = LedgerBuilder()
         b.pattern("call", from: .d("2026-11-14"), "KKKKKK")
