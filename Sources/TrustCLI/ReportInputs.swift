@@ -1,5 +1,6 @@
 // What `trustctl report`, `review` and `export` read: the plan when it can be read (else the ledger
 // alone, with built-in defaults, saying so) and the ledger's records.
+import ArgumentParser
 import Foundation
 import TrustCore
 import TrustPlan
@@ -19,6 +20,13 @@ public struct CommandOutput: Sendable, Equatable {
     public var status: Int32
 
     public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+
+    /// Writes standard error, then standard output, and exits with `status` (unless 0).
+    func write() throws {
+        FileHandle.standardError.write(Data(stderr.utf8))
+        FileHandle.standardOutput.write(stdout)
+        if status != 0 { throw ExitCode(status) }
+    }
 }
 
 struct ReportInputs {
