@@ -173,25 +173,8 @@ indirect enum StoreJSON {
         return s
     }
 
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        defer { out += "\"" }
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s
-            return
-        }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-    }
+    /// The string literal, escaped as the export escapes (`Export.jsonString`).
+    static func quote(_ s: String, into out: inout String) { out += Export.jsonString(s) }
 }
 
 /// `s` without trailing spaces.
