@@ -3,7 +3,7 @@
 //
 //   trust-gen-ledger generate --out DIR [--years 10] [--items 50]   a realistic ledger + its plan
 //   trust-gen-ledger stress --store PATH [--count 1000]              answers one by one, printing each ack
-//   trust-gen-ledger query --store PATH                              times the report's read path
+//   trust-gen-ledger query --store PATH                              times the read paths (report, export, …)
 import ArgumentParser
 import Foundation
 import TrustCore

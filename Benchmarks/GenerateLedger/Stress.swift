@@ -68,10 +68,11 @@ struct Stress: ParsableCommand {
     }
 }
 
-/// Times the report's read path on a generated ledger, in process.
+/// Times the ledger's read paths on a generated ledger, in process: the report's (`itemLedgers`), the
+/// export's (`records`), `pending` and `history`.
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time opening the ledger read-only and reading it as the report does (median of --runs).")
+        abstract: "Time opening the ledger read-only and reading it as report, export, pending and history do (median of --runs).")
 
     @Option(help: "The ledger.")
     var store: String
@@ -81,29 +82,31 @@ struct Query: ParsableCommand {
 
     func run() throws {
         var openTimes: [Double] = []
+        var ledgerTimes: [Double] = []
+        var ledgerCPU: [Double] = []
         var recordTimes: [Double] = []
         var recordCPU: [Double] = []
         var rows = 0
         var pendingTimes: [Double] = []
         var historyTimes: [Double] = []
+        /// Wall and CPU seconds of `body`.
+        func time<T>(_ wall: inout [Double], _ cpu: inout [Double], _ body: () throws -> T) rethrows -> T {
+            let (t0, c0) = (monotonicSeconds(), cpuSeconds())
+            let result = try body()
+            wall.append(monotonicSeconds() - t0)
+            cpu.append(cpuSeconds() - c0)
+            return result
+        }
+        var ignored: [Double] = []
         for _ in 0..<max(1, runs) {
-            let t0 = monotonicSeconds()
-            let s = try TrustStore(path: store, mode: .readOnly)
-            let t1 = monotonicSeconds()
-            let c1 = cpuSeconds()
-            rows = try s.records().count
-            recordCPU.append(cpuSeconds() - c1)
-            let t2 = monotonicSeconds()
-            _ = try s.pending(asOf: Date())
-            let t3 = monotonicSeconds()
-            _ = try s.history(limit: 50)
-            let t4 = monotonicSeconds()
-            openTimes.append(t1 - t0)
-            recordTimes.append(t2 - t1)
-            pendingTimes.append(t3 - t2)
-            historyTimes.append(t4 - t3)
+            let s = try time(&openTimes, &ignored) { try TrustStore(path: store, mode: .readOnly) }
+            _ = try time(&ledgerTimes, &ledgerCPU) { try s.itemLedgers() }
+            rows = try time(&recordTimes, &recordCPU) { try s.records().count }
+            _ = try time(&pendingTimes, &ignored) { try s.pending(asOf: Date()) }
+            _ = try time(&historyTimes, &ignored) { try s.history(limit: 50) }
         }
         print(String(format: "open read-only:       %7.2f ms", median(openTimes) * 1000))
+        print(String(format: "itemLedgers() (report): %7.2f ms (CPU %.2f ms)", median(ledgerTimes) * 1000, median(ledgerCPU) * 1000))
         print(String(format: "records() %7d rows: %7.2f ms (CPU %.2f ms)", rows, median(recordTimes) * 1000, median(recordCPU) * 1000))
         print(String(format: "pending(asOf:):       %7.2f ms", median(pendingTimes) * 1000))
         print(String(format: "history(limit: 50):   %7.2f ms", median(historyTimes) * 1000))

@@ -1,5 +1,6 @@
 // What `trustctl report`, `review` and `export` read: the plan when it can be read (else the ledger
 // alone, with built-in defaults, saying so) and the ledger's records.
+import ArgumentParser
 import Foundation
 import TrustCore
 import TrustPlan
@@ -19,6 +20,13 @@ public struct CommandOutput: Sendable, Equatable {
     public var status: Int32
 
     public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+
+    /// Writes standard error, then standard output, and exits with `status` (unless 0).
+    func write() throws {
+        FileHandle.standardError.write(Data(stderr.utf8))
+        FileHandle.standardOutput.write(stdout)
+        if status != 0 { throw ExitCode(status) }
+    }
 }
 
 struct ReportInputs {
@@ -36,8 +44,12 @@ struct ReportInputs {
     var now: Date
     var ledgers: [ItemLedger] = []
     var records: [OccurrenceRecord] = []
-    /// Warnings for standard error (plan missing or invalid, no ledger yet).
-    var warnings: [String]
+    /// Why the plan was not used (missing or invalid), for standard error.
+    var planWarning: String?
+    /// Why nothing was read from the ledger (there is none yet), for standard error.
+    var ledgerWarning: String?
+    /// Both, in that order.
+    var warnings: [String] { [planWarning, ledgerWarning].compactMap { $0 } }
 
     /// Reads the plan and the ledger. `items`: only these (all when nil); `since`: records on or after that day.
     /// Fails on requested ids that are neither in the plan nor in the ledger.
@@ -45,23 +57,21 @@ struct ReportInputs {
         planPath: String, storePath: String, now: Date, items: [ItemID]?, since: DayKey?, read: Read,
         defaultTimeZone: TimeZone = .current
     ) throws(ReportFailure) -> ReportInputs {
-        var warnings: [String] = []
+        var planWarning: String?
         let result = PlanReader.load(path: planPath, defaultTimeZone: defaultTimeZone, now: now)
         let plan = result.plan
         var status = ReportMeta.PlanStatus.loaded
         if plan == nil {
             if result.isMissingFile {
                 status = .missing
-                warnings.append(
+                planWarning =
                     "no plan at \(planPath); reporting from the ledger with built-in defaults in \(defaultTimeZone.identifier) (copy Config/plan.example.yaml there, or pass --plan)"
-                )
             } else {
                 let first = result.errors.first.map { "\($0.location): \($0.message)" } ?? "unreadable"
                 status = .invalid(first)
                 let n = result.errors.count
-                warnings.append(
+                planWarning =
                     "the plan \(planPath) has \(n) error\(n == 1 ? "" : "s") (first: \(first)); reporting from the ledger with built-in defaults in \(defaultTimeZone.identifier) — run `trustctl check` to see them"
-                )
             }
         }
         // The plan's zone and day start; without a plan, the system's zone and midnight.
@@ -69,7 +79,7 @@ struct ReportInputs {
         let today = DayKey.of(now, in: zone, dayStart: plan?.dayStart ?? .midnight)
         var inputs = ReportInputs(
             plan: plan, meta: ReportMeta(generatedAt: now, timeZone: zone, planPath: planPath, planStatus: status),
-            today: today, now: now, warnings: [])
+            today: today, now: now, planWarning: planWarning)
 
         var known: Set<ItemID> = []
         do {
@@ -85,7 +95,7 @@ struct ReportInputs {
                 if !items.allSatisfy({ planned.contains($0) }) { known = Set(try store.knownItems()) }
             }
         } catch .missing(let path) {
-            warnings.append(StoreError.missing(path: path).description)
+            inputs.ledgerWarning = StoreError.missing(path: path).description
         } catch {
             throw ReportFailure(message: error.description)
         }
@@ -101,7 +111,6 @@ struct ReportInputs {
                 throw ReportFailure(message: message)
             }
         }
-        inputs.warnings = warnings
         return inputs
     }
 

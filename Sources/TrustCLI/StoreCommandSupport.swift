@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustReport
 import TrustStore
 
 /// A failure already explained on stderr: `trustctl <command>: error: <message>`, exit status 1.
@@ -84,6 +85,7 @@ enum StoreTimeText {
 }
 
 /// Shows instants in the zone an occurrence was computed in (the plan's zone), caching zones.
+/// The text itself is TrustReport's `Format`, so the ledger commands and the report agree.
 struct StoreZoneFormatter {
     private var zones: [String: TimeZone] = [:]
 
@@ -96,53 +98,18 @@ struct StoreZoneFormatter {
 
     mutating func local(_ date: Date, _ zoneID: String) -> LocalTime { LocalTime(date, in: zone(zoneID)) }
 
-    /// `2026-11-25T21:30:00+01:00` (built by hand: String(format:) is slow for long histories).
-    mutating func iso(_ date: Date, _ zoneID: String) -> String {
-        let l = local(date, zoneID)
-        let off = abs(l.utcOffset)
-        let t = l.timeOfDay
-        var b: [UInt8] = []
-        b.reserveCapacity(25)
-        func digits(_ n: Int, _ width: Int) {
-            var d = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            var v = n
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                d[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            }
-            b += d
-        }
-        digits(l.day.year, 4)
-        b.append(UInt8(ascii: "-"))
-        digits(l.day.month, 2)
-        b.append(UInt8(ascii: "-"))
-        digits(l.day.day, 2)
-        b.append(UInt8(ascii: "T"))
-        digits(t.hour, 2)
-        b.append(UInt8(ascii: ":"))
-        digits(t.minute, 2)
-        b.append(UInt8(ascii: ":"))
-        digits(t.second, 2)
-        b.append(l.utcOffset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-        digits(off / 3600, 2)
-        b.append(UInt8(ascii: ":"))
-        digits(off / 60 % 60, 2)
-        return String(decoding: b, as: UTF8.self)
-    }
+    /// `2026-11-25T21:30:00+01:00`
+    mutating func iso(_ date: Date, _ zoneID: String) -> String { Format.local(date, in: zone(zoneID)) }
 
     /// `Wed 2026-11-25`
-    static func weekdayAndDay(_ day: DayKey) -> String {
-        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][day.isoWeekday - 1] + " " + day.description
-    }
+    static func weekdayAndDay(_ day: DayKey) -> String { Format.weekdayAbbrev(day) + " " + day.description }
 
     /// `21:30`, or `Thu 00:40` when not on `day`.
     mutating func clock(_ date: Date, _ zoneID: String, relativeTo day: DayKey) -> String {
         let l = local(date, zoneID)
-        let hm = String(format: "%02d:%02d", l.timeOfDay.hour, l.timeOfDay.minute)
+        let hm = Format.hourMinute(l.timeOfDay)
         if l.day == day { return hm }
-        if l.day == day.adding(days: 1) || l.day == day.adding(days: -1) {
-            return ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][l.day.isoWeekday - 1] + " " + hm
-        }
+        if l.day == day.adding(days: 1) || l.day == day.adding(days: -1) { return Format.weekdayAbbrev(l.day) + " " + hm }
         return l.day.description + " " + hm
     }
 }
@@ -206,25 +173,8 @@ indirect enum StoreJSON {
         return s
     }
 
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        defer { out += "\"" }
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s
-            return
-        }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-    }
+    /// The string literal, escaped as the export escapes (`Export.jsonString`).
+    static func quote(_ s: String, into out: inout String) { out += Export.jsonString(s) }
 }
 
 /// `s` without trailing spaces.

@@ -326,9 +326,9 @@ struct ByteBuffer: ~Copyable {
         count += digits
     }
 
-    /// `2026-11-25`, as `Format.day`.
+    /// `2026-11-25`, as `DayKey.description`.
     mutating func day(_ d: DayKey) {
-        guard d.year >= 0 && d.year <= 9999 else { return ascii(Format.day(d)) }
+        guard d.year >= 0 && d.year <= 9999 else { return ascii(d.description) }
         reserve(10)
         putTwoDigits(d.year / 100)
         putTwoDigits(d.year % 100)

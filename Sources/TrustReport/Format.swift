@@ -61,11 +61,8 @@ public enum Format {
         return "\(t.day)T\(clock(t.timeOfDay))\(sign)\(twoDigits(off / 3600)):\(twoDigits(off / 60 % 60))"
     }
 
-    /// `21:30` local to `zone`.
-    public static func hourMinute(_ date: Date, in zone: TimeZone) -> String {
-        let t = LocalTime(date, in: zone)
-        return "\(twoDigits(t.timeOfDay.hour)):\(twoDigits(t.timeOfDay.minute))"
-    }
+    /// `21:30` (seconds left out).
+    public static func hourMinute(_ t: TimeOfDay) -> String { "\(twoDigits(t.hour)):\(twoDigits(t.minute))" }
 
     static func clock(_ t: TimeOfDay) -> String {
         "\(twoDigits(t.hour)):\(twoDigits(t.minute)):\(twoDigits(t.second))"
@@ -90,15 +87,6 @@ public enum Format {
 
     /// "1 day", "3 days".
     public static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
-}
-
-extension Format {
-    /// `2026-11-25` without `String(format:)` (export formats hundreds of thousands).
-    public static func day(_ d: DayKey) -> String {
-        let y = d.year
-        let year = y >= 1000 ? String(y) : String(repeating: "0", count: 4 - String(y).count) + String(y)
-        return year + "-" + twoDigits(d.month) + "-" + twoDigits(d.day)
-    }
 }
 
 /// Zones by identifier, and their UTC offsets, looked up once per zone and transition: the ledger

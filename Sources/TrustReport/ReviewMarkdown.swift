@@ -56,11 +56,9 @@ public enum ReviewMarkdown {
             line("## Skips used")
             line()
             for (w, e) in allSkips {
-                let budget = w.stats.item.skips
+                let budget = "\(w.stats.item.skips.count) a \(w.stats.item.skips.period.rawValue)"  // "2 a month"
                 var s = "- **\(escape(w.stats.item.title))**, \(Format.weekdayShort(e.day)): "
-                s += e.forgiven == true
-                    ? "within the budget of \(budget.count) \(Format.thisPeriod(budget.period).replacingOccurrences(of: "this ", with: "a "))"
-                    : "beyond the budget of \(budget.count) \(Format.thisPeriod(budget.period).replacingOccurrences(of: "this ", with: "a ")) (it broke the streak)"
+                s += e.forgiven == true ? "within the budget of \(budget)" : "beyond the budget of \(budget) (it broke the streak)"
                 if let note = e.note, !note.isEmpty { s += " — “\(escape(note))”" }
                 line(s)
             }

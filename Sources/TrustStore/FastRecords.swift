@@ -1,4 +1,6 @@
-// The report's read path: ~180,000 occurrences in a few tens of milliseconds.
+// Full records, fast: what `trustctl export` and trustd's milestones read (the report reads the
+// more compact `itemLedgers`, ReportReading.swift). All 177,666 occurrences of a 10-year, 50-item
+// ledger in 84–109 ms on the 2-core development machine (docs/ledger.md, `Scripts/bench-store`).
 //
 // Sequential scans of the covering index `occurrence_report` (already in (item, scheduled)
 // order: no table lookups, no sorting), columns read in place with the SQLite C API on GRDB's
@@ -10,7 +12,7 @@ import GRDBSQLite
 import TrustCore
 
 extension TrustStore {
-    /// What the report needs: every occurrence of `items` (all items when nil) whose day is on or
+    /// Every occurrence of `items` (all items when nil) whose day is on or
     /// after `since`, as the core's `OccurrenceRecord`, ordered by item, then scheduled instant.
     ///
     /// Fast: a scan of a covering index with no per-row allocation beyond the record's note. A large
@@ -31,33 +33,21 @@ extension TrustStore {
             )
         }
         if list.count < 2 || size < parallelAbove {
-            return try read { db in try Self.scan(db, items: list, since: since, capacity: items == nil ? size : 0, path: path).records }
+            return try read { db in try Self.scan(db, items: list, since: since, capacity: items == nil ? size : 0, path: path) }
         }
         let halves = [Array(list[..<(list.count / 2)]), Array(list[(list.count / 2)...])]
-        for _ in 0..<3 {
-            let parts = HalfResults()
-            DispatchQueue.concurrentPerform(iterations: 2) { half in
-                parts.set(
-                    half,
-                    Result { () throws(StoreError) in
-                        try read { db in
-                            // The first half gets room for both: the second is appended to it.
-                            try Self.scan(
-                                db, items: halves[half], since: since,
-                                capacity: items == nil ? (half == 0 ? size + 1024 : size / 2 + 1024) : 0, path: path)
-                        }
-                    })
-            }
-            var a = try parts.take(0)
-            let b = try parts.take(1)
-            if a.head == b.head {
-                // Appended in place: the first half's records are neither copied nor retained again.
-                a.records.append(contentsOf: b.records)
-                return a.records
-            }
-            // A write landed between the two snapshots: read again.
+        let all = items == nil
+        if var parts = try readTwoParts({ half, db in
+            // The first half gets room for both: the second is appended to it.
+            try Self.scan(
+                db, items: halves[half], since: since, capacity: all ? (half == 0 ? size + 1024 : size / 2 + 1024) : 0,
+                path: path)
+        }) {
+            // Appended in place: the first half's records are neither copied nor retained again.
+            parts.0.append(contentsOf: parts.1)
+            return parts.0
         }
-        return try read { db in try Self.scan(db, items: list, since: since, capacity: 0, path: path).records }
+        return try read { db in try Self.scan(db, items: list, since: since, capacity: 0, path: path) }
     }
 
     /// The distinct item ids in order, hopping along the index (one lookup per item, not a scan).
@@ -72,12 +62,10 @@ extension TrustStore {
         return result
     }
 
-    /// One pass over the covering index for `items`, inside the caller's read transaction, with the
-    /// newest event's sequence number of that snapshot.
+    /// One pass over the covering index for `items`, inside the caller's read transaction.
     private static func scan(_ db: Database, items: [String], since: DayKey?, capacity: Int, path: String) throws
-        -> (records: [OccurrenceRecord], head: Int64)
+        -> [OccurrenceRecord]
     {
-        let head = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM event") ?? 0
         var arguments = StatementArguments(items)
         var sql =
             "SELECT id, item, kind, scheduled, zone, day, deadline, state, answered_at, note"
@@ -100,7 +88,7 @@ extension TrustStore {
         while try cursor.next() != nil {
             // Ten C calls per row: each sqlite3_column_* call costs, so no _bytes/_type calls.
             let id = sqlite3_column_int64(stmt, 0)
-            guard let kind = Self.kind(sqlite3_column_text(stmt, 2)), let state = Self.state(sqlite3_column_text(stmt, 7))
+            guard let kind = RawColumn.kind(stmt, 2), let state = RawColumn.state(stmt, 7)
             else {
                 throw StoreError.corrupt(path: path, detail: "occurrence #\(id) has invalid values; run `trustctl verify`")
             }
@@ -113,31 +101,7 @@ extension TrustStore {
                     day: DayNumber.day(sqlite3_column_int64(stmt, 5)), deadline: Millis.date(sqlite3_column_int64(stmt, 6)),
                     state: state, answeredAt: answered == 0 ? nil : Millis.date(answered), note: note))
         }
-        return (out, head)
-    }
-
-    /// Whether the NUL-terminated `text` is `s`.
-    private static func equal(_ text: UnsafePointer<UInt8>, _ s: StaticString) -> Bool {
-        strcmp(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self), UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
-    }
-
-    private static func kind(_ text: UnsafePointer<UInt8>?) -> ItemKind? {
-        guard let text else { return nil }
-        if equal(text, "commitment") { return .commitment }
-        if equal(text, "boundary") { return .boundary }
-        return nil
-    }
-
-    private static func state(_ text: UnsafePointer<UInt8>?) -> OccurrenceState? {
-        guard let text else { return nil }
-        switch text.pointee {
-        case UInt8(ascii: "k"): return equal(text, "kept") ? .kept : nil
-        case UInt8(ascii: "m"): return equal(text, "missed") ? .missed : nil
-        case UInt8(ascii: "s"): return equal(text, "skipped") ? .skipped : nil
-        case UInt8(ascii: "p"): return equal(text, "pending") ? .pending : nil
-        case UInt8(ascii: "u"): return equal(text, "unanswered") ? .unanswered : nil
-        default: return nil
-        }
+        return out
     }
 }
 
@@ -153,24 +117,5 @@ private struct SharedText {
         string = String(cString: c)
         bytes = Array(UnsafeBufferPointer(start: c, count: strlen(c) + 1))
         return string
-    }
-}
-
-/// The two halves read concurrently by `records`. Not confined to a queue: every access to
-/// `slots` holds `lock`.
-private final class HalfResults: @unchecked Sendable {
-    typealias Half = Result<(records: [OccurrenceRecord], head: Int64), StoreError>
-    private let lock = NSLock()
-    private var slots: [Half] = [.success(([], 0)), .success(([], 0))]
-
-    func set(_ index: Int, _ value: Half) { lock.withLock { slots[index] = value } }
-
-    /// Moves the half out (leaving an empty one), so that the caller holds the only reference to its records.
-    func take(_ index: Int) throws(StoreError) -> (records: [OccurrenceRecord], head: Int64) {
-        try lock.withLock {
-            let half = slots[index]
-            slots[index] = .success(([], 0))
-            return half
-        }.get()
     }
 }

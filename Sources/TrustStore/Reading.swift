@@ -117,7 +117,8 @@ extension TrustStore {
     /// `lastEventSequence()`, watch the ledger's directory with inotify (`IN_MODIFY` on the
     /// `-wal` file, `IN_CREATE`/`IN_MOVED_TO` for the files themselves), and on each event call
     /// `events(after:)` with the last sequence seen; an `answered`/`corrected` event whose channel
-    /// is `.terminal` means: close that occurrence's notification. Both calls are index lookups.
+    /// is not `.notification` means: close that occurrence's notification (docs/ledger.md says the
+    /// same). Both calls are index lookups.
     public func events(after sequence: Int64, limit: Int = 10_000) throws(StoreError) -> [LedgerEvent] {
         try read { db in
             try Row.fetchAll(

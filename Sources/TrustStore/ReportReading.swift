@@ -3,7 +3,7 @@
 // walk, no random page access; two halves on two connections when large), steps the prepared
 // statement with the SQLite C API (GRDB prepares it; its generic row decoding cost more than the rest
 // of the report together) and makes no String per row: item ids are matched on their raw bytes,
-// states on their first byte, notes are read only for recent days.
+// kind and state on their bytes, notes are read only for recent days.
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -34,17 +34,8 @@ extension TrustStore {
         }
         let mid = size / 2
         let ranges: [ClosedRange<Int64>] = [Int64.min...mid, (mid + 1)...Int64.max]
-        for _ in 0..<3 {
-            let parts = Halves()
-            DispatchQueue.concurrentPerform(iterations: 2) { half in
-                parts.set(half, Result { () throws(StoreError) in
-                    try read { db in try query.scan(db, ids: ranges[half], path: path) }
-                })
-            }
-            let a = try parts.get(0)
-            let b = try parts.get(1)
-            if a.head == b.head { return LedgerReader.merge(a, b) }
-            // A write landed between the two snapshots: read again.
+        if let parts = try readTwoParts({ half, db in try query.scan(db, ids: ranges[half], path: path) }) {
+            return LedgerReader.merge(parts.0, parts.1)
         }
         return try read { db in try query.scan(db, ids: nil, path: path) }.ledgers
     }
@@ -73,7 +64,6 @@ private struct LedgerQuery: Sendable {
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         var reader = LedgerReader()
-        reader.head = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM event") ?? 0
         let statement = try db.makeStatement(
             sql: "SELECT item, id, day, scheduled, deadline, state, kind, CASE WHEN day >= ? THEN note END"
                 + " FROM occurrence" + filter + " ORDER BY rowid")
@@ -91,16 +81,6 @@ private struct LedgerQuery: Sendable {
     }
 }
 
-/// The two halves read concurrently. Not confined to a queue: every access to `slots` holds `lock`.
-private final class Halves: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<LedgerReader, StoreError>] = [.success(LedgerReader()), .success(LedgerReader())]
-
-    func set(_ index: Int, _ value: Result<LedgerReader, StoreError>) { lock.withLock { slots[index] = value } }
-
-    func get(_ index: Int) throws(StoreError) -> LedgerReader { try lock.withLock { slots[index] }.get() }
-}
-
 /// Steps the report query and collects the rows.
 private struct LedgerReader: Sendable {
     enum Failure: Error {
@@ -111,8 +91,6 @@ private struct LedgerReader: Sendable {
     var ledgers: [ItemLedger] = []
     /// The newest scheduled instant per ledger (its kind is that occurrence's).
     var newest: [Int64] = []
-    /// The newest event's sequence number in the snapshot read.
-    var head: Int64 = 0
     private var byHash: [UInt64: [Int]] = [:]
     private var names: [[UInt8]] = []
     /// The ledger writes each day's check-ins in much the same item order: the item after the previous
@@ -131,15 +109,14 @@ private struct LedgerReader: Sendable {
             let id = sqlite3_column_int64(stmt, 1)
             let bytes = sqlite3_column_blob(stmt, 0)
             let count = Int(sqlite3_column_bytes(stmt, 0))
-            guard let bytes, count > 0, let state = Self.state(stmt, 5), let kind = Self.kind(stmt, 6) else {
+            guard let bytes, count > 0, let state = RawColumn.state(stmt, 5), let kind = RawColumn.kind(stmt, 6) else {
                 return .invalid(id: id)
             }
             let i = index(of: UnsafeRawBufferPointer(start: bytes, count: count))
             let dayNumber = sqlite3_column_int64(stmt, 2)
             if dayNumber != lastDayNumber {
                 lastDayNumber = dayNumber
-                let v = Int(dayNumber)
-                lastDay = Int32(DayKey(year: v / 10000, month: v / 100 % 100, day: v % 100).daysSinceEpoch)
+                lastDay = Int32(DayNumber.day(dayNumber).daysSinceEpoch)
             }
             let scheduled = sqlite3_column_int64(stmt, 3)
             ledgers[i].entries.append(
@@ -176,29 +153,6 @@ private struct LedgerReader: Sendable {
             }
         }
         return ledgers
-    }
-
-    /// The state column, matched on its bytes (the schema's CHECK allows only these five).
-    static func state(_ stmt: OpaquePointer, _ column: Int32) -> OccurrenceState? {
-        guard let p = sqlite3_column_text(stmt, column) else { return nil }
-        let n = sqlite3_column_bytes(stmt, column)
-        switch (p[0], n) {
-        case (UInt8(ascii: "k"), 4): return .kept
-        case (UInt8(ascii: "m"), 6): return .missed
-        case (UInt8(ascii: "s"), 7): return .skipped
-        case (UInt8(ascii: "p"), 7): return .pending
-        case (UInt8(ascii: "u"), 10): return .unanswered
-        default: return nil
-        }
-    }
-
-    static func kind(_ stmt: OpaquePointer, _ column: Int32) -> ItemKind? {
-        guard let p = sqlite3_column_text(stmt, column) else { return nil }
-        switch (p[0], sqlite3_column_bytes(stmt, column)) {
-        case (UInt8(ascii: "c"), 10): return .commitment
-        case (UInt8(ascii: "b"), 8): return .boundary
-        default: return nil
-        }
     }
 
     /// The ledger index of an item id given as UTF-8 bytes: FNV-1a hash, then a byte comparison.

@@ -4,6 +4,7 @@ import Testing
 import TrustCLI
 import TrustCore
 import TrustStore
+import TrustTestSupport
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -41,8 +42,7 @@ import TrustStore
         var store: String { dir + "/ledger.sqlite" }
 
         init(plan planText: String? = ReportCommandTests.planText, ledger: Bool = true) throws {
-            dir = FileManager.default.temporaryDirectory.path + "/trust-report-cli-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            dir = try TemporaryDirectory.make(prefix: "trust-report-cli")
             if let planText { try planText.write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8) }
             guard ledger else { return }
             let store = try TrustStore(path: dir + "/ledger.sqlite")
@@ -292,6 +292,22 @@ import TrustStore
         #expect(written.stdout.isEmpty)
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == out.stdout)
         #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
+    }
+
+    /// Export warns about a missing ledger (an empty export is no backup), never about the plan (it only
+    /// gives the titles), whatever the paths are called.
+    @Test func exportWarnsAboutAMissingLedgerNotAMissingPlan() throws {
+        let f = try Fixture(plan: nil, ledger: false)
+        let store = f.dir + "/plans/ledger.sqlite"
+        let out = try ExportCommand.parse(["--format", "csv", "--plan", f.plan, "--store", store])
+            .execute(now: Self.now, environment: [:], defaultTimeZone: Self.berlin)
+        #expect(out.status == 0)
+        #expect(out.stderr == "trustctl export: warning: \(StoreError.missing(path: store))\n")
+        #expect(out.stdoutText == "id,item,kind,title,day,scheduled,scheduled_local,zone,deadline,state,answered_at,note\r\n")
+        let withLedger = try Fixture(plan: nil)
+        let exported = try ExportCommand.parse(withLedger.args(["--format", "csv"]))
+            .execute(now: Self.now, environment: [:], defaultTimeZone: Self.berlin)
+        #expect(exported.status == 0 && exported.stderr.isEmpty, "\(exported.stderr)")
     }
 
     @Test func parsesOptions() throws {

@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import TrustCore
 import TrustStore
+import TrustTestSupport
 
 @testable import TrustCLI
 
@@ -21,7 +22,7 @@ private final class Ledger: Sendable {
     let path: String
     let store: TrustStore
     init() throws {
-        dir = FileManager.default.temporaryDirectory.path + "/trust-cli-store-tests-" + UUID().uuidString
+        dir = try TemporaryDirectory.make(prefix: "trust-cli-store-tests")
         path = dir + "/ledger.sqlite"
         store = try TrustStore(path: path)
     }
@@ -116,6 +117,40 @@ private final class Ledger: Sendable {
             #expect(error.description.contains("occurrence #\(o.id) is a check-in of 'evening-call', not 'exercise'"))
         }
         #expect(try ledger.store.occurrence(id: o.id)?.state == .pending)
+    }
+
+    /// With trustd stopped, `trustctl answer` takes the answered check-in's prompt off the desktop itself
+    /// (a real private bus and notification server), but only a prompt that can still be showing.
+    @Test func answeringAPendingCheckInClosesItsPromptACorrectionDoesNot() async throws {
+        let bus = try await PrivateBus.start()
+        let server = try await FakeNotificationServer.start(on: bus)
+        let ledger = try Ledger()
+        let o = try ledger.schedule("evening-call", "2026-11-25T21:30:00+01:00")
+        try ledger.store.recordPrompted(occurrence: o.id, notificationID: 42, channel: .notification, at: at("2026-11-25T21:30:00+01:00"))
+        let now = at("2026-11-25T21:40:00+01:00")
+        func answer(_ args: [String]) throws -> String {
+            try AnswerCommand.parse(args).perform(on: ledger.store, now: now, zone: berlinZone, desktop: bus.busAddress)
+        }
+        func closed() async throws -> [UInt32?] {
+            try await server.calls().filter { $0.method == "CloseNotification" }.map { $0.arguments.first?.uint32Value }
+        }
+        #expect(try answer(["evening-call", "kept"]).hasPrefix("Recorded: evening-call kept"))
+        #expect(try await closed() == [42])
+        // A correction and a note: that prompt went with the first answer, and the server may have given
+        // id 42 to another program's notification since.
+        #expect(try answer(["evening-call", "missed", "--occurrence", "\(o.id)"]).hasPrefix("Corrected:"))
+        #expect(try answer(["evening-call", "missed", "--occurrence", "\(o.id)", "--note", "late"]).hasPrefix("Noted"))
+        #expect(try await closed() == [42])
+
+        // No notification server: the answer is recorded all the same, without an error.
+        await server.stop()
+        let next = try ledger.schedule("evening-call", "2026-11-26T21:30:00+01:00")
+        try ledger.store.recordPrompted(occurrence: next.id, notificationID: 43, channel: .notification, at: at("2026-11-26T21:30:00+01:00"))
+        let text = try AnswerCommand.parse(["evening-call", "kept", "--occurrence", "\(next.id)"])
+            .perform(on: ledger.store, now: at("2026-11-26T21:40:00+01:00"), zone: berlinZone, desktop: bus.busAddress)
+        #expect(text.hasPrefix("Recorded: evening-call kept for Thu 2026-11-26"))
+        #expect(try ledger.store.occurrence(id: next.id)?.state == .kept)
+        await bus.shutdown()
     }
 
     @Test(arguments: [

@@ -48,6 +48,19 @@ import TrustTestSupport
         #expect(md.contains("What got in the way of what slipped"))
     }
 
+    /// The skip budget in words, for each period (Format.thisPeriod's "today" once made "a budget of 1 today").
+    @Test(arguments: [(Period.day, "1 a day"), (.week, "1 a week"), (.month, "1 a month")])
+    func skipBudgetsInWords(period: Period, words: String) {
+        let plan = Plan(
+            timeZone: TimeZone(identifier: "Europe/Berlin")!,
+            items: [Item(id: "call", kind: .commitment, title: "Call", schedule: [], skips: PerPeriod(count: 1, period: period))])
+        var b = LedgerBuilder()
+        b.pattern("call", from: .d("2026-11-16"), "KKSK")
+        let review = WeekReview(plan: plan, records: b.records, week: .d("2026-11-16"), today: .d("2026-11-25"), now: .now)
+        let md = ReviewMarkdown.render(review, meta: ReportMeta(generatedAt: .now, timeZone: plan.timeZone))
+        #expect(md.contains("- **Call**, Wed 18 Nov: within the budget of \(words)\n"), "\(md)")
+    }
+
     @Test func milestonesOfTheWeek() {
         var b = LedgerBuilder()
         b.pattern("call", from: .d("2026-11-14"), "KKKKKK")
@@ -137,7 +150,7 @@ import TrustTestSupport
                 "2026-03-28T21:30:00+01:00", "2026-03-28T21:30:00-04:00", "2026-03-29T01:59:00+01:00",
                 "2026-03-29T21:30:00+02:00", "2026-10-24T21:30:00+02:00", "2026-10-25T21:30:00+01:00",
             ])
-        #expect(TrustReport.Format.day(DayKey(year: 987, month: 1, day: 2)) == "0987-01-02")
+        #expect(DayKey(year: 987, month: 1, day: 2).description == "0987-01-02")  // what Export writes for a day
     }
 
     /// Notes as people write them, and what a careless writer gets wrong: quotes, backslashes, every
@@ -198,7 +211,7 @@ import TrustTestSupport
         static func fields(_ r: OccurrenceRecord, titles: [ItemID: String]) -> [String?] {
             let zone = TimeZone(identifier: r.zone) ?? TimeZone(identifier: "UTC")!
             return [
-                String(r.id), r.item.rawValue, r.kind.rawValue, titles[r.item], TrustReport.Format.day(r.day),
+                String(r.id), r.item.rawValue, r.kind.rawValue, titles[r.item], r.day.description,
                 TrustReport.Format.utc(r.scheduled), TrustReport.Format.local(r.scheduled, in: zone), r.zone,
                 TrustReport.Format.utc(r.deadline), r.state.rawValue, r.answeredAt.map(TrustReport.Format.utc), r.note,
             ]

@@ -1,13 +1,13 @@
 import Foundation
 import TrustCore
 import TrustStore
+import TrustTestSupport
 
 /// A private temporary directory, removed when the value goes away.
 final class Scratch: Sendable {
     let path: String
     init() {
-        path = FileManager.default.temporaryDirectory.path + "/trust-store-tests-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        path = try! TemporaryDirectory.make(prefix: "trust-store-tests")
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
     var ledger: String { path + "/state/trust/ledger.sqlite" }

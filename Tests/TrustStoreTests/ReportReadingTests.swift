@@ -82,4 +82,61 @@ import TrustCore
         let empty = Scratch()
         #expect(try TrustStore(path: empty.ledger).itemLedgers().isEmpty)
     }
+
+    /// Both fast reads, in two parts on two connections, while another connection commits transactions that
+    /// each answer one check-in of either part's item: every read sees both answers of a transaction or
+    /// neither (one snapshot), never one part before a commit and the other after it.
+    @Test func twoPartReadsAreOneSnapshotWhileAWriterCommits() async throws {
+        let scratch = Scratch()
+        let setup = try TrustStore(path: scratch.ledger)
+        let count = 150
+        let zone = TimeZone(identifier: berlin)!
+        // a-item has the low ids and sorts first, z-item the high ids: each read part holds one of them.
+        try setup.transaction { tx in
+            for item: ItemID in ["a-item", "z-item"] {
+                for i in 0..<count {
+                    let when = instant("2026-01-01T21:30:00+01:00").addingTimeInterval(Double(i) * 86400)
+                    _ = try tx.schedule(
+                        item: item, kind: .commitment, scheduled: when, zone: berlin, day: DayKey.of(when, in: zone),
+                        deadline: when.addingTimeInterval(3600), at: when)
+                }
+            }
+        }
+        let path = scratch.ledger
+        let late = instant("2027-01-01T12:00:00+01:00")
+        let reads = try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask {
+                let writer = try TrustStore(path: path, mode: .readWrite)
+                for _ in 0..<count {
+                    try writer.transaction { tx in
+                        for item: ItemID in ["a-item", "z-item"] {
+                            let open = try #require(try tx.newestOpen(item: item, asOf: late))
+                            _ = try tx.answer(occurrence: open.id, answer: .kept, note: nil, channel: .terminal, at: late)
+                        }
+                    }
+                }
+                return 0
+            }
+            group.addTask {
+                let reader = try TrustStore(path: path, mode: .readOnly)
+                var reads = 0
+                var done = false
+                while !done {
+                    let records = try reader.records(items: nil, since: nil, parallelAbove: 0)
+                    let a = records.count { $0.item == "a-item" && $0.state == .kept }
+                    let z = records.count { $0.item == "z-item" && $0.state == .kept }
+                    #expect(a == z, "records(): a-item has \(a) answers, z-item \(z)")
+                    let ledgers = try reader.itemLedgers(items: nil, since: nil, notesSince: nil, parallelAbove: 0)
+                    let kept = ledgers.map { l in (l.item, l.entries.count { $0.state == .kept }) }
+                    #expect(kept.count == 2 && kept[0].1 == kept[1].1, "itemLedgers(): \(kept)")
+                    reads += 1
+                    done = a == count
+                }
+                return reads
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(reads > 1)
+        #expect(try setup.verify().isIntact)
+    }
 }

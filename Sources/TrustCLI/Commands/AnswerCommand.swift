@@ -61,8 +61,11 @@ public struct AnswerCommand: ParsableCommand {
         let (result, when) = try record(on: store, now: now, zone: zone)
         // The answer is on disk. Take its prompt off the screen: trustd does so when it runs (it
         // notices the new event); this covers a trustd that is stopped or crashed. Best effort,
-        // after the commit, and never an error: the answer counts either way.
-        if let desktop, let id = result.occurrence.notificationID, result.outcome != .unchanged {
+        // after the commit, and never an error: the answer counts either way. Only a check-in that
+        // was still pending can have its prompt showing: an answered one's went with the first
+        // answer, an unanswered one's at the deadline, and by now the server may have given that
+        // id to another notification (ids restart with the server), which must not be closed.
+        if let desktop, let id = result.occurrence.notificationID, result.previousState == .pending {
             _ = NotificationClient.closeOnce(NotificationID(id), address: desktop)
         }
         return Self.describe(result, answeredAt: when)
@@ -116,7 +119,7 @@ public struct AnswerCommand: ParsableCommand {
         case .unchanged:
             lines.append("\(o.item) for \(day) is already \(o.state.rawValue) (\(checkIn)); nothing recorded.")
         }
-        if let note = o.note, result.outcome != .unchanged { lines.append("Note: \(note)") }
+        if let note = o.note, result.previousState == .pending { lines.append("Note: \(note)") }
         return lines.joined(separator: "\n")
     }
 }

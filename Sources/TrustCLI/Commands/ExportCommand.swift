@@ -35,10 +35,7 @@ public struct ExportCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let out = execute(now: Date(), environment: ProcessInfo.processInfo.environment)
-        FileHandle.standardError.write(Data(out.stderr.utf8))
-        FileHandle.standardOutput.write(out.stdout)
-        if out.status != 0 { throw ExitCode(out.status) }
+        try execute(now: Date(), environment: ProcessInfo.processInfo.environment).write()
     }
 
     public func execute(now: Date, environment: [String: String], defaultTimeZone: TimeZone = .current) -> CommandOutput {
@@ -50,8 +47,8 @@ public struct ExportCommand: AsyncParsableCommand {
                 planPath: planOptions.planPath(environment: environment),
                 storePath: storeOptions.storePath(environment: environment), now: now, items: ids, since: sinceDay,
                 read: .records, defaultTimeZone: defaultTimeZone)
-            // A missing or invalid plan only costs the titles: say so once, quietly.
-            for w in inputs.warnings where !w.contains("plan") { stderr += "trustctl export: warning: \(w)\n" }
+            // A missing or invalid plan only costs the titles: no warning for it.
+            if let w = inputs.ledgerWarning { stderr += "trustctl export: warning: \(w)\n" }
             let titles = Dictionary(
                 (inputs.plan?.items ?? []).map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
             let data: Data

@@ -58,9 +58,7 @@ public struct ReportCommand: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let out = execute(
             now: Date(), environment: env, isTTY: TerminalInfo.stdoutIsTTY, width: TerminalInfo.width(environment: env))
-        FileHandle.standardError.write(Data(out.stderr.utf8))
-        FileHandle.standardOutput.write(out.stdout)
-        if out.status != 0 { throw ExitCode(out.status) }
+        try out.write()
     }
 
     /// Everything `run` does, with the clock, environment and terminal as arguments.

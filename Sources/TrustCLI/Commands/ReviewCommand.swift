@@ -29,10 +29,7 @@ public struct ReviewCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let out = execute(now: Date(), environment: ProcessInfo.processInfo.environment)
-        FileHandle.standardError.write(Data(out.stderr.utf8))
-        FileHandle.standardOutput.write(out.stdout)
-        if out.status != 0 { throw ExitCode(out.status) }
+        try execute(now: Date(), environment: ProcessInfo.processInfo.environment).write()
     }
 
     public func execute(now: Date, environment: [String: String], defaultTimeZone: TimeZone = .current) -> CommandOutput {
