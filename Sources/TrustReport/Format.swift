@@ -50,23 +50,14 @@ public enum Format {
     /// An instant as RFC 3339 in UTC: `2026-11-25T20:30:00Z`.
     public static func utc(_ date: Date) -> String {
         let t = LocalTime(date, in: utcZone)
-        return "\(t.day)T\(clock(t.timeOfDay))Z"
+        return "\(t.day)T\(t.timeOfDay.withSeconds)Z"
     }
 
     /// An instant as RFC 3339 local time with its offset: `2026-11-25T21:30:00+01:00`.
-    public static func local(_ date: Date, in zone: TimeZone) -> String {
-        let t = LocalTime(date, in: zone)
-        let off = abs(t.utcOffset)
-        let sign = t.utcOffset < 0 ? "-" : "+"
-        return "\(t.day)T\(clock(t.timeOfDay))\(sign)\(twoDigits(off / 3600)):\(twoDigits(off / 60 % 60))"
-    }
+    public static func local(_ date: Date, in zone: TimeZone) -> String { LocalTime(date, in: zone).rfc3339 }
 
     /// `21:30` (seconds left out).
     public static func hourMinute(_ t: TimeOfDay) -> String { "\(twoDigits(t.hour)):\(twoDigits(t.minute))" }
-
-    static func clock(_ t: TimeOfDay) -> String {
-        "\(twoDigits(t.hour)):\(twoDigits(t.minute)):\(twoDigits(t.second))"
-    }
 
     static let utcZone = TimeZone(identifier: "UTC")!
 
