@@ -11,10 +11,23 @@ import Foundation
 /// the rest of the suite keeps the other. Keep `#expect` and `#require` outside `body` (they
 /// belong to the test's task); return what to check instead.
 public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await onThread {
+        heavyWork.wait()
+        defer { heavyWork.signal() }
+        return try body()
+    }
+}
+
+/// Runs a body that blocks but does not compute (a synchronous call that waits on a socket,
+/// as trustctl makes) on a thread of its own, at once: not queued behind `onOwnThread`'s heavy
+/// bodies, whose seconds would otherwise count in what a timing test measures.
+public func onBlockingThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await onThread(body)
+}
+
+private func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
-            heavyWork.wait()
-            defer { heavyWork.signal() }
             continuation.resume(with: Result { try body() })
         }
         thread.stackSize = 8 << 20
