@@ -126,9 +126,8 @@ public final class Daemon: @unchecked Sendable {
     private var syncScheduled = false
     private var stepping = false
     private var stepAgain = false
-    /// While stopping: close calls awaiting their reply, and who to tell when done.
-    private var closesOutstanding = 0
     private var settleGeneration = 0
+    /// While stopping (waiting for the close replies): who to tell when done.
     private var stopCompletion: (@Sendable () -> Void)?
 
     public init(options: DaemonOptions, ports: DaemonPorts, queue: DispatchQueue) {
@@ -295,24 +294,27 @@ public final class Daemon: @unchecked Sendable {
         console?.stop()
         // Close what is on screen: its buttons would reach nobody. The next run shows it again.
         // Shutting the connection down drops messages not yet written, so wait for the replies
-        // (or `closeGrace`) before disconnecting.
+        // (or `closeGrace`, whichever comes first) before disconnecting.
         var ids = shown.values.compactMap(\.notificationID)
         if let planNotice { ids.append(planNotice) }
         shown = [:]
         stopCompletion = completion
         guard let notifier, !ids.isEmpty else { return finishStop() }
-        closesOutstanding = ids.count
+        let replies = DispatchGroup()
         for id in ids {
-            notifier.close(NotificationID(id)) { [self] _ in
-                queue.async {
-                    self.closesOutstanding -= 1
-                    if self.closesOutstanding == 0 { self.finishStop() }
-                }
-            }
+            replies.enter()
+            notifier.close(NotificationID(id)) { _ in replies.leave() }
         }
-        queue.asyncAfter(deadline: .now() + Self.closeGrace) { self.finishStop() }
+        let grace = DispatchWorkItem { self.finishStop() }
+        queue.asyncAfter(deadline: .now() + Self.closeGrace, execute: grace)
+        replies.notify(queue: queue) {
+            grace.cancel()
+            self.finishStop()
+        }
     }
 
+    /// Disconnects and calls the stop's completion, once: after the close replies or the grace
+    /// period, whichever comes first.
     private func finishStop() {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let completion = stopCompletion else { return }
