@@ -164,7 +164,7 @@ final class Rig: @unchecked Sendable {
     init(
         plan: String, at start: Date, dir: String? = nil, server: NotificationServer? = RecordingNotifier.server(capabilities: ["actions", "body"]),
         desktop: Bool = true, terminal: Bool = false, zone: TimeZone = Fixture.berlin, demoDelay: TimeInterval? = nil,
-        bus: PrivateBus? = nil
+        bus: PrivateBus? = nil, settled: (@Sendable () -> Void)? = nil
     ) throws {
         let dir = dir ?? (NSTemporaryDirectory() + "trustd-rig-" + UUID().uuidString)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -188,6 +188,8 @@ final class Rig: @unchecked Sendable {
         systemZone.set(zone)
         var options = DaemonOptions(planPath: planPath, systemTimeZone: { systemZone.get() }, demoDelay: demoDelay)
         options.desktopGrace = 0.05
+        options.settled = settled
+        options.settleDelay = 0.2
         daemon = Daemon(
             options: options,
             ports: DaemonPorts(
