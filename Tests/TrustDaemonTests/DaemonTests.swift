@@ -87,7 +87,14 @@ private let callPlan = planYAML(
         await rig.set(F.at("2026-11-25 22:00"))
         #expect(try rig.occurrences().map(\.state) == [.unanswered])
         #expect(rig.closed == [1])
-        // A late answer is still possible from the terminal, and counts.
+        // A late answer (trustctl answer) still counts, and nothing is shown again.
+        let o = try #require(try rig.occurrences().first)
+        _ = try rig.store.answer(occurrence: o.id, answer: .kept, channel: .terminal, at: F.at("2026-11-25 23:00"))
+        rig.daemon.ledgerFileChanged()
+        try await Task.sleep(for: .milliseconds(50))
+        await rig.settle()
+        #expect(try rig.occurrences().map(\.state) == [.kept])
+        #expect(rig.requests.count == 1)
         await rig.stop()
     }
 
