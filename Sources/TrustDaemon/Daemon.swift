@@ -27,10 +27,11 @@ public struct DaemonOptions: Sendable {
     /// Delay before retrying after the ledger failed (doubling up to `ledgerRetryMax`).
     public var ledgerRetry: TimeInterval = 5
     public var ledgerRetryMax: TimeInterval = 300
-    /// Called on the daemon's queue when it has been idle for `Daemon.settleDelay` after doing
-    /// something (start-up, a reload, a check-in, an answer): the moment to give the pages that
-    /// work touched back (`ResidentMemory.releaseFileBackedPages`).
+    /// Called on the daemon's queue `settleDelay` after its last scheduling step (start-up, a
+    /// reload, a check-in, an answer), once: the moment to give the pages that work touched back
+    /// (`ResidentMemory.releaseFileBackedPages`). Not called while idle, nor after `stop`.
     public var settled: (@Sendable () -> Void)?
+    public var settleDelay: TimeInterval = 2
     /// The zone of a plan that names none: the system's, asked again at every plan load (a
     /// changed system zone reloads the plan).
     public var systemTimeZone: @Sendable () -> TimeZone
@@ -126,9 +127,9 @@ public final class Daemon: @unchecked Sendable {
     private var syncScheduled = false
     private var stepping = false
     private var stepAgain = false
-    /// While stopping: close calls awaiting their reply, and who to tell when done.
-    private var closesOutstanding = 0
-    private var settleGeneration = 0
+    /// Fires `options.settled`; each step pushes it back (one wake-up after activity).
+    private var settleTimer: (any DispatchSourceTimer)?
+    /// While stopping (waiting for the close replies): who to tell when done.
     private var stopCompletion: (@Sendable () -> Void)?
 
     public init(options: DaemonOptions, ports: DaemonPorts, queue: DispatchQueue) {
@@ -267,19 +268,17 @@ public final class Daemon: @unchecked Sendable {
         service.tell([.ready, .status(statusLine)])
     }
 
-    /// After this long without another step, `options.settled` runs (trustd gives back the pages
-    /// the work touched; see `ResidentMemory`). One wake-up after activity, none while idle.
-    static let settleDelay: TimeInterval = 2
-
+    /// (Re)arms the one-shot timer that runs `options.settled` `settleDelay` from now.
     private func settleSoon() {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard options.settled != nil else { return }
-        settleGeneration += 1
-        let generation = settleGeneration
-        queue.asyncAfter(deadline: .now() + Self.settleDelay) {
-            guard generation == self.settleGeneration, self.phase == .running else { return }
-            self.options.settled?()
+        guard let settled = options.settled else { return }
+        if settleTimer == nil {
+            let t = DispatchSource.makeTimerSource(queue: queue)
+            t.setEventHandler(handler: settled)
+            t.activate()
+            settleTimer = t
         }
+        settleTimer?.schedule(deadline: .now() + options.settleDelay)
     }
 
     /// How long a stop waits for the server to confirm the notifications it closes.
@@ -292,27 +291,31 @@ public final class Daemon: @unchecked Sendable {
         service.tell([.stopping])
         timer?.cancel()
         retryTimer?.cancel()
+        settleTimer?.cancel()
         console?.stop()
         // Close what is on screen: its buttons would reach nobody. The next run shows it again.
         // Shutting the connection down drops messages not yet written, so wait for the replies
-        // (or `closeGrace`) before disconnecting.
+        // (or `closeGrace`, whichever comes first) before disconnecting.
         var ids = shown.values.compactMap(\.notificationID)
         if let planNotice { ids.append(planNotice) }
         shown = [:]
         stopCompletion = completion
         guard let notifier, !ids.isEmpty else { return finishStop() }
-        closesOutstanding = ids.count
+        let replies = DispatchGroup()
         for id in ids {
-            notifier.close(NotificationID(id)) { [self] _ in
-                queue.async {
-                    self.closesOutstanding -= 1
-                    if self.closesOutstanding == 0 { self.finishStop() }
-                }
-            }
+            replies.enter()
+            notifier.close(NotificationID(id)) { _ in replies.leave() }
         }
-        queue.asyncAfter(deadline: .now() + Self.closeGrace) { self.finishStop() }
+        let grace = DispatchWorkItem { self.finishStop() }
+        queue.asyncAfter(deadline: .now() + Self.closeGrace, execute: grace)
+        replies.notify(queue: queue) {
+            grace.cancel()
+            self.finishStop()
+        }
     }
 
+    /// Disconnects and calls the stop's completion, once: after the close replies or the grace
+    /// period, whichever comes first.
     private func finishStop() {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let completion = stopCompletion else { return }
@@ -432,7 +435,9 @@ public final class Daemon: @unchecked Sendable {
     /// timer for the next instant anything is due.
     private func step() {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard phase == .running, let plan else { return }
+        guard phase == .running else { return }
+        settleSoon()  // also without a plan in force: start-up and a rejected plan touched pages too
+        guard let plan else { return }
         if stepping {
             stepAgain = true
             return
@@ -458,7 +463,6 @@ public final class Daemon: @unchecked Sendable {
                 ledgerFailures = 0
                 arm(decision.wake, now: now)
                 status(decision.nextCheckIn, plan: plan)
-                settleSoon()
                 return
             }
             do {

@@ -88,6 +88,10 @@ import TrustTestSupport
         var environment: [String: String]
 
         init(plan: String) async throws {
+            for binary in [BuiltBinaryTests.trustd, BuiltBinaryTests.trustctl]
+            where !FileManager.default.isExecutableFile(atPath: binary) {
+                throw HarnessError("\(binary) is missing: run swift build first")
+            }
             dir = try TemporaryDirectory.make(prefix: "trustd-bin")
             bus = try await PrivateBus.start()
             planPath = dir + "/config/plan.yaml"
@@ -106,6 +110,19 @@ import TrustTestSupport
                 stderrPath: dir + "/\(name).log")
         }
 
+        /// Runs the built trustctl on this ledger with `environment` (default: the setup's) and
+        /// returns its exit status.
+        func trustctl(_ arguments: [String], environment: [String: String]? = nil) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: BuiltBinaryTests.trustctl)
+            p.arguments = arguments + ["--store", storePath]
+            p.environment = environment ?? self.environment
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+
         func writePlan(_ text: String) throws {
             // As editors do: a new file renamed over the old one.
             try text.write(toFile: planPath + ".tmp", atomically: false, encoding: .utf8)
@@ -122,11 +139,17 @@ import TrustTestSupport
         try await server.calls().filter { $0.method == "Notify" }
     }
 
+    /// A check-in every 2 s.
+    static let tickPlan = """
+        version: 1
+        commitments:
+          - id: tick
+            title: Tick
+            at: "*:*:0/2"
+            deadline: 1m
+        """
+
     @Test func readyStatusReloadBySignalAndByEditAndABadPlanAndStop() async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.trustd) else {
-            Issue.record("\(Self.trustd) is missing: run swift build first")
-            return
-        }
         let setup = try await Setup(
             plan: """
                 version: 1
@@ -195,43 +218,25 @@ import TrustTestSupport
     /// `trustctl answer` while trustd is gone (killed): trustctl itself withdraws the check-in's
     /// notification, with the id in the ledger, after the answer is on disk.
     @Test func trustctlClosesTheNotificationWhenTrustdIsNotRunning() async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.trustd),
-            FileManager.default.isExecutableFile(atPath: Self.trustctl)
-        else {
-            Issue.record("\(Self.trustd) or \(Self.trustctl) is missing: run swift build first")
-            return
-        }
-        let setup = try await Setup(
-            plan: """
-                version: 1
-                commitments:
-                  - id: tick
-                    title: Tick
-                    at: "*:*:0/2"
-                    deadline: 1m
-                """)
+        let setup = try await Setup(plan: Self.tickPlan)
         let server = try await FakeNotificationServer.start(on: setup.bus)
         let trustd = try setup.start(name: "trustd")
-        #expect(try await eventually(10) { try await notifies(server).count >= 1 })
+        // Killed once a prompt's notification id is in the ledger (trustctl has it from there).
+        #expect(await eventually { trustd.log.contains("trustd starting") })  // the ledger exists
+        let reader = try TrustStore(path: setup.storePath, mode: .readOnly)
+        #expect(try await eventually(10) { try reader.history().contains { $0.occurrence.notificationID != nil } })
         trustd.signal(SIGKILL)
         _ = await trustd.exitStatus()
+        let prompted = try #require(try reader.history().map(\.occurrence).first { $0.notificationID != nil })
+        let id = try #require(prompted.notificationID)
         let shown = try await notifies(server)
-        let ids = Set(shown.compactMap(\.result))
         let before = try await server.calls().count
 
-        let answer = Process()
-        answer.executableURL = URL(fileURLWithPath: Self.trustctl)
-        answer.arguments = ["answer", "tick", "kept", "--store", setup.storePath]
-        answer.environment = setup.environment
-        answer.standardOutput = FileHandle.nullDevice
-        try answer.run()
-        answer.waitUntilExit()
-        #expect(answer.terminationStatus == 0)
+        #expect(try setup.trustctl(["answer", "tick", "kept", "--occurrence", "\(prompted.id)"]) == 0)
 
         let after = try await server.calls().dropFirst(before)
         let closed = after.filter { $0.method == "CloseNotification" }
-        #expect(closed.count == 1)
-        #expect(closed.allSatisfy { $0.arguments.first?.uint32Value.map(ids.contains) == true })
+        #expect(closed.map { $0.arguments.first } == [.uint32(id)])
         #expect(closed.allSatisfy { c in !shown.contains { $0.sender == c.sender } })  // trustctl's own connection
         #expect(!after.contains { $0.method == "Notify" })
         await server.stop()
@@ -241,21 +246,7 @@ import TrustTestSupport
     /// `trustctl answer` in another process: trustd notices the ledger change (inotify on the
     /// WAL) and closes the desktop notification. The watchdog is pinged meanwhile.
     @Test func anAnswerFromTrustctlClosesTheNotificationAndTheWatchdogIsPinged() async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.trustd),
-            FileManager.default.isExecutableFile(atPath: Self.trustctl)
-        else {
-            Issue.record("\(Self.trustd) or \(Self.trustctl) is missing: run swift build first")
-            return
-        }
-        let setup = try await Setup(
-            plan: """
-                version: 1
-                commitments:
-                  - id: tick
-                    title: Tick
-                    at: "*:*:0/2"
-                    deadline: 1m
-                """)
+        let setup = try await Setup(plan: Self.tickPlan)
         let server = try await FakeNotificationServer.start(on: setup.bus)
         let notify = try await NotifySocket(directory: setup.dir)
         let trustd = try setup.start(["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"], name: "trustd")
@@ -263,15 +254,9 @@ import TrustTestSupport
         let shown = try #require(try await notifies(server).first)
         let id = try #require(shown.result)
 
-        let answer = Process()
-        answer.executableURL = URL(fileURLWithPath: Self.trustctl)
-        answer.arguments = ["answer", "tick", "kept", "--note", "from the terminal", "--store", setup.storePath]
         // No bus for trustctl here: this proves trustd itself notices the answer and closes it.
-        answer.environment = setup.environment.filter { $0.key != "DBUS_SESSION_BUS_ADDRESS" }
-        answer.standardOutput = FileHandle.nullDevice
-        try answer.run()
-        answer.waitUntilExit()
-        #expect(answer.terminationStatus == 0)
+        let noBus = setup.environment.filter { $0.key != "DBUS_SESSION_BUS_ADDRESS" }
+        #expect(try setup.trustctl(["answer", "tick", "kept", "--note", "from the terminal"], environment: noBus) == 0)
 
         #expect(
             try await eventually(5) {
@@ -302,19 +287,7 @@ import TrustTestSupport
     /// for a few check-ins, and is started again. No answer is lost, no occurrence is entered
     /// twice, none is shown as two notifications at once, and the missed ones are caught up.
     @Test func sigkillMidStreamAndRestart() async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.trustd) else {
-            Issue.record("\(Self.trustd) is missing: run swift build first")
-            return
-        }
-        let setup = try await Setup(
-            plan: """
-                version: 1
-                commitments:
-                  - id: tick
-                    title: Tick
-                    at: "*:*:0/2"
-                    deadline: 1m
-                """)
+        let setup = try await Setup(plan: Self.tickPlan)
         let server = try await FakeNotificationServer.start(on: setup.bus)
         let answered = Answered()
 

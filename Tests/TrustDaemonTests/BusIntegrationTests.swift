@@ -89,6 +89,24 @@ private let plan = planYAML(
         await bus.shutdown()
     }
 
+    /// A clean stop closes what it shows and disconnects only once the server has the close:
+    /// when `stop` returns, the server has recorded it (no waiting here).
+    @Test func aCleanStopClosesWhatItShowsBeforeDisconnecting() async throws {
+        let bus = try await PrivateBus.start()
+        let server = try await FakeNotificationServer.start(on: bus)
+        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(try await eventually { try await notifies(server).count == 1 })
+        let id = try #require(try await notifies(server).first?.result)
+        #expect(try await eventually { try rig.occurrences().first?.notificationID == id })
+        await rig.stop()
+        #expect(try await closes(server) == [id])
+        #expect(try rig.occurrences().first?.state == .pending)
+        await server.stop()
+        await bus.shutdown()
+    }
+
     /// No server: prompts go to the journal and the ledger. A server that appears later gets the
     /// open check-in; one that goes away and returns gets it again.
     @Test func theNotificationServerVanishingAndReturning() async throws {

@@ -3,6 +3,7 @@ import Testing
 import TrustCore
 import TrustDesktop
 import TrustStore
+import TrustTestSupport
 
 @testable import TrustDaemon
 
@@ -86,7 +87,14 @@ private let callPlan = planYAML(
         await rig.set(F.at("2026-11-25 22:00"))
         #expect(try rig.occurrences().map(\.state) == [.unanswered])
         #expect(rig.closed == [1])
-        // A late answer is still possible from the terminal, and counts.
+        // A late answer (trustctl answer) still counts, and nothing is shown again.
+        let o = try #require(try rig.occurrences().first)
+        _ = try rig.store.answer(occurrence: o.id, answer: .kept, channel: .terminal, at: F.at("2026-11-25 23:00"))
+        rig.daemon.ledgerFileChanged()
+        try await Task.sleep(for: .milliseconds(50))
+        await rig.settle()
+        #expect(try rig.occurrences().map(\.state) == [.kept])
+        #expect(rig.requests.count == 1)
         await rig.stop()
     }
 
@@ -380,5 +388,35 @@ extension DaemonTests {
         #expect(rig.clock.nextArmed == F.at("2026-11-26 19:00", tokyo))
         #expect(rig.logs.text.contains("Reloaded the plan (the system time zone is now Asia/Tokyo)"))
         await rig.stop()
+    }
+}
+
+extension DaemonTests {
+    /// `settled` (trustd gives idle pages back there) runs once after a burst of activity, also
+    /// without a plan in force; not while idle, and not after a stop.
+    @Test func settledRunsOnceAfterActivityAndNeverWhileIdle() async throws {
+        let calls = Mailbox<Int>()
+        let rig = try Rig(plan: "", at: F.at("2026-11-25 18:59"), settled: { calls.post(1) })
+        try FileManager.default.removeItem(atPath: rig.planPath)
+        let idle = Duration.milliseconds(600)  // three times the rig's settleDelay
+        await rig.start()
+        #expect(await eventually(5) { calls.all.count == 1 })
+        try await Task.sleep(for: idle)
+        #expect(calls.all.count == 1)
+
+        // Three steps in a row (queued one after another): one call after them.
+        try rig.writePlan(callPlan)
+        rig.daemon.reload(reason: "test")
+        rig.daemon.clockChanged()
+        rig.daemon.clockChanged()
+        #expect(await eventually(5) { calls.all.count == 2 })
+        try await Task.sleep(for: idle)
+        #expect(calls.all.count == 2)
+
+        // A step right before the stop: the stop cancels the call it armed.
+        rig.daemon.clockChanged()
+        await rig.stop()
+        try await Task.sleep(for: idle)
+        #expect(calls.all.count == 2)
     }
 }

@@ -145,7 +145,9 @@ final class LogCollector: @unchecked Sendable {
 
 /// One daemon on a real ledger file, a manual clock, the recording notifier and a fake terminal.
 final class Rig: @unchecked Sendable {
-    let dir: String
+    /// Shared with `restarted` rigs; removed when the last of them is gone.
+    private let scratch: ScratchDirectory
+    var dir: String { scratch.path }
     let planPath: String
     let storePath: String
     let store: TrustStore
@@ -162,13 +164,13 @@ final class Rig: @unchecked Sendable {
     private(set) var daemon: Daemon!
 
     init(
-        plan: String, at start: Date, dir: String? = nil, server: NotificationServer? = RecordingNotifier.server(capabilities: ["actions", "body"]),
+        plan: String, at start: Date, scratch: ScratchDirectory? = nil, server: NotificationServer? = RecordingNotifier.server(capabilities: ["actions", "body"]),
         desktop: Bool = true, terminal: Bool = false, zone: TimeZone = Fixture.berlin, demoDelay: TimeInterval? = nil,
-        bus: PrivateBus? = nil
+        bus: PrivateBus? = nil, settled: (@Sendable () -> Void)? = nil
     ) throws {
-        let dir = dir ?? (NSTemporaryDirectory() + "trustd-rig-" + UUID().uuidString)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        self.dir = dir
+        let scratch = try scratch ?? ScratchDirectory()
+        self.scratch = scratch
+        let dir = scratch.path
         planPath = dir + "/plan.yaml"
         storePath = dir + "/state/ledger.sqlite"
         try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
@@ -188,6 +190,8 @@ final class Rig: @unchecked Sendable {
         systemZone.set(zone)
         var options = DaemonOptions(planPath: planPath, systemTimeZone: { systemZone.get() }, demoDelay: demoDelay)
         options.desktopGrace = 0.05
+        options.settled = settled
+        options.settleDelay = 0.2
         daemon = Daemon(
             options: options,
             ports: DaemonPorts(
@@ -202,7 +206,7 @@ final class Rig: @unchecked Sendable {
         bus: PrivateBus? = nil
     ) throws -> Rig {
         let plan = try String(contentsOfFile: planPath, encoding: .utf8)
-        return try Rig(plan: plan, at: date, dir: dir, server: server, bus: bus)
+        return try Rig(plan: plan, at: date, scratch: scratch, server: server, bus: bus)
     }
 
     func start() async {
@@ -243,6 +247,13 @@ final class Rig: @unchecked Sendable {
     func events(_ id: OccurrenceID) throws -> [EventType] { try store.events(occurrence: id).map(\.type) }
 
     func writePlan(_ text: String) throws { try text.write(toFile: planPath, atomically: true, encoding: .utf8) }
+}
+
+/// A private temporary directory, removed with everything in it when the last reference goes.
+final class ScratchDirectory: Sendable {
+    let path: String
+    init() throws { path = try TemporaryDirectory.make(prefix: "trustd-rig") }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// A plan file's text: `items` are commitment entries (YAML), indented by the caller's format.
