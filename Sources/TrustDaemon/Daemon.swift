@@ -739,33 +739,21 @@ public final class Daemon: @unchecked Sendable {
             else { return }
             let now = clock.now()
             let records = try ledger.records(items: [item.id], since: nil)
-            let today = plan.day(of: now)
-            let after = ItemStats(item: item, records: records, today: today, now: now)
-            // The same ledger without this answer: what it changed.
-            let without = records.map { r -> OccurrenceRecord in
-                guard r.id == id else { return r }
-                var r = r
-                r.state = .pending
-                r.answeredAt = nil
-                return r
-            }
-            let before = ItemStats(item: item, records: without, today: today, now: now)
-            var remaining = before.milestoneEvents
-            var new: [MilestoneEvent] = []
-            for e in after.milestoneEvents {
-                if let i = remaining.firstIndex(of: e) { remaining.remove(at: i) } else { new.append(e) }
-            }
-            guard let reached = new.max(by: { $0.count < $1.count }), after.streak >= reached.count else { return }
-            let key = "\(item.id)/\(reached.count)/\(after.streakStart?.description ?? "")"
+            guard
+                let reached = ItemStats.milestoneReached(
+                    item: item, records: records, answered: id, today: plan.day(of: now), now: now)
+            else { return }
+            // A correction back and forth reaches the same milestone on the same day again.
+            let key = "\(item.id)/\(reached.event.count)/\(reached.event.day)"
             guard celebrated.insert(key).inserted else { return }
-            let unit = after.unit.noun(reached.count)
-            log.notice(
-                "Milestone: \(item.id) kept \(reached.count) \(unit) in a row", metadata: Self.meta(item.id, id))
-            let summary = plan.discreet ? "A milestone" : "\(reached.count) \(unit) in a row: \(item.title)"
+            let count = reached.event.count
+            let unit = reached.unit.noun(count)
+            log.notice("Milestone: \(item.id) kept \(count) \(unit) in a row", metadata: Self.meta(item.id, id))
+            let summary = plan.discreet ? "A milestone" : "\(count) \(unit) in a row: \(item.title)"
             let body =
                 plan.discreet
-                ? "A promise kept \(reached.count) times in a row."
-                : "A promise\(item.to.map { " to \($0)" } ?? ""), kept \(reached.count) \(unit) in a row. That is how trust grows back."
+                ? "A promise kept \(count) times in a row."
+                : "A promise\(item.to.map { " to \($0)" } ?? ""), kept \(count) \(unit) in a row. That is how trust grows back."
             announce(summary: summary, body: body, replacing: nil) { _ in }
         } catch {
             ledgerFailed(error, doing: "reading the streak")

@@ -571,26 +571,41 @@ extension Item {
 
 // MARK: Milestones for the daemon
 
+/// A `celebrate:` milestone an answer made a streak reach (see `ItemStats.milestoneReached`).
+public struct ReachedMilestone: Sendable, Hashable {
+    /// The milestone: streak length in `unit`s, and the day the streak reached it.
+    public var event: MilestoneEvent
+    public var unit: StreakUnit
+    /// The streak after the answer (at least `event.count`).
+    public var streak: Int
+}
+
 extension ItemStats {
-    /// Whether recording an answer made the item's current streak reach a `celebrate:` milestone.
+    /// The milestone that the kept answer on occurrence `answered` made the item's current streak
+    /// reach, if any: the largest milestone event of the ledger `records` (the item's, *after*
+    /// the answer) that the same ledger without that answer (the occurrence still pending) does
+    /// not have, and that the current streak still holds. Nil when `answered` is not kept.
     ///
-    /// `records` is the item's ledger *after* the answer; `answered` is the occurrence just answered and
-    /// `previousState` its state before (`.pending` for a first answer, the old answer for a correction).
-    /// Returns the largest milestone m with streak-before < m ≤ streak-after, or nil.
+    /// Comparing milestone events rather than streak lengths makes a late answer (after its
+    /// deadline, when the pending occurrence already counts as unanswered) celebrate only the
+    /// step it adds, and a correction that joins two runs celebrate what the joined run reaches.
     public static func milestoneReached(
-        item: Item, records: [OccurrenceRecord], answered: Int64, previousState: OccurrenceState = .pending,
-        today: DayKey, now: Date
-    ) -> Int? {
-        let after = ItemStats(item: item, records: records, today: today, now: now).streak
-        var before = records
-        guard let i = before.firstIndex(where: { $0.id == answered }) else { return nil }
-        before[i].state = previousState
-        if previousState == .pending {
-            // Before the answer it was awaiting one, whatever its deadline says.
-            before[i].deadline = .distantFuture
+        item: Item, records: [OccurrenceRecord], answered: Int64, today: DayKey, now: Date
+    ) -> ReachedMilestone? {
+        guard !item.celebrate.isEmpty,
+            let i = records.firstIndex(where: { $0.id == answered }), records[i].state == .kept
+        else { return nil }
+        let after = ItemStats(item: item, records: records, today: today, now: now)
+        var without = records
+        without[i].state = .pending
+        without[i].answeredAt = nil
+        let before = ItemStats(item: item, records: without, today: today, now: now)
+        var remaining = before.milestoneEvents
+        var new: [MilestoneEvent] = []
+        for e in after.milestoneEvents {
+            if let j = remaining.firstIndex(of: e) { remaining.remove(at: j) } else { new.append(e) }
         }
-        let was = ItemStats(item: item, records: before, today: today, now: now).streak
-        guard after > was else { return nil }
-        return item.celebrate.filter { $0 > was && $0 <= after }.max()
+        guard let reached = new.max(by: { $0.count < $1.count }), after.streak >= reached.count else { return nil }
+        return ReachedMilestone(event: reached, unit: after.unit, streak: after.streak)
     }
 }
