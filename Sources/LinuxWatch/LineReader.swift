@@ -6,9 +6,6 @@ import Glibc
 /// Whether standard input is a terminal (`isatty(0)`). Under systemd it is /dev/null.
 public var standardInputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
-/// Whether standard output is a terminal.
-public var standardOutputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
-
 /// Reads lines from a descriptor as they arrive and hands each (without its newline) to a
 /// handler on `queue`; `nil` once at end of input, after which the reader stops.
 ///
