@@ -75,17 +75,12 @@ public indirect enum BusValue: Hashable, Sendable {
         }
     }
     public var uint32Value: UInt32? { if case .uint32(let v) = self { v } else { nil } }
-    public var int32Value: Int32? { if case .int32(let v) = self { v } else { nil } }
-    public var boolValue: Bool? { if case .bool(let v) = self { v } else { nil } }
-    public var byteValue: UInt8? { if case .byte(let v) = self { v } else { nil } }
     /// The elements of an array of strings.
     public var stringArray: [String]? {
         guard case .array(_, let values) = self else { return nil }
         let strings = values.compactMap(\.stringValue)
         return strings.count == values.count ? strings : nil
     }
-    /// The contents of a variant.
-    public var variantValue: BusValue? { if case .variant(let v) = self { v } else { nil } }
 }
 
 extension BusValue: CustomStringConvertible {

@@ -10,12 +10,6 @@ public struct SystemError: RawRepresentable, Hashable, Sendable, CustomStringCon
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
     public static let noEntry = SystemError(rawValue: ENOENT)
-    public static let connectionRefused = SystemError(rawValue: ECONNREFUSED)
-    public static let connectionReset = SystemError(rawValue: ECONNRESET)
-    public static let notConnected = SystemError(rawValue: ENOTCONN)
-    public static let permissionDenied = SystemError(rawValue: EACCES)
-    public static let invalidArgument = SystemError(rawValue: EINVAL)
-    public static let timedOut = SystemError(rawValue: ETIMEDOUT)
 
     /// `strerror`'s text: "No such file or directory".
     public var description: String { String(cString: strerror(rawValue)) }

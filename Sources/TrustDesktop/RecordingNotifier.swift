@@ -14,7 +14,6 @@ public final class RecordingNotifier: Notifier, @unchecked Sendable {
     private var nextID: UInt32 = 1
     private var _server: NotificationServer?
     private var failure: NotifierError?
-    private var started = false
 
     /// A server with these capabilities, or none (`server: nil`).
     public init(
@@ -35,7 +34,6 @@ public final class RecordingNotifier: Notifier, @unchecked Sendable {
     public var requests: [NotificationRequest] { lock.withLock { _requests } }
     /// Every `close` call, in order.
     public var closed: [NotificationID] { lock.withLock { _closed } }
-    public var isStarted: Bool { lock.withLock { started } }
 
     /// Makes every following call fail with `error` (nil: succeed again).
     public func failCalls(with error: NotifierError?) {
@@ -61,10 +59,7 @@ public final class RecordingNotifier: Notifier, @unchecked Sendable {
     }
 
     public func start() {
-        let (h, server): ((@Sendable (NotifierEvent) -> Void)?, NotificationServer?) = lock.withLock {
-            started = true
-            return (handler, _server)
-        }
+        let (h, server): ((@Sendable (NotifierEvent) -> Void)?, NotificationServer?) = lock.withLock { (handler, _server) }
         if let h { deliveryQueue.async { h(server.map(NotifierEvent.serverAppeared) ?? .serverVanished) } }
     }
 
