@@ -91,12 +91,14 @@ public final class WatchdogPinger: @unchecked Sendable {
         self.onError = onError
     }
 
-    /// Pings now, then every `interval / 2`.
+    /// Between pings: half the interval (at least 1 ms).
+    var period: Duration { max(interval / 2, .milliseconds(1)) }
+
+    /// Pings now, then every `period`.
     public func start() {
         queue.async { [self] in
             dispatchPrecondition(condition: .onQueue(queue))
             guard timer == nil else { return }
-            let period = max(interval / 2, .milliseconds(1))
             let t = DispatchSource.makeTimerSource(queue: queue)
             t.setEventHandler { [weak self] in self?.ping() }
             t.schedule(deadline: .now(), repeating: period.dispatchInterval, leeway: (period / 10).dispatchInterval)

@@ -1,7 +1,8 @@
 import Foundation
-import SystemdKit
 import Testing
 import TrustTestSupport
+
+@testable import SystemdKit
 
 /// A datagram socket standing in for systemd's notification socket.
 final class NotifySocket {
@@ -67,7 +68,18 @@ final class NotifySocket {
         }
     }
 
-    @Test func theWatchdogIsPingedAtHalfItsInterval() async throws {
+    /// The period the timer is scheduled with (the timing test below cannot tell 200 ms from
+    /// 400 ms on a loaded machine).
+    @Test(arguments: [
+        (Duration.milliseconds(400), Duration.milliseconds(200)), (.seconds(30), .seconds(15)),
+        (.microseconds(1), .milliseconds(1)),
+    ])
+    func theWatchdogPeriodIsHalfItsInterval(interval: Duration, period: Duration) {
+        #expect(WatchdogPinger(interval: interval, queue: DispatchQueue(label: "watchdog")).period == period)
+    }
+
+    /// The timer really repeats, and sends `WATCHDOG=1` to the notify socket.
+    @Test func theWatchdogPingsRepeatOnItsTimer() async throws {
         let socket = try NotifySocket()
         let path = socket.path
         await #expect(processExitsWith: .success) { [path = path as String] in
