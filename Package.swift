@@ -130,7 +130,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TrustDaemonTests", dependencies: ["TrustDaemon", "TrustTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "LinuxWatchTests", dependencies: ["LinuxWatch"], swiftSettings: swiftSettings),
+        .testTarget(name: "LinuxWatchTests", dependencies: ["LinuxWatch", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrustCLITests",
             dependencies: [

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrustTestSupport
 
 @testable import LinuxWatch
 
@@ -9,8 +10,8 @@ import Testing
     /// The production watcher is armed at the end of time with CANCEL_ON_SET: it reads back from
     /// the kernel as armed centuries ahead, and nothing fires while the clock is not set.
     @Test func armsAtTheEndOfTimeAndStaysQuiet() async throws {
-        let reasons = Recorder<ClockChangeWatcher.Reason>()
-        let watcher = try ClockChangeWatcher(queue: queue) { reasons.record($0) }
+        let reasons = Mailbox<ClockChangeWatcher.Reason>()
+        let watcher = try ClockChangeWatcher(queue: queue) { reasons.post($0) }
         defer { watcher.cancel() }
         let armed = try #require(ClockChangeWatcher.armedInstant(of: watcher))
         #expect(armed > Date(timeIntervalSince1970: 0).addingTimeInterval(200 * 365 * 86400).timeIntervalSince1970)
@@ -22,12 +23,11 @@ import Testing
     /// machine, so the read path is driven by expiry instead: the same descriptor, read source,
     /// read, re-arm and handler as a clock change (ECANCELED differs only in the branch taken).
     @Test func theReadPathReportsAndReArms() async throws {
-        let reasons = Recorder<ClockChangeWatcher.Reason>()
+        let reasons = Mailbox<ClockChangeWatcher.Reason>()
         let at = Date().timeIntervalSince1970 + 0.05
-        let watcher = try ClockChangeWatcher(queue: queue, armAt: at) { reasons.record($0) }
+        let watcher = try ClockChangeWatcher(queue: queue, armAt: at) { reasons.post($0) }
         defer { watcher.cancel() }
-        let seen = await reasons.wait { !$0.isEmpty }
-        #expect(seen == [.expired])
+        #expect(try await reasons.first { _ in true } == .expired)
         #expect(Date().timeIntervalSince1970 >= at)
         // Re-armed at the end of time: a spurious second report would show here.
         let armed = try #require(ClockChangeWatcher.armedInstant(of: watcher))
@@ -45,40 +45,42 @@ import Testing
     /// not block it, so process-directed delivery is tested on the built trustd, which blocks the
     /// signals first thing in main: the built-binary tests send it SIGHUP and SIGTERM.)
     @Test func aBlockedSignalIsTakenByTheWaiterInsteadOfItsDefaultAction() async throws {
-        let got = Recorder<Signal>()
-        let ready = Recorder<pthread_t>()
+        let got = Mailbox<Signal>()
+        let ready = Mailbox<pthread_t>()
         let thread = Thread {
             SignalWaiter.block([.hangup, .terminate])
-            ready.record(pthread_self())
+            ready.post(pthread_self())
             let waiter = SignalWaiter([.hangup, .terminate])
-            got.record(waiter.next())
-            got.record(waiter.next())
+            got.post(waiter.next())
+            got.post(waiter.next())
         }
         thread.start()
-        let t = try #require(await ready.wait { !$0.isEmpty }.first)
+        let t = try await ready.first { _ in true }
         #expect(pthread_kill(t, SIGHUP) == 0)  // the default action would end the test process
-        #expect(await got.wait { $0.count == 1 } == [.hangup])
+        _ = try await got.first { _ in true }
+        #expect(got.all == [.hangup])
         #expect(pthread_kill(t, SIGTERM) == 0)
-        #expect(await got.wait { $0.count == 2 } == [.hangup, .terminate])
+        _ = try await got.first { _ in got.all.count == 2 }
+        #expect(got.all == [.hangup, .terminate])
     }
 
     @Test func linesArriveWithoutNewlinesAndEndOfInputOnce() async throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        let lines = Recorder<String?>()
-        let reader = LineReader(fileDescriptor: fds[0], queue: queue) { lines.record($0) }
+        let lines = Mailbox<String?>()
+        let reader = LineReader(fileDescriptor: fds[0], queue: queue) { lines.post($0) }
         defer {
             reader.cancel()
             close(fds[0])
         }
         let text = Array("k\nmissed\r\n".utf8)
         #expect(write(fds[1], text, text.count) == text.count)
-        var seen = await lines.wait { $0.count >= 2 }
-        #expect(seen == ["k", "missed"])
+        _ = try await lines.first { _ in lines.all.count >= 2 }
+        #expect(lines.all == ["k", "missed"])
         let rest = Array("skipped --note late".utf8)
         #expect(write(fds[1], rest, rest.count) == rest.count)
         close(fds[1])
-        seen = await lines.wait { $0.count >= 4 }
-        #expect(seen == ["k", "missed", "skipped --note late", nil])
+        _ = try await lines.first { _ in lines.all.count >= 4 }
+        #expect(lines.all == ["k", "missed", "skipped --note late", nil])
     }
 }

@@ -1,25 +1,25 @@
 import Foundation
 import Testing
+import TrustTestSupport
 
 @testable import LinuxWatch
 
 @Suite struct FileWatcherTests {
     let queue = DispatchQueue(label: "file-watcher-test")
 
-    private func changes(_ events: [FileWatcher.Event], _ name: String) -> FileWatcher.Change {
-        events.reduce(into: FileWatcher.Change()) { acc, e in
-            if case .changed(name, let c) = e { acc.formUnion(c) }
-        }
+    /// An event that reports `change` of `name`.
+    private func reports(_ name: String, _ change: FileWatcher.Change) -> @Sendable (FileWatcher.Event) -> Bool {
+        { e in if case .changed(name, let c) = e { c.contains(change) } else { false } }
     }
 
     @Test func savesInPlaceAndByRenameAreSeenOtherNamesAreNot() async throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try TemporaryDirectory.make(prefix: "linuxwatch")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let plan = dir + "/plan.yaml"
         try "version: 1\n".write(toFile: plan, atomically: false, encoding: .utf8)
-        let events = Recorder<FileWatcher.Event>()
+        let events = Mailbox<FileWatcher.Event>()
         let watcher = try FileWatcher(directory: dir, names: ["plan.yaml"], queue: queue) { batch in
-            for e in batch { events.record(e) }
+            for e in batch { events.post(e) }
         }
         defer { watcher.cancel() }
 
@@ -27,40 +27,35 @@ import Testing
         try "x".write(toFile: dir + "/other.txt", atomically: false, encoding: .utf8)
         // Save in place.
         try "version: 1\n# edited\n".write(toFile: plan, atomically: false, encoding: .utf8)
-        var seen = await events.wait { changes($0, "plan.yaml").contains(.closedAfterWriting) }
-        #expect(changes(seen, "plan.yaml").contains(.closedAfterWriting))
-        #expect(!seen.contains { if case .changed("other.txt", _) = $0 { true } else { false } })
+        _ = try await events.first(where: reports("plan.yaml", .closedAfterWriting))
+        #expect(!events.all.contains { if case .changed("other.txt", _) = $0 { true } else { false } })
 
         // An editor's atomic save: write a temporary file, rename it over the plan.
         try "version: 1\n# renamed\n".write(toFile: dir + "/.plan.yaml.swp", atomically: false, encoding: .utf8)
         #expect(rename(dir + "/.plan.yaml.swp", plan) == 0)
-        seen = await events.wait { changes($0, "plan.yaml").contains(.movedIn) }
-        #expect(changes(seen, "plan.yaml").contains(.movedIn))
+        _ = try await events.first(where: reports("plan.yaml", .movedIn))
 
         #expect(chmod(plan, 0o600) == 0)
-        seen = await events.wait { changes($0, "plan.yaml").contains(.attributes) }
-        #expect(changes(seen, "plan.yaml").contains(.attributes))
+        _ = try await events.first(where: reports("plan.yaml", .attributes))
 
         #expect(unlink(plan) == 0)
-        seen = await events.wait { changes($0, "plan.yaml").contains(.deleted) }
-        #expect(changes(seen, "plan.yaml").contains(.deleted))
-        #expect(!seen.contains(.directoryGone))
+        _ = try await events.first(where: reports("plan.yaml", .deleted))
+        #expect(!events.all.contains(.directoryGone))
     }
 
     @Test func modifiedIsReportedOnlyWhenAskedFor() async throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try TemporaryDirectory.make(prefix: "linuxwatch")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let wal = dir + "/ledger.sqlite-wal"
         _ = FileManager.default.createFile(atPath: wal, contents: Data())
-        let events = Recorder<FileWatcher.Event>()
+        let events = Mailbox<FileWatcher.Event>()
         let watcher = try FileWatcher(directory: dir, names: ["ledger.sqlite-wal"], changes: [.modified], queue: queue) {
-            for e in $0 { events.record(e) }
+            for e in $0 { events.post(e) }
         }
         defer { watcher.cancel() }
         let handle = try #require(FileHandle(forWritingAtPath: wal))
         try handle.write(contentsOf: Data("page".utf8))  // no close: a SQLite writer keeps the WAL open
-        let seen = await events.wait { !$0.isEmpty }
-        #expect(seen.first == .changed(name: "ledger.sqlite-wal", .modified))
+        #expect(try await events.first { _ in true } == .changed(name: "ledger.sqlite-wal", .modified))
         try handle.close()
         try await Task.sleep(for: .milliseconds(50))
         // The close after writing was not asked for.
@@ -68,13 +63,12 @@ import Testing
     }
 
     @Test func removingTheDirectoryEndsTheWatch() async throws {
-        let dir = try makeTemporaryDirectory()
-        let events = Recorder<FileWatcher.Event>()
-        let watcher = try FileWatcher(directory: dir, queue: queue) { for e in $0 { events.record(e) } }
+        let dir = try TemporaryDirectory.make(prefix: "linuxwatch")
+        let events = Mailbox<FileWatcher.Event>()
+        let watcher = try FileWatcher(directory: dir, queue: queue) { for e in $0 { events.post(e) } }
         defer { watcher.cancel() }
         #expect(rmdir(dir) == 0)
-        let seen = await events.wait { $0.contains(.directoryGone) }
-        #expect(seen.contains(.directoryGone))
+        _ = try await events.first { $0 == .directoryGone }
     }
 
     @Test func aMissingDirectoryIsATypedErrorNamingIt() throws {
@@ -90,7 +84,7 @@ import Testing
     }
 
     @Test func aFileIsNotADirectory() throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try TemporaryDirectory.make(prefix: "linuxwatch")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = FileManager.default.createFile(atPath: dir + "/f", contents: nil)
         #expect(throws: WatchError.self) { try FileWatcher(directory: dir + "/f", queue: queue) { _ in } }
