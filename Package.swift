@@ -113,7 +113,7 @@ let package = Package(
             name: "TrustTestSupport",
             dependencies: ["TrustCore", "SystemdKit"],
             path: "Tests/TrustTestSupport",
-            exclude: ["fake-notification-server.py"],
+            exclude: ["fake-notification-server.py", "private-bus.conf"],
             swiftSettings: swiftSettings),
         // Each test target declares every module it imports.
         .testTarget(name: "TrustCoreTests", dependencies: ["TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),

@@ -1,13 +1,15 @@
 import Foundation
 import SystemdKit
 
-/// A private D-Bus session bus for one test (or suite): its own `dbus-daemon` with its own
-/// config — no service directories unless asked, so nothing is auto-started — listening on a socket
-/// in a fresh temporary directory. `stop()` kills the daemon (the bus "dies"); `restart()`
-/// brings a new daemon up on the same address, as a session bus restart would.
+/// A private D-Bus session bus for one test (or suite): its own `dbus-daemon` with the config the
+/// scripts share (`private-bus.conf`: no service directories unless asked, so nothing is
+/// auto-started), listening on a socket in a fresh temporary directory. `stop()` kills the daemon
+/// (the bus "dies"); `restart()` brings a new daemon up on the same address, as a session bus
+/// restart would.
 ///
 ///     let bus = try await PrivateBus.start()
-///     defer { bus.cleanUp() }   // or: await bus.shutdown()
+///     ...
+///     await bus.shutdown()
 public final class PrivateBus: @unchecked Sendable {
     // Confinement: `daemon` is guarded by `lock`; the rest is immutable.
     public let directory: String
@@ -17,10 +19,14 @@ public final class PrivateBus: @unchecked Sendable {
     private let lock = NSLock()
     private var daemon: ChildProcess?
 
-    private init(directory: String) {
+    /// `Tests/TrustTestSupport/private-bus.conf`, which the scripts use too.
+    private static let sharedConfig = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("private-bus.conf").path
+
+    private init(directory: String, configPath: String) {
         self.directory = directory
         self.address = "unix:path=\(directory)/bus"
-        self.configPath = directory + "/bus.conf"
+        self.configPath = configPath
     }
 
     /// Starts a bus; throws with the reason when `dbus-daemon` is missing or fails.
@@ -31,26 +37,22 @@ public final class PrivateBus: @unchecked Sendable {
     ///   exits early and would wait 25 s).
     public static func start(serviceDirectory: String? = nil) async throws -> PrivateBus {
         let dir = try TemporaryDirectory.make(prefix: "trustd-bus")
-        let bus = PrivateBus(directory: dir)
-        let services = serviceDirectory.map {
-            "<servicedir>\($0)</servicedir><limit name=\"service_start_timeout\">1000</limit>"
-        } ?? ""
-        let config = """
-            <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-             "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-            <busconfig>
-              <type>session</type>
-              <listen>unix:path=\(dir)/bus</listen>
-              <auth>EXTERNAL</auth>
-              \(services)
-              <policy context="default">
-                <allow send_destination="*" eavesdrop="true"/>
-                <allow eavesdrop="true"/>
-                <allow own="*"/>
-              </policy>
-            </busconfig>
-            """
-        try config.write(toFile: bus.configPath, atomically: true, encoding: .utf8)
+        var configPath = sharedConfig
+        if let serviceDirectory {
+            // The shared config plus the service directory.
+            configPath = dir + "/bus.conf"
+            let config = """
+                <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+                 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+                <busconfig>
+                  <include>\(sharedConfig)</include>
+                  <servicedir>\(serviceDirectory)</servicedir>
+                  <limit name="service_start_timeout">1000</limit>
+                </busconfig>
+                """
+            try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+        let bus = PrivateBus(directory: dir, configPath: configPath)
         try await bus.launch()
         return bus
     }
@@ -63,7 +65,7 @@ public final class PrivateBus: @unchecked Sendable {
         // ends, however it ends, no daemon is left behind.
         let script = """
             rm -f "$1/bus"
-            /usr/bin/dbus-daemon --nofork --config-file="$1/bus.conf" --print-address=1 &
+            /usr/bin/dbus-daemon --nofork --config-file="$2" --address="unix:path=$1/bus" --print-address=1 &
             pid=$!
             read -r _ || true
             kill -KILL "$pid" 2>/dev/null  # SIGTERM may be blocked: children inherit the test runner's signal mask
@@ -71,7 +73,7 @@ public final class PrivateBus: @unchecked Sendable {
             exit 0
             """
         let child = try ChildProcess(
-            "/bin/bash", ["-c", script, "bash", directory], stderrPath: directory + "/dbus-daemon.log")
+            "/bin/bash", ["-c", script, "bash", directory, configPath], stderrPath: directory + "/dbus-daemon.log")
         _ = try await child.line(where: { $0.hasPrefix("unix:") })
         lock.withLock { daemon = child }
     }

@@ -5,8 +5,9 @@
 #   pids+=(PID)              processes killed on exit (then $work is removed)
 #   fail MESSAGE             says "$name: FAIL: MESSAGE", shows the tail of $work/*.log, exits 1
 #   wait_for SECONDS CMD...  retries CMD every 0.1 s until it succeeds; status 1 after SECONDS
-#   start_private_bus        a dbus-daemon listening on unix:path=$work/bus, its address in
-#                            $address; no service directories, so nothing is ever auto-started
+#   start_private_bus        a dbus-daemon (Tests/TrustTestSupport/private-bus.conf: no service
+#                            directories, so nothing is ever auto-started) listening on
+#                            unix:path=$work/bus, its address in $address
 
 pids=()
 cleanup() {
@@ -31,17 +32,8 @@ wait_for() {
 }
 
 start_private_bus() {
-    cat >"$work/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$work/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>
-CONF
-    dbus-daemon --nofork --config-file="$work/bus.conf" --print-address=1 >"$work/address" 2>"$work/dbus.log" &
+    dbus-daemon --nofork --config-file=Tests/TrustTestSupport/private-bus.conf --address="unix:path=$work/bus" \
+        --print-address=1 >"$work/address" 2>"$work/dbus.log" &
     pids+=($!)
     wait_for 10 test -s "$work/address" || fail "dbus-daemon did not start"
     address="unix:path=$work/bus"
