@@ -23,7 +23,7 @@ struct DesktopHarness {
             let server = try await capabilities.asyncMap { try await FakeNotificationServer.start(on: bus, capabilities: $0) }
             let client = NotificationClient(
                 address: bus.busAddress, deliveryQueue: DispatchQueue(label: "test.delivery"), backoff: fastBackoff,
-                callTimeout: .seconds(5))
+                callTimeout: .seconds(30))  // no test here waits it out: only a slow machine would reach it
             let events = Mailbox<NotifierEvent>()
             client.setEventHandler { events.post($0) }
             client.start()
