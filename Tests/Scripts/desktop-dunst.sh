@@ -88,7 +88,7 @@ grep -q "Kept" "$work/dmenu-input.log" || fail "dunst's context menu did not lis
 for label in Missed Skip Snooze; do
     grep -q "$label" "$work/dmenu-input.log" || fail "dunst's context menu did not list $label"
 done
-wait_for 5 displayed 0 || fail "the answered check-in was not withdrawn"
+wait_for 15 displayed 0 || fail "the answered check-in was not withdrawn"
 
 # 2. A check-in dismissed without an answer.
 doctor "$work/closed.json"
