@@ -909,11 +909,8 @@ public final class Daemon: @unchecked Sendable {
     static func format(_ date: Date, _ zone: TimeZone) -> String {
         let local = LocalTime(date, in: zone)
         let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        let offset = abs(local.utcOffset)
-        let sign = local.utcOffset < 0 ? "-" : "+"
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(names[local.day.isoWeekday - 1]) \(local.day) \(two(local.timeOfDay.hour)):\(two(local.timeOfDay.minute)) "
-            + "\(sign)\(two(offset / 3600)):\(two(offset / 60 % 60))"
+        let minute = TimeOfDay(hour: local.timeOfDay.hour, minute: local.timeOfDay.minute)
+        return "\(names[local.day.isoWeekday - 1]) \(local.day) \(minute) \(local.utcOffsetText)"
     }
 
     /// What tests and diagnostics may look at.
