@@ -676,7 +676,9 @@ public final class Daemon: @unchecked Sendable {
         let now = clock.now()
         do {
             guard let o = try ledger.occurrence(id: id), o.state == .pending else { return }
-            let length = plan?.item(o.item)?.snooze ?? PlanDefaults.snooze
+            // A snooze never outlasts the check-in: one that would end after its deadline ends
+            // halfway there, so the check-in comes back with time left to answer it.
+            let length = min(plan?.item(o.item)?.snooze ?? PlanDefaults.snooze, o.deadline.timeIntervalSince(now) / 2)
             let until = now.addingTimeInterval(length)
             _ = try ledger.recordSnoozed(occurrence: id, until: until, channel: channel, at: now)
             log.info("Check-in #\(id) \(o.item): snoozed until \(Self.format(until, plan?.timeZone ?? .current))", metadata: Self.meta(o.item, id))

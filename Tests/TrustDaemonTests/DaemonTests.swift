@@ -78,6 +78,25 @@ private let callPlan = planYAML(
         await rig.stop()
     }
 
+    /// A snooze that would end after the deadline (15 min asked, 10 left) ends halfway there:
+    /// the check-in comes back before it expires, not never.
+    @Test func aSnoozeNearTheDeadlineEndsBeforeIt() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00"))
+        await rig.set(F.at("2026-11-25 21:50"))
+        await rig.act(1, "snooze")
+        let o = try #require(try rig.occurrences().first)
+        #expect(o.snoozedUntil == F.at("2026-11-25 21:55"))
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 21:55"))
+        await rig.set(F.at("2026-11-25 21:55"))
+        #expect(rig.requests.count == 2)
+        #expect(rig.requests.last?.replaces == NotificationID(1))
+        await rig.set(F.at("2026-11-25 22:00"))
+        #expect(try rig.events(o.id) == [.scheduled, .prompted, .snoozed, .prompted, .unanswered])
+        await rig.stop()
+    }
+
     @Test func anUnansweredCheckInExpiresAtItsDeadlineAndIsClosed() async throws {
         let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
         await rig.start()
