@@ -439,3 +439,50 @@ extension DaemonTests {
         #expect(calls.all.count == 2)
     }
 }
+
+extension DaemonTests {
+    /// A plan that is a symlink (a dotfiles checkout): edits of the file it points to reload it,
+    /// also after the link is pointed elsewhere; the file it no longer points to is not watched.
+    @Test func editsOfASymlinkedPlansTargetReloadIt() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 12:00"))
+        let dotfiles = rig.dir + "/dotfiles"
+        try FileManager.default.createDirectory(atPath: dotfiles, withIntermediateDirectories: true)
+        try callPlan.write(toFile: dotfiles + "/plan.yaml", atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: rig.planPath)
+        try FileManager.default.createSymbolicLink(atPath: rig.planPath, withDestinationPath: "dotfiles/plan.yaml")
+        let host = DaemonHost(daemon: rig.daemon, planPath: rig.planPath, ledgerPath: rig.storePath, logger: rig.logs.logger())
+        host.start()
+        #expect(await eventually { await rig.daemon.inspect { $0.ready } })
+        func reloads() -> Int { rig.logs.lines.filter { $0.contains("Reloaded the plan (the plan file changed)") }.count }
+
+        let twoItems = planYAML(
+            """
+              - id: evening-call
+                title: Call Sam
+                at: "19:00"
+              - id: walk
+                title: Walk
+                at: "13:00"
+            """)
+        // Written in place, as an editor writing through the link does: nothing changes beside the link.
+        try twoItems.write(toFile: dotfiles + "/plan.yaml", atomically: false, encoding: .utf8)
+        #expect(await eventually { reloads() == 1 })
+        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call", "walk"])
+
+        // The link pointed elsewhere (as `ln -sf` does: a new link renamed over the old one).
+        try callPlan.write(toFile: dotfiles + "/other.yaml", atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: rig.planPath + ".new", withDestinationPath: "dotfiles/other.yaml")
+        #expect(rename(rig.planPath + ".new", rig.planPath) == 0)
+        #expect(await eventually { reloads() == 2 })
+        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call"])
+        try twoItems.write(toFile: dotfiles + "/other.yaml", atomically: false, encoding: .utf8)
+        #expect(await eventually { reloads() == 3 })
+        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call", "walk"])
+
+        // The old target is no longer the plan: editing it reloads nothing.
+        try callPlan.write(toFile: dotfiles + "/plan.yaml", atomically: false, encoding: .utf8)
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(reloads() == 3)
+        await withCheckedContinuation { c in host.stop { c.resume() } }
+    }
+}
