@@ -919,7 +919,7 @@ public final class Daemon: @unchecked Sendable {
     private var snapshot: DaemonSnapshot {
         DaemonSnapshot(
             ready: ready, planItems: plan?.items.map(\.id) ?? [], cursors: cursors, shown: shown, wake: wakeAt,
-            status: lastStatus, serverName: server?.name)
+            status: lastStatus, serverName: server?.name, ledgerSequence: lastSequence)
     }
 }
 
@@ -932,4 +932,6 @@ public struct DaemonSnapshot: Sendable {
     public var wake: Date?
     public var status: String
     public var serverName: String?
+    /// The newest ledger event this run has reacted to.
+    public var ledgerSequence: Int64
 }

@@ -109,9 +109,7 @@ private let callPlan = planYAML(
         // A late answer (trustctl answer) still counts, and nothing is shown again.
         let o = try #require(try rig.occurrences().first)
         _ = try rig.store.answer(occurrence: o.id, answer: .kept, channel: .terminal, at: F.at("2026-11-25 23:00"))
-        rig.daemon.ledgerFileChanged()
-        try await Task.sleep(for: .milliseconds(50))
-        await rig.settle()
+        try await rig.ledgerWritten()
         #expect(try rig.occurrences().map(\.state) == [.kept])
         #expect(rig.requests.count == 1)
         await rig.stop()
@@ -311,9 +309,7 @@ private let callPlan = planYAML(
         await rig.set(F.at("2026-11-25 19:00:01"))
         let other = try TrustStore(path: rig.storePath, mode: .readWrite)
         try other.answerNewestOpen(item: "evening-call", answer: .missed, channel: .terminal, at: F.at("2026-11-25 19:05"))
-        rig.daemon.ledgerFileChanged()
-        try await Task.sleep(for: .milliseconds(50))
-        await rig.settle()
+        try await rig.ledgerWritten()
         #expect(rig.closed == [1])
         #expect(await rig.daemon.inspect { $0.shown.isEmpty })
         await rig.stop()
@@ -342,9 +338,7 @@ private let callPlan = planYAML(
         let o = try #require(try rig.occurrences().last)
         _ = try rig.store.answer(occurrence: o.id, answer: .missed, channel: .terminal)
         _ = try rig.store.answer(occurrence: o.id, answer: .kept, channel: .terminal)
-        rig.daemon.ledgerFileChanged()
-        try await Task.sleep(for: .milliseconds(50))
-        await rig.settle()
+        try await rig.ledgerWritten()
         #expect(rig.requests.count == 3)
         await rig.stop()
     }
@@ -380,9 +374,7 @@ private let callPlan = planYAML(
         #expect(rig.requests.map(\.summary) == ["Demo: did this check-in reach you?"])
         try rig.writePlan(callPlan)
         rig.daemon.planFileChanged()
-        try await Task.sleep(for: .milliseconds(300))
-        await rig.settle()
-        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call", "demo"])
+        #expect(await eventually { await rig.daemon.inspect { $0.planItems } == ["evening-call", "demo"] })
         await rig.stop()
     }
 }

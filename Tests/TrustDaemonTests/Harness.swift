@@ -227,6 +227,15 @@ final class Rig: @unchecked Sendable {
         for _ in 0..<8 { _ = await daemon.inspect { _ in 0 } }
     }
 
+    /// Tells the daemon that another process wrote the ledger (as its inotify watch would) and
+    /// waits until it has reacted to every event there, however late its coalescing timer fires.
+    func ledgerWritten() async throws {
+        let head = try store.lastEventSequence()
+        daemon.ledgerFileChanged()
+        _ = await eventually { await self.daemon.inspect { $0.ledgerSequence } >= head }
+        await settle()
+    }
+
     func set(_ date: Date) async {
         clock.set(date)
         await settle()
