@@ -32,6 +32,8 @@ public struct DaemonOptions: Sendable {
     /// (`ResidentMemory.releaseFileBackedPages`). Not called while idle, nor after `stop`.
     public var settled: (@Sendable () -> Void)?
     public var settleDelay: TimeInterval = 2
+    /// How long a stop waits for the server to confirm the notifications it closes.
+    public var closeGrace: TimeInterval = 2
     /// The zone of a plan that names none: the system's, asked again at every plan load (a
     /// changed system zone reloads the plan).
     public var systemTimeZone: @Sendable () -> TimeZone
@@ -281,9 +283,6 @@ public final class Daemon: @unchecked Sendable {
         settleTimer?.schedule(deadline: .now() + options.settleDelay)
     }
 
-    /// How long a stop waits for the server to confirm the notifications it closes.
-    static let closeGrace: TimeInterval = 2
-
     private func end(completion: @escaping @Sendable () -> Void) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard phase != .stopped else { return completion() }
@@ -295,7 +294,7 @@ public final class Daemon: @unchecked Sendable {
         console?.stop()
         // Close what is on screen: its buttons would reach nobody. The next run shows it again.
         // Shutting the connection down drops messages not yet written, so wait for the replies
-        // (or `closeGrace`, whichever comes first) before disconnecting.
+        // (or `options.closeGrace`, whichever comes first) before disconnecting.
         var ids = shown.values.compactMap(\.notificationID)
         if let planNotice { ids.append(planNotice) }
         shown = [:]
@@ -307,7 +306,7 @@ public final class Daemon: @unchecked Sendable {
             notifier.close(NotificationID(id)) { _ in replies.leave() }
         }
         let grace = DispatchWorkItem { self.finishStop() }
-        queue.asyncAfter(deadline: .now() + Self.closeGrace, execute: grace)
+        queue.asyncAfter(deadline: .now() + options.closeGrace, execute: grace)
         replies.notify(queue: queue) {
             grace.cancel()
             self.finishStop()

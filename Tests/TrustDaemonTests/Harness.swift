@@ -192,6 +192,9 @@ final class Rig: @unchecked Sendable {
         options.desktopGrace = 0.05
         options.settled = settled
         options.settleDelay = 0.2
+        // A stop waits this long at most for the server's close replies: ample on a loaded
+        // machine (a server that is gone answers at once, with an error).
+        options.closeGrace = 15
         daemon = Daemon(
             options: options,
             ports: DaemonPorts(
