@@ -263,13 +263,13 @@ import TrustTestSupport
         let noBus = setup.environment.filter { $0.key != "DBUS_SESSION_BUS_ADDRESS" }
         #expect(try await setup.trustctl(["answer", "tick", "kept", "--note", "from the terminal"], environment: noBus) == 0)
 
-        #expect(
-            try await eventually(15) {
-                // Closed by trustd itself (the connection that showed it), not by trustctl.
-                try await server.calls().contains {
-                    $0.method == "CloseNotification" && $0.arguments.first == .uint32(id) && $0.sender == shown.sender
-                }
-            })
+        /// Whether the connection that showed `id` (trustd itself, not trustctl) closed it.
+        func closedByTrustd(_ id: UInt32) async throws -> Bool {
+            try await server.calls().contains {
+                $0.method == "CloseNotification" && $0.arguments.first == .uint32(id) && $0.sender == shown.sender
+            }
+        }
+        #expect(try await eventually(15) { try await closedByTrustd(id) })
         #expect(await eventually(15) { notify.messages.filter { $0 == "WATCHDOG=1" }.count >= 3 })
 
         // A clean stop takes what is on screen away: its buttons would reach nobody.
@@ -277,12 +277,7 @@ import TrustTestSupport
         let last = try #require(try await notifies(server).last?.result)
         trustd.signal(SIGTERM)
         #expect(await trustd.exitStatus() == 0)
-        #expect(
-            try await eventually(15) {
-                try await server.calls().contains {
-                    $0.method == "CloseNotification" && $0.arguments.first == .uint32(last) && $0.sender == shown.sender
-                }
-            })
+        #expect(try await eventually(15) { try await closedByTrustd(last) })
         await notify.stop()
         await server.stop()
         await setup.tearDown()
