@@ -29,7 +29,7 @@ private func closes(_ server: FakeNotificationServer) async throws -> [UInt32] {
     try await server.calls().filter { $0.method == "CloseNotification" }.compactMap { $0.arguments.first?.uint32Value }
 }
 
-/// A private bus, the test server on it, and a started rig at 18:59 using them.
+/// A private bus, the test server on it, and a started rig at 18:59 that has found the server.
 private struct OnBus {
     let bus: PrivateBus
     let server: FakeNotificationServer
@@ -40,6 +40,10 @@ private struct OnBus {
         server = try await FakeNotificationServer.start(on: bus)
         rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
         await rig.start()
+        // The rig is ready after a short grace even before the server's answer arrives (a
+        // loaded machine): wait for it, so the first check-in goes to the desktop.
+        let rig = self.rig
+        #expect(await eventually { await rig.daemon.inspect { $0.serverName } == "trustd-test-server" })
     }
 
     /// Sets the clock to the 19:00 check-in and returns its notification id, once the server
@@ -65,8 +69,6 @@ private struct OnBus {
     @Test func aPromptOnTheBusAndItsAnswersRoundTrip() async throws {
         let on = try await OnBus()
         let (server, rig) = (on.server, on.rig)
-        #expect(await rig.daemon.inspect { $0.serverName } == "trustd-test-server")
-
         let id = try await on.prompted()
         let call = try #require(try await notifies(server).first)
         #expect(call.signature == "susssasa{sv}i")
