@@ -32,6 +32,8 @@ public struct DaemonOptions: Sendable {
     /// (`ResidentMemory.releaseFileBackedPages`). Not called while idle, nor after `stop`.
     public var settled: (@Sendable () -> Void)?
     public var settleDelay: TimeInterval = 2
+    /// How long a stop waits for the server to confirm the notifications it closes.
+    public var closeGrace: TimeInterval = 2
     /// The zone of a plan that names none: the system's, asked again at every plan load (a
     /// changed system zone reloads the plan).
     public var systemTimeZone: @Sendable () -> TimeZone
@@ -281,9 +283,6 @@ public final class Daemon: @unchecked Sendable {
         settleTimer?.schedule(deadline: .now() + options.settleDelay)
     }
 
-    /// How long a stop waits for the server to confirm the notifications it closes.
-    static let closeGrace: TimeInterval = 2
-
     private func end(completion: @escaping @Sendable () -> Void) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard phase != .stopped else { return completion() }
@@ -295,7 +294,7 @@ public final class Daemon: @unchecked Sendable {
         console?.stop()
         // Close what is on screen: its buttons would reach nobody. The next run shows it again.
         // Shutting the connection down drops messages not yet written, so wait for the replies
-        // (or `closeGrace`, whichever comes first) before disconnecting.
+        // (or `options.closeGrace`, whichever comes first) before disconnecting.
         var ids = shown.values.compactMap(\.notificationID)
         if let planNotice { ids.append(planNotice) }
         shown = [:]
@@ -307,7 +306,7 @@ public final class Daemon: @unchecked Sendable {
             notifier.close(NotificationID(id)) { _ in replies.leave() }
         }
         let grace = DispatchWorkItem { self.finishStop() }
-        queue.asyncAfter(deadline: .now() + Self.closeGrace, execute: grace)
+        queue.asyncAfter(deadline: .now() + options.closeGrace, execute: grace)
         replies.notify(queue: queue) {
             grace.cancel()
             self.finishStop()
@@ -676,7 +675,9 @@ public final class Daemon: @unchecked Sendable {
         let now = clock.now()
         do {
             guard let o = try ledger.occurrence(id: id), o.state == .pending else { return }
-            let length = plan?.item(o.item)?.snooze ?? PlanDefaults.snooze
+            // A snooze never outlasts the check-in: one that would end after its deadline ends
+            // halfway there, so the check-in comes back with time left to answer it.
+            let length = min(plan?.item(o.item)?.snooze ?? PlanDefaults.snooze, o.deadline.timeIntervalSince(now) / 2)
             let until = now.addingTimeInterval(length)
             _ = try ledger.recordSnoozed(occurrence: id, until: until, channel: channel, at: now)
             log.info("Check-in #\(id) \(o.item): snoozed until \(Self.format(until, plan?.timeZone ?? .current))", metadata: Self.meta(o.item, id))
@@ -909,18 +910,15 @@ public final class Daemon: @unchecked Sendable {
     static func format(_ date: Date, _ zone: TimeZone) -> String {
         let local = LocalTime(date, in: zone)
         let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        let offset = abs(local.utcOffset)
-        let sign = local.utcOffset < 0 ? "-" : "+"
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(names[local.day.isoWeekday - 1]) \(local.day) \(two(local.timeOfDay.hour)):\(two(local.timeOfDay.minute)) "
-            + "\(sign)\(two(offset / 3600)):\(two(offset / 60 % 60))"
+        let minute = TimeOfDay(hour: local.timeOfDay.hour, minute: local.timeOfDay.minute)
+        return "\(names[local.day.isoWeekday - 1]) \(local.day) \(minute) \(local.utcOffsetText)"
     }
 
     /// What tests and diagnostics may look at.
     private var snapshot: DaemonSnapshot {
         DaemonSnapshot(
             ready: ready, planItems: plan?.items.map(\.id) ?? [], cursors: cursors, shown: shown, wake: wakeAt,
-            status: lastStatus, serverName: server?.name)
+            status: lastStatus, serverName: server?.name, ledgerSequence: lastSequence)
     }
 }
 
@@ -933,4 +931,6 @@ public struct DaemonSnapshot: Sendable {
     public var wake: Date?
     public var status: String
     public var serverName: String?
+    /// The newest ledger event this run has reacted to.
+    public var ledgerSequence: Int64
 }

@@ -11,7 +11,8 @@ import SystemdKit
 ///
 /// Confinement: `start` is called once, on any thread, before anything else; the watchers it
 /// stores deliver on `daemon.queue` and are only read again by `stop`, on that queue (after
-/// `start` returned). That ordering is what makes `@unchecked Sendable` sound.
+/// `start` returned). `planTarget` is only touched on `daemon.queue`. That ordering is what
+/// makes `@unchecked Sendable` sound.
 public final class DaemonHost: @unchecked Sendable {
     public let daemon: Daemon
     private let planPath: String
@@ -19,6 +20,9 @@ public final class DaemonHost: @unchecked Sendable {
     private let log: Logger
     private var watchers: [AnyObject] = []
     private var watchdog: WatchdogPinger?
+    /// When the plan is a symlink (a dotfiles checkout): its resolved path and the watcher of
+    /// that file's directory, since an edit of the target changes nothing beside the link.
+    private var planTarget: (path: String, watcher: FileWatcher?)?
 
     public init(daemon: Daemon, planPath: String, ledgerPath: String, logger: Logger) {
         self.daemon = daemon
@@ -42,6 +46,7 @@ public final class DaemonHost: @unchecked Sendable {
                     log.warning("\(planDirectory) was removed or moved: plan changes are no longer noticed (reload with SIGHUP)")
                 }
                 if events.contains(where: { if case .changed = $0 { true } else { $0 == .overflow } }) {
+                    self.followPlanTarget()  // the link may point elsewhere now
                     daemon.planFileChanged()
                 }
             }
@@ -49,6 +54,7 @@ public final class DaemonHost: @unchecked Sendable {
         } catch {
             log.warning("\(error): plan changes are noticed only on SIGHUP (systemctl --user reload trustd)")
         }
+        queue.async { self.followPlanTarget() }
 
         let ledgerDirectory = (ledgerPath as NSString).deletingLastPathComponent
         let ledgerName = (ledgerPath as NSString).lastPathComponent
@@ -89,9 +95,37 @@ public final class DaemonHost: @unchecked Sendable {
         daemon.start()
     }
 
+    /// Watches the directory of the file a symlinked plan points to (resolving every link on the
+    /// way), and stops watching one it no longer points to.
+    private func followPlanTarget() {
+        dispatchPrecondition(condition: .onQueue(daemon.queue))
+        let isLink = (try? FileManager.default.destinationOfSymbolicLink(atPath: planPath)) != nil
+        let target = isLink ? URL(fileURLWithPath: planPath).resolvingSymlinksInPath().path : nil
+        guard target != planTarget?.path else { return }
+        planTarget?.watcher?.cancel()
+        planTarget = nil
+        guard let target else { return }
+        let directory = (target as NSString).deletingLastPathComponent
+        let daemon = self.daemon
+        do {
+            let w = try FileWatcher(
+                directory: directory, names: [(target as NSString).lastPathComponent], queue: daemon.queue
+            ) { events in
+                if events.contains(where: { if case .changed = $0 { true } else { $0 == .overflow } }) {
+                    daemon.planFileChanged()
+                }
+            }
+            planTarget = (target, w)
+        } catch {
+            planTarget = (target, nil)
+            log.warning("\(error): edits of \(target), which \(planPath) links to, are noticed only on SIGHUP")
+        }
+    }
+
     /// Stops the event sources, then the daemon; `completion` runs on the daemon's queue.
     public func stop(completion: @escaping @Sendable () -> Void) {
         daemon.queue.async { [self] in
+            planTarget?.watcher?.cancel()
             watchdog?.stop()
             for w in watchers {
                 (w as? FileWatcher)?.cancel()

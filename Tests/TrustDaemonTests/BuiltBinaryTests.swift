@@ -37,7 +37,7 @@ import TrustTestSupport
         func signal(_ s: Int32) { kill(pid, s) }
 
         /// Waits for the exit; nil when it did not exit within `timeout` (then it is killed).
-        func exitStatus(timeout: Double = 10) async -> Int32? {
+        func exitStatus(timeout: Double = 30) async -> Int32? {
             let done = await eventually(timeout) { !self.process.isRunning }
             if !done {
                 kill(pid, SIGKILL)
@@ -74,7 +74,7 @@ import TrustTestSupport
             _ = try await child.line(where: { $0 == "LISTENING" })
         }
         var messages: [String] { child.lines.all.filter { $0 != "LISTENING" } }
-        func first(_ predicate: @escaping @Sendable (String) -> Bool, timeout: Double = 10) async throws -> String {
+        func first(_ predicate: @escaping @Sendable (String) -> Bool, timeout: Double = 30) async throws -> String {
             try await child.line(where: predicate, timeout: .milliseconds(Int(timeout * 1000)))
         }
         func stop() async { await child.stop() }
@@ -111,16 +111,21 @@ import TrustTestSupport
         }
 
         /// Runs the built trustctl on this ledger with `environment` (default: the setup's) and
-        /// returns its exit status.
-        func trustctl(_ arguments: [String], environment: [String: String]? = nil) throws -> Int32 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: BuiltBinaryTests.trustctl)
-            p.arguments = arguments + ["--store", storePath]
-            p.environment = environment ?? self.environment
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            return p.terminationStatus
+        /// returns its exit status. Waited for on a thread of its own, not one of the few the
+        /// concurrent tests share.
+        func trustctl(_ arguments: [String], environment: [String: String]? = nil) async throws -> Int32 {
+            let arguments = arguments + ["--store", storePath]
+            let environment = environment ?? self.environment
+            return try await onBlockingThread {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: BuiltBinaryTests.trustctl)
+                p.arguments = arguments
+                p.environment = environment
+                p.standardOutput = FileHandle.nullDevice
+                try p.run()
+                p.waitUntilExit()
+                return p.terminationStatus
+            }
         }
 
         func writePlan(_ text: String) throws {
@@ -181,7 +186,7 @@ import TrustTestSupport
                 title: Evening
                 at: "19:00"
             """)
-        #expect(await eventually { trustd.log.contains("Reloaded the plan (the plan file changed): 2 items; added evening") })
+        #expect(await eventually(30) { trustd.log.contains("Reloaded the plan (the plan file changed): 2 items; added evening") })
 
         // A bad plan is rejected: error with file:line:column in the log, one notification,
         // the running plan stays.
@@ -194,16 +199,16 @@ import TrustTestSupport
                 at: "12:00"
                 deadlin: 2h
             """)
-        #expect(await eventually { trustd.log.contains("\(setup.planPath):6:5: error:") })
-        #expect(try await eventually { try await notifies(server).contains { $0.arguments[3] == .string("trustd: the plan has an error; the previous plan stays in force") } })
+        #expect(await eventually(30) { trustd.log.contains("\(setup.planPath):6:5: error:") })
+        #expect(try await eventually(30) { try await notifies(server).contains { $0.arguments[3] == .string("trustd: the plan has an error; the previous plan stays in force") } })
         _ = try await notify.first { $0.contains("plan rejected: \(setup.planPath):6:5: error:") }
 
         // SIGHUP reloads (still the bad plan: rejected again, RELOADING=1 then READY=1).
         let before = notify.messages.count
         trustd.signal(SIGHUP)
-        #expect(await eventually { notify.messages.dropFirst(before).contains { $0.hasPrefix("RELOADING=1") } })
-        #expect(await eventually { notify.messages.dropFirst(before).contains { $0.contains("READY=1") } })
-        #expect(await eventually { trustd.log.components(separatedBy: "6:5: error:").count == 3 })
+        #expect(await eventually(30) { notify.messages.dropFirst(before).contains { $0.hasPrefix("RELOADING=1") } })
+        #expect(await eventually(30) { notify.messages.dropFirst(before).contains { $0.contains("READY=1") } })
+        #expect(await eventually(30) { trustd.log.components(separatedBy: "6:5: error:").count == 3 })
 
         trustd.signal(SIGTERM)
         #expect(await trustd.exitStatus() == 0)
@@ -222,9 +227,9 @@ import TrustTestSupport
         let server = try await FakeNotificationServer.start(on: setup.bus)
         let trustd = try setup.start(name: "trustd")
         // Killed once a prompt's notification id is in the ledger (trustctl has it from there).
-        #expect(await eventually { trustd.log.contains("trustd starting") })  // the ledger exists
+        #expect(await eventually(30) { trustd.log.contains("trustd starting") })  // the ledger exists
         let reader = try TrustStore(path: setup.storePath, mode: .readOnly)
-        #expect(try await eventually(10) { try reader.history().contains { $0.occurrence.notificationID != nil } })
+        #expect(try await eventually(30) { try reader.history().contains { $0.occurrence.notificationID != nil } })
         trustd.signal(SIGKILL)
         _ = await trustd.exitStatus()
         let prompted = try #require(try reader.history().map(\.occurrence).first { $0.notificationID != nil })
@@ -232,7 +237,7 @@ import TrustTestSupport
         let shown = try await notifies(server)
         let before = try await server.calls().count
 
-        #expect(try setup.trustctl(["answer", "tick", "kept", "--occurrence", "\(prompted.id)"]) == 0)
+        #expect(try await setup.trustctl(["answer", "tick", "kept", "--occurrence", "\(prompted.id)"]) == 0)
 
         let after = try await server.calls().dropFirst(before)
         let closed = after.filter { $0.method == "CloseNotification" }
@@ -250,34 +255,29 @@ import TrustTestSupport
         let server = try await FakeNotificationServer.start(on: setup.bus)
         let notify = try await NotifySocket(directory: setup.dir)
         let trustd = try setup.start(["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"], name: "trustd")
-        #expect(try await eventually(10) { try await notifies(server).count >= 1 })
+        #expect(try await eventually(30) { try await notifies(server).count >= 1 })
         let shown = try #require(try await notifies(server).first)
         let id = try #require(shown.result)
 
         // No bus for trustctl here: this proves trustd itself notices the answer and closes it.
         let noBus = setup.environment.filter { $0.key != "DBUS_SESSION_BUS_ADDRESS" }
-        #expect(try setup.trustctl(["answer", "tick", "kept", "--note", "from the terminal"], environment: noBus) == 0)
+        #expect(try await setup.trustctl(["answer", "tick", "kept", "--note", "from the terminal"], environment: noBus) == 0)
 
-        #expect(
-            try await eventually(5) {
-                // Closed by trustd itself (the connection that showed it), not by trustctl.
-                try await server.calls().contains {
-                    $0.method == "CloseNotification" && $0.arguments.first == .uint32(id) && $0.sender == shown.sender
-                }
-            })
-        #expect(await eventually(5) { notify.messages.filter { $0 == "WATCHDOG=1" }.count >= 3 })
+        /// Whether the connection that showed `id` (trustd itself, not trustctl) closed it.
+        func closedByTrustd(_ id: UInt32) async throws -> Bool {
+            try await server.calls().contains {
+                $0.method == "CloseNotification" && $0.arguments.first == .uint32(id) && $0.sender == shown.sender
+            }
+        }
+        #expect(try await eventually(15) { try await closedByTrustd(id) })
+        #expect(await eventually(15) { notify.messages.filter { $0 == "WATCHDOG=1" }.count >= 3 })
 
         // A clean stop takes what is on screen away: its buttons would reach nobody.
-        #expect(try await eventually(5) { try await notifies(server).count >= 2 })
+        #expect(try await eventually(15) { try await notifies(server).count >= 2 })
         let last = try #require(try await notifies(server).last?.result)
         trustd.signal(SIGTERM)
         #expect(await trustd.exitStatus() == 0)
-        #expect(
-            try await eventually(5) {
-                try await server.calls().contains {
-                    $0.method == "CloseNotification" && $0.arguments.first == .uint32(last) && $0.sender == shown.sender
-                }
-            })
+        #expect(try await eventually(15) { try await closedByTrustd(last) })
         await notify.stop()
         await server.stop()
         await setup.tearDown()
@@ -304,11 +304,11 @@ import TrustTestSupport
         defer { answering.cancel() }
 
         var run = try setup.start(name: "run1")
-        #expect(await eventually { run.log.contains("trustd starting") })
+        #expect(await eventually(30) { run.log.contains("trustd starting") })
         let reader = try TrustStore(path: setup.storePath, mode: .readOnly)
-        #expect(try await eventually(20) { try reader.history().filter { $0.occurrence.state != .pending }.count >= 3 })
+        #expect(try await eventually(30) { try reader.history().filter { $0.occurrence.state != .pending }.count >= 3 })
         // Kill right after an answer went out, while prompts are in flight.
-        _ = await eventually(5) { answered.count > 3 }
+        _ = await eventually(15) { answered.count > 3 }
         run.signal(SIGKILL)
         _ = await run.exitStatus()
         let beforeRestart = try reader.history().map(\.occurrence)
@@ -318,7 +318,7 @@ import TrustTestSupport
         try await Task.sleep(for: .seconds(5))  // two or three check-ins fall due meanwhile
         let downSince = beforeRestart.map(\.scheduled).max()!
         run = try setup.start(name: "run2")
-        #expect(try await eventually(20) { try reader.history().count >= beforeRestart.count + 5 })
+        #expect(try await eventually(30) { try reader.history().count >= beforeRestart.count + 5 })
         run.signal(SIGTERM)
         #expect(await run.exitStatus() == 0)
         answering.cancel()

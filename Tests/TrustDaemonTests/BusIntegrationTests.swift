@@ -21,34 +21,61 @@ private let plan = planYAML(
         snooze: 15m
     """)
 
+private func notifies(_ server: FakeNotificationServer) async throws -> [RecordedCall] {
+    try await server.calls().filter { $0.method == "Notify" }
+}
+
+private func closes(_ server: FakeNotificationServer) async throws -> [UInt32] {
+    try await server.calls().filter { $0.method == "CloseNotification" }.compactMap { $0.arguments.first?.uint32Value }
+}
+
+/// A private bus, the test server on it, and a started rig at 18:59 that has found the server.
+private struct OnBus {
+    let bus: PrivateBus
+    let server: FakeNotificationServer
+    let rig: Rig
+
+    init() async throws {
+        bus = try await PrivateBus.start()
+        server = try await FakeNotificationServer.start(on: bus)
+        rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        await rig.start()
+        // The rig is ready after a short grace even before the server's answer arrives (a
+        // loaded machine): wait for it, so the first check-in goes to the desktop.
+        let rig = self.rig
+        #expect(await eventually { await rig.daemon.inspect { $0.serverName } == "trustd-test-server" })
+    }
+
+    /// Sets the clock to the 19:00 check-in and returns its notification id, once the server
+    /// has shown it and the ledger records it.
+    func prompted() async throws -> UInt32 {
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(try await eventually { try await notifies(server).count == 1 })
+        let id = try #require(try await notifies(server).first?.result)
+        #expect(try await eventually { try rig.occurrences().first?.notificationID == id })
+        return id
+    }
+
+    func tearDown() async {
+        await rig.stop()
+        await server.stop()
+        await bus.shutdown()
+    }
+}
+
 /// The daemon with the real notification client on a private `dbus-daemon`, talking to the
 /// test notification server; the clock is still the test's.
 @Suite(.serialized) struct BusIntegrationTests {
-    private func notifies(_ server: FakeNotificationServer) async throws -> [RecordedCall] {
-        try await server.calls().filter { $0.method == "Notify" }
-    }
-
-    private func closes(_ server: FakeNotificationServer) async throws -> [UInt32] {
-        try await server.calls().filter { $0.method == "CloseNotification" }.compactMap { $0.arguments.first?.uint32Value }
-    }
-
     @Test func aPromptOnTheBusAndItsAnswersRoundTrip() async throws {
-        let bus = try await PrivateBus.start()
-        let server = try await FakeNotificationServer.start(on: bus)
-        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
-        await rig.start()
-        #expect(await rig.daemon.inspect { $0.serverName } == "trustd-test-server")
-
-        await rig.set(F.at("2026-11-25 19:00"))
-        #expect(try await eventually { try await notifies(server).count == 1 })
+        let on = try await OnBus()
+        let (server, rig) = (on.server, on.rig)
+        let id = try await on.prompted()
         let call = try #require(try await notifies(server).first)
         #expect(call.signature == "susssasa{sv}i")
         #expect(call.arguments[3] == .string("Did you call Sam tonight?"))
         #expect(call.arguments[5] == .strings(["kept", "Kept", "missed", "Missed", "skipped", "Skip", "snooze", "Snooze 15 min"]))
         #expect(call.hints["category"] == .variant(.string("x-trustd.check-in")))
         #expect(call.arguments[7] == .int32(0))
-        let id = try #require(call.result)
-        #expect(try await eventually { try rig.occurrences().first?.notificationID == id })
 
         // Snooze, then the re-show replaces the notification in place.
         await rig.set(F.at("2026-11-25 19:05"))
@@ -64,47 +91,31 @@ private let plan = planYAML(
         #expect(try await eventually { try rig.occurrences().first?.state == .kept })
         #expect(try rig.occurrences().first?.answerChannel == .notification)
         #expect(try await eventually { try await closes(server) == [id, id] })
-
-        await rig.stop()
-        await server.stop()
-        await bus.shutdown()
+        await on.tearDown()
     }
 
     @Test func anInlineReplyBecomesANoteOrAnAnswer() async throws {
-        let bus = try await PrivateBus.start()
-        let server = try await FakeNotificationServer.start(on: bus)
-        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
-        await rig.start()
-        await rig.set(F.at("2026-11-25 19:00"))
-        #expect(try await eventually { try await notifies(server).count == 1 })
-        let id = try #require(try await notifies(server).first?.result)
+        let on = try await OnBus()
+        let (server, rig) = (on.server, on.rig)
+        let id = try await on.prompted()
         try await server.emitNotificationReplied(id: id, text: "on the train, will call at 20:00")
         #expect(try await eventually { try rig.occurrences().first?.note == "on the train, will call at 20:00" })
         #expect(try rig.occurrences().first?.state == .pending)
         try await server.emitNotificationReplied(id: id, text: "kept called from the station")
         #expect(try await eventually { try rig.occurrences().first?.state == .kept })
         #expect(try rig.occurrences().first?.note == "called from the station")
-        await rig.stop()
-        await server.stop()
-        await bus.shutdown()
+        await on.tearDown()
     }
 
     /// A clean stop closes what it shows and disconnects only once the server has the close:
     /// when `stop` returns, the server has recorded it (no waiting here).
     @Test func aCleanStopClosesWhatItShowsBeforeDisconnecting() async throws {
-        let bus = try await PrivateBus.start()
-        let server = try await FakeNotificationServer.start(on: bus)
-        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
-        await rig.start()
-        await rig.set(F.at("2026-11-25 19:00"))
-        #expect(try await eventually { try await notifies(server).count == 1 })
-        let id = try #require(try await notifies(server).first?.result)
-        #expect(try await eventually { try rig.occurrences().first?.notificationID == id })
-        await rig.stop()
-        #expect(try await closes(server) == [id])
-        #expect(try rig.occurrences().first?.state == .pending)
-        await server.stop()
-        await bus.shutdown()
+        let on = try await OnBus()
+        let id = try await on.prompted()
+        await on.rig.stop()
+        #expect(try await closes(on.server) == [id])
+        #expect(try on.rig.occurrences().first?.state == .pending)
+        await on.tearDown()  // a second stop does nothing
     }
 
     /// No server: prompts go to the journal and the ledger. A server that appears later gets the
@@ -160,14 +171,9 @@ private let plan = planYAML(
     /// A restart on the bus: the notification the killed run left is closed, the check-in shown
     /// again, once.
     @Test func aRestartClosesWhatTheKilledRunLeft() async throws {
-        let bus = try await PrivateBus.start()
-        let server = try await FakeNotificationServer.start(on: bus)
-        let first = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
-        await first.start()
-        await first.set(F.at("2026-11-25 19:00"))
-        #expect(try await eventually { try await notifies(server).count == 1 })
-        let old = try #require(try await notifies(server).first?.result)
-        #expect(try await eventually { try first.occurrences().first?.notificationID == old })
+        let on = try await OnBus()
+        let (bus, server, first) = (on.bus, on.server, on.rig)
+        let old = try await on.prompted()
         first.client?.shutdown()  // as if killed: no stop(), its connection goes away
 
         let second = try first.restarted(at: F.at("2026-11-25 19:30"), bus: bus)

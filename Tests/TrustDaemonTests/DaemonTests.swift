@@ -78,6 +78,25 @@ private let callPlan = planYAML(
         await rig.stop()
     }
 
+    /// A snooze that would end after the deadline (15 min asked, 10 left) ends halfway there:
+    /// the check-in comes back before it expires, not never.
+    @Test func aSnoozeNearTheDeadlineEndsBeforeIt() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00"))
+        await rig.set(F.at("2026-11-25 21:50"))
+        await rig.act(1, "snooze")
+        let o = try #require(try rig.occurrences().first)
+        #expect(o.snoozedUntil == F.at("2026-11-25 21:55"))
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 21:55"))
+        await rig.set(F.at("2026-11-25 21:55"))
+        #expect(rig.requests.count == 2)
+        #expect(rig.requests.last?.replaces == NotificationID(1))
+        await rig.set(F.at("2026-11-25 22:00"))
+        #expect(try rig.events(o.id) == [.scheduled, .prompted, .snoozed, .prompted, .unanswered])
+        await rig.stop()
+    }
+
     @Test func anUnansweredCheckInExpiresAtItsDeadlineAndIsClosed() async throws {
         let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
         await rig.start()
@@ -90,9 +109,7 @@ private let callPlan = planYAML(
         // A late answer (trustctl answer) still counts, and nothing is shown again.
         let o = try #require(try rig.occurrences().first)
         _ = try rig.store.answer(occurrence: o.id, answer: .kept, channel: .terminal, at: F.at("2026-11-25 23:00"))
-        rig.daemon.ledgerFileChanged()
-        try await Task.sleep(for: .milliseconds(50))
-        await rig.settle()
+        try await rig.ledgerWritten()
         #expect(try rig.occurrences().map(\.state) == [.kept])
         #expect(rig.requests.count == 1)
         await rig.stop()
@@ -292,9 +309,7 @@ private let callPlan = planYAML(
         await rig.set(F.at("2026-11-25 19:00:01"))
         let other = try TrustStore(path: rig.storePath, mode: .readWrite)
         try other.answerNewestOpen(item: "evening-call", answer: .missed, channel: .terminal, at: F.at("2026-11-25 19:05"))
-        rig.daemon.ledgerFileChanged()
-        try await Task.sleep(for: .milliseconds(50))
-        await rig.settle()
+        try await rig.ledgerWritten()
         #expect(rig.closed == [1])
         #expect(await rig.daemon.inspect { $0.shown.isEmpty })
         await rig.stop()
@@ -323,9 +338,7 @@ private let callPlan = planYAML(
         let o = try #require(try rig.occurrences().last)
         _ = try rig.store.answer(occurrence: o.id, answer: .missed, channel: .terminal)
         _ = try rig.store.answer(occurrence: o.id, answer: .kept, channel: .terminal)
-        rig.daemon.ledgerFileChanged()
-        try await Task.sleep(for: .milliseconds(50))
-        await rig.settle()
+        try await rig.ledgerWritten()
         #expect(rig.requests.count == 3)
         await rig.stop()
     }
@@ -361,9 +374,7 @@ private let callPlan = planYAML(
         #expect(rig.requests.map(\.summary) == ["Demo: did this check-in reach you?"])
         try rig.writePlan(callPlan)
         rig.daemon.planFileChanged()
-        try await Task.sleep(for: .milliseconds(300))
-        await rig.settle()
-        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call", "demo"])
+        #expect(await eventually { await rig.daemon.inspect { $0.planItems } == ["evening-call", "demo"] })
         await rig.stop()
     }
 }
@@ -418,5 +429,52 @@ extension DaemonTests {
         await rig.stop()
         try await Task.sleep(for: idle)
         #expect(calls.all.count == 2)
+    }
+}
+
+extension DaemonTests {
+    /// A plan that is a symlink (a dotfiles checkout): edits of the file it points to reload it,
+    /// also after the link is pointed elsewhere; the file it no longer points to is not watched.
+    @Test func editsOfASymlinkedPlansTargetReloadIt() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 12:00"))
+        let dotfiles = rig.dir + "/dotfiles"
+        try FileManager.default.createDirectory(atPath: dotfiles, withIntermediateDirectories: true)
+        try callPlan.write(toFile: dotfiles + "/plan.yaml", atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: rig.planPath)
+        try FileManager.default.createSymbolicLink(atPath: rig.planPath, withDestinationPath: "dotfiles/plan.yaml")
+        let host = DaemonHost(daemon: rig.daemon, planPath: rig.planPath, ledgerPath: rig.storePath, logger: rig.logs.logger())
+        host.start()
+        #expect(await eventually { await rig.daemon.inspect { $0.ready } })
+        func reloads() -> Int { rig.logs.lines.filter { $0.contains("Reloaded the plan (the plan file changed)") }.count }
+
+        let twoItems = planYAML(
+            """
+              - id: evening-call
+                title: Call Sam
+                at: "19:00"
+              - id: walk
+                title: Walk
+                at: "13:00"
+            """)
+        // Written in place, as an editor writing through the link does: nothing changes beside the link.
+        try twoItems.write(toFile: dotfiles + "/plan.yaml", atomically: false, encoding: .utf8)
+        #expect(await eventually { reloads() == 1 })
+        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call", "walk"])
+
+        // The link pointed elsewhere (as `ln -sf` does: a new link renamed over the old one).
+        try callPlan.write(toFile: dotfiles + "/other.yaml", atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: rig.planPath + ".new", withDestinationPath: "dotfiles/other.yaml")
+        #expect(rename(rig.planPath + ".new", rig.planPath) == 0)
+        #expect(await eventually { reloads() == 2 })
+        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call"])
+        try twoItems.write(toFile: dotfiles + "/other.yaml", atomically: false, encoding: .utf8)
+        #expect(await eventually { reloads() == 3 })
+        #expect(await rig.daemon.inspect { $0.planItems } == ["evening-call", "walk"])
+
+        // The old target is no longer the plan: editing it reloads nothing.
+        try callPlan.write(toFile: dotfiles + "/plan.yaml", atomically: false, encoding: .utf8)
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(reloads() == 3)
+        await withCheckedContinuation { c in host.stop { c.resume() } }
     }
 }

@@ -192,6 +192,9 @@ final class Rig: @unchecked Sendable {
         options.desktopGrace = 0.05
         options.settled = settled
         options.settleDelay = 0.2
+        // A stop waits this long at most for the server's close replies: ample on a loaded
+        // machine (a server that is gone answers at once, with an error).
+        options.closeGrace = 15
         daemon = Daemon(
             options: options,
             ports: DaemonPorts(
@@ -225,6 +228,15 @@ final class Rig: @unchecked Sendable {
     /// Lets every hop on the daemon's queue (notifier completions, timers) run.
     func settle() async {
         for _ in 0..<8 { _ = await daemon.inspect { _ in 0 } }
+    }
+
+    /// Tells the daemon that another process wrote the ledger (as its inotify watch would) and
+    /// waits until it has reacted to every event there, however late its coalescing timer fires.
+    func ledgerWritten() async throws {
+        let head = try store.lastEventSequence()
+        daemon.ledgerFileChanged()
+        _ = await eventually { await self.daemon.inspect { $0.ledgerSequence } >= head }
+        await settle()
     }
 
     func set(_ date: Date) async {

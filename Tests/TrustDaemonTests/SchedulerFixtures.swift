@@ -31,15 +31,7 @@ enum Fixture {
     static func plan(_ items: [Item], zone: TimeZone = berlin, quiet: String? = nil, dayStart: TimeOfDay = .midnight)
         -> Plan
     {
-        var q: QuietHours?
-        if let quiet {
-            let parts = quiet.split(separator: "-").map { p in
-                let hm = p.split(separator: ":").map { Int($0)! }
-                return TimeOfDay(hour: hm[0], minute: hm[1])
-            }
-            q = QuietHours(start: parts[0], end: parts[1])
-        }
-        return Plan(timeZone: zone, dayStart: dayStart, quietHours: q, items: items)
+        Plan(timeZone: zone, dayStart: dayStart, quietHours: quiet.map { try! QuietHours.parse($0) }, items: items)
     }
 
     static func open(

@@ -32,7 +32,6 @@ public struct SystemClock: DaemonClock {
 final class DispatchWallTimer: WakeTimer {
     private let queue: DispatchQueue
     private let source: DispatchSourceTimer
-    private var armed = false
 
     init(queue: DispatchQueue, handler: @escaping @Sendable () -> Void) {
         self.queue = queue
