@@ -133,13 +133,14 @@ import TrustCLI
 
     @Test func jsonEscapesEveryString() throws {
         // A double-quoted YAML title with a quote, a backslash, a tab, a control character,
-        // a line separator and non-ASCII letters.
+        // a line separator and non-ASCII letters, escaped as the export escapes them
+        // (Export.jsonString: the line separator is written as it is).
         let text = "version: 1\ncommitments:\n  - id: a\n    title: \"say \\\"hi\\\" \\\\ \\t\\x01\\u2028 café ❤\"\n    at: \"21:00\"\n"
         try withPlan(text) { path in
             let out = PlanCheck.run(path: path, json: true, now: Self.now, defaultTimeZone: Self.utc)
             let items = try #require(try json(out)["items"] as? [[String: Any]])
             #expect(items.first?["title"] as? String == "say \"hi\" \\ \t\u{1}\u{2028} café ❤")
-            #expect(out.stdout.contains(#""title": "say \"hi\" \\ \t\u0001\u2028 café ❤""#))
+            #expect(out.stdout.contains(#""title": "say \"hi\" \\ \t\u0001\#u{2028} café ❤""#))
         }
     }
 

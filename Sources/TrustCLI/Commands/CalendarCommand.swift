@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustReport
 
 #if canImport(Glibc)
 import Glibc
@@ -151,9 +152,9 @@ public struct CalendarReport: Sendable {
                 if json {
                     if index > 0 { out.append(",") }
                     out.append("\n  {\"expression\": ")
-                    out.appendJSONString(expression)
+                    out.append(Export.jsonString(expression))
                     out.append(", \"error\": ")
-                    out.appendJSONString(error.message)
+                    out.append(Export.jsonString(error.message))
                     out.append(", \"column\": ")
                     out.append(String(error.column))
                     out.append("}")
@@ -171,9 +172,9 @@ public struct CalendarReport: Sendable {
             if json {
                 if index > 0 { out.append(",") }
                 out.append("\n  {\"expression\": ")
-                out.appendJSONString(expression)
+                out.append(Export.jsonString(expression))
                 out.append(", \"normalized\": ")
-                out.appendJSONString(spec.normalized)
+                out.append(Export.jsonString(spec.normalized))
                 out.append(", \"next\": [")
                 for (i, us) in list.microseconds.enumerated() {
                     if i > 0 { out.append(", ") }
@@ -390,26 +391,6 @@ struct ByteWriter {
             return
         }
         append(suffix)
-    }
-
-    mutating func appendJSONString(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0..<0x20:
-                append("\\u00")
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(hex[Int(b >> 4)])
-                bytes.append(hex[Int(b & 0xF)])
-            default: bytes.append(b)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
 
