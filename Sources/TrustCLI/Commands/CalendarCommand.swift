@@ -279,15 +279,21 @@ struct ByteWriter {
 
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].map { Array($0.utf8) }
 
+    /// `Wed 2026-11-25 19:00:00`
     private mutating func appendFields(_ f: CivilFields) {
         bytes.append(contentsOf: Self.weekdays[f.weekday])
         bytes.append(UInt8(ascii: " "))
+        appendDateTime(f, separator: UInt8(ascii: " "))
+    }
+
+    /// `2026-11-25 19:00:00`, the separator between date and time given.
+    private mutating func appendDateTime(_ f: CivilFields, separator: UInt8) {
         append(number: f.year, width: 4)
         bytes.append(UInt8(ascii: "-"))
         append(number: f.month, width: 2)
         bytes.append(UInt8(ascii: "-"))
         append(number: f.day, width: 2)
-        bytes.append(UInt8(ascii: " "))
+        bytes.append(separator)
         append(number: f.hour, width: 2)
         bytes.append(UInt8(ascii: ":"))
         append(number: f.minute, width: 2)
@@ -315,17 +321,7 @@ struct ByteWriter {
         let seconds = microseconds / 1_000_000
         let fraction = Int(microseconds % 1_000_000)
         let (f, offset, _) = clock.local(seconds)
-        append(number: f.year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        append(number: f.month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        append(number: f.day, width: 2)
-        bytes.append(UInt8(ascii: "T"))
-        append(number: f.hour, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(number: f.minute, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(number: f.second, width: 2)
+        appendDateTime(f, separator: UInt8(ascii: "T"))
         if fraction > 0 {
             bytes.append(UInt8(ascii: "."))
             append(number: fraction, width: 6)
