@@ -79,7 +79,7 @@ public struct WindowRate: Sendable, Hashable {
     public var days: Int
     public var tally: DayTally
     /// kept / (kept + missed + unanswered); nil when nothing was asked (skips are excused, pending is not yet due).
-    public var rate: Double? { tally.asked == 0 ? nil : Double(tally.kept) / Double(tally.asked) }
+    public var rate: Double? { tally.rate }
 
     public init(days: Int, tally: DayTally) {
         self.days = days
