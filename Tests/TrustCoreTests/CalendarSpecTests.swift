@@ -147,6 +147,8 @@ private func usec(_ d: Date?) -> Int64? {
         ("Mon 25:00", 5, "hour 25"),
         ("*-13-01", 3, "month 13"),
         ("Mon 19:00 Europe/Berln", 11, "unknown time zone 'Europe/Berln'"),
+        // systemd takes the local zone's abbreviation; trustd asks for the zone's name.
+        ("daily CEST", 7, "unknown time zone 'CEST' (expected UTC or an IANA zone"),
         ("Fri..Mon", 1, "backwards"),
         ("Mon 19:00x", 10, "'x'"),
         ("19", 3, "':'"),

@@ -15,8 +15,9 @@ public struct CalendarCommand: AsyncParsableCommand {
         abstract: "Normalize calendar expressions and show when they elapse.",
         discussion: """
             Accepts what systemd.time(7) calls calendar events and answers as \
-            `systemd-analyze calendar` (systemd 252) does, in the local zone ($TZ or /etc/localtime). \
-            Examples: 'Mon..Fri 19:00', 'Sun 18:00', 'daily', '*-*-* 07:30', '*-02~03', \
+            `systemd-analyze calendar` (systemd 252) does, in the local zone ($TZ or /etc/localtime), \
+            except that a trailing abbreviation of the local zone ('daily CEST') is refused: write \
+            its IANA name or UTC ('daily Europe/Berlin'). Examples: 'Mon..Fri 19:00', 'Sun 18:00', 'daily', '*-*-* 07:30', '*-02~03', \
             'Sat 10:00 Europe/Berlin'.
             """)
 
