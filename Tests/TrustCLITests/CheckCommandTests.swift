@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 import TrustCLI
+import TrustTestSupport
 
 @Suite struct CheckCommandTests {
     /// 2026-11-25 12:00 UTC (13:00 in Berlin), a Wednesday.
@@ -12,10 +13,9 @@ import TrustCLI
 
     /// Writes `text` to plan.yaml in a fresh directory and runs the body with its path.
     func withPlan(_ text: String, _ body: (String) throws -> Void) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trust-check-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("plan.yaml").path
+        let dir = try TemporaryDirectory.make(prefix: "trust-check")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/plan.yaml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         try body(path)
     }
