@@ -158,6 +158,9 @@ private func usec(_ d: Date?) -> Int64? {
         ("Mon..", 6, "no end"),
         ("2016~11-22", 5, "'~'"),
         ("Mön 19:00", 1, "Mön"),
+        // 2^64: without the overflow check both would wrap to 0 and parse.
+        ("@18446744073709551616", 1, "timestamp out of range"),
+        ("*-*-* 18446744073709551616:00", 7, "number too large"),
     ])
     func errorsPointAtTheColumn(input: String, column: Int, phrase: String) {
         do {
