@@ -159,6 +159,27 @@ import TrustTestSupport
         }
     }
 
+    @Test func theSummaryCountsErrorsAndWarnings() throws {
+        let text = """
+            version: 1
+            commitments:
+              - id: ex
+                title: Ex
+                target: 3/week
+                at: Sun 10:00
+              - id: b
+                title: B
+                at: "21:00"
+                dedline: 2h
+
+            """
+        try withPlan(text) { path in
+            let out = PlanCheck.run(path: path, json: false, now: Self.now, defaultTimeZone: Self.utc)
+            #expect(out.status == 1)
+            #expect(out.stderr.hasSuffix("\n\(path): 1 error, 1 warning; the plan is not valid\n"))
+        }
+    }
+
     @Test func showsWhenQuietHoursDeferACheckIn() throws {
         let text = "version: 1\ntimezone: Europe/Berlin\nquiet-hours: 22:30-07:30\nboundaries:\n  - id: b\n    title: B\n    at: \"23:00\"\n"
         try withPlan(text) { path in
@@ -206,6 +227,7 @@ import TrustTestSupport
         #expect(out.status == 1)
         #expect(out.stderr.hasPrefix("\(path): error: no plan file here\n  hint: create it from the example: mkdir -p "))
         #expect(out.stderr.contains("cp Config/plan.example.yaml \(path)"))
+        #expect(out.stderr.hasSuffix("\n\(path): 1 error; the plan is not valid\n"))
         let j = try json(PlanCheck.run(path: path, json: true, now: Self.now, defaultTimeZone: Self.utc))
         let d = try #require((j["diagnostics"] as? [[String: Any]])?.first)
         #expect(d["line"] is NSNull)

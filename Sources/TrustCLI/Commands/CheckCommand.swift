@@ -63,10 +63,8 @@ public enum PlanCheck {
             err += d.rendered(lines: lines) + "\n"
         }
         guard let plan = result.plan else {
-            let e = result.errors.count
-            let w = result.warnings.count
-            err += "\(result.file): \(e) error\(e == 1 ? "" : "s")"
-            if w > 0 { err += ", \(w) warning\(w == 1 ? "" : "s")" }
+            err += "\(result.file): \(plural(result.errors.count, "error"))"
+            if !result.warnings.isEmpty { err += ", \(plural(result.warnings.count, "warning"))" }
             err += "; the plan is not valid\n"
             return Output(stdout: "", stderr: err, status: 1)
         }
