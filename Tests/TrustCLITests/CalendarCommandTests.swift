@@ -127,6 +127,15 @@ private func render(
         #expect(array[3]["next"] as? [String] == [])
     }
 
+    @Test func jsonEscapesTheExpressionAndTheError() throws {
+        let expression = "Mon\"\\\t\u{8}é"
+        let r = render([expression], json: true)
+        #expect(r.failed)
+        #expect(r.out.hasPrefix(#"[\#n  {"expression": "Mon\"\\\t\bé", "error": "#))
+        let array = try #require(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        #expect(array.first?["expression"] as? String == expression)
+    }
+
     @Test func relativeTimesFollowSystemd() {
         func relative(_ d: Int64) -> String {
             var w = ByteWriter()

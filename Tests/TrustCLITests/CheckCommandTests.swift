@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 import TrustCLI
+import TrustTestSupport
 
 @Suite struct CheckCommandTests {
     /// 2026-11-25 12:00 UTC (13:00 in Berlin), a Wednesday.
@@ -12,10 +13,9 @@ import TrustCLI
 
     /// Writes `text` to plan.yaml in a fresh directory and runs the body with its path.
     func withPlan(_ text: String, _ body: (String) throws -> Void) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trust-check-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("plan.yaml").path
+        let dir = try TemporaryDirectory.make(prefix: "trust-check")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/plan.yaml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         try body(path)
     }
@@ -133,13 +133,14 @@ import TrustCLI
 
     @Test func jsonEscapesEveryString() throws {
         // A double-quoted YAML title with a quote, a backslash, a tab, a control character,
-        // a line separator and non-ASCII letters.
+        // a line separator and non-ASCII letters, escaped as the export escapes them
+        // (Export.jsonString: the line separator is written as it is).
         let text = "version: 1\ncommitments:\n  - id: a\n    title: \"say \\\"hi\\\" \\\\ \\t\\x01\\u2028 café ❤\"\n    at: \"21:00\"\n"
         try withPlan(text) { path in
             let out = PlanCheck.run(path: path, json: true, now: Self.now, defaultTimeZone: Self.utc)
             let items = try #require(try json(out)["items"] as? [[String: Any]])
             #expect(items.first?["title"] as? String == "say \"hi\" \\ \t\u{1}\u{2028} café ❤")
-            #expect(out.stdout.contains(#""title": "say \"hi\" \\ \t\u0001\u2028 café ❤""#))
+            #expect(out.stdout.contains(#""title": "say \"hi\" \\ \t\u0001\#u{2028} café ❤""#))
         }
     }
 
@@ -155,6 +156,27 @@ import TrustCLI
             let j = try json(PlanCheck.run(path: path, json: true, now: Self.now, defaultTimeZone: Self.utc))
             #expect(j["valid"] as? Bool == true)
             #expect((j["diagnostics"] as? [[String: Any]])?.first?["severity"] as? String == "warning")
+        }
+    }
+
+    @Test func theSummaryCountsErrorsAndWarnings() throws {
+        let text = """
+            version: 1
+            commitments:
+              - id: ex
+                title: Ex
+                target: 3/week
+                at: Sun 10:00
+              - id: b
+                title: B
+                at: "21:00"
+                dedline: 2h
+
+            """
+        try withPlan(text) { path in
+            let out = PlanCheck.run(path: path, json: false, now: Self.now, defaultTimeZone: Self.utc)
+            #expect(out.status == 1)
+            #expect(out.stderr.hasSuffix("\n\(path): 1 error, 1 warning; the plan is not valid\n"))
         }
     }
 
@@ -205,6 +227,7 @@ import TrustCLI
         #expect(out.status == 1)
         #expect(out.stderr.hasPrefix("\(path): error: no plan file here\n  hint: create it from the example: mkdir -p "))
         #expect(out.stderr.contains("cp Config/plan.example.yaml \(path)"))
+        #expect(out.stderr.hasSuffix("\n\(path): 1 error; the plan is not valid\n"))
         let j = try json(PlanCheck.run(path: path, json: true, now: Self.now, defaultTimeZone: Self.utc))
         let d = try #require((j["diagnostics"] as? [[String: Any]])?.first)
         #expect(d["line"] is NSNull)

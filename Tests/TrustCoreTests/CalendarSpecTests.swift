@@ -147,6 +147,8 @@ private func usec(_ d: Date?) -> Int64? {
         ("Mon 25:00", 5, "hour 25"),
         ("*-13-01", 3, "month 13"),
         ("Mon 19:00 Europe/Berln", 11, "unknown time zone 'Europe/Berln'"),
+        // systemd takes the local zone's abbreviation; trustd asks for the zone's name.
+        ("daily CEST", 7, "unknown time zone 'CEST' (expected UTC or an IANA zone"),
         ("Fri..Mon", 1, "backwards"),
         ("Mon 19:00x", 10, "'x'"),
         ("19", 3, "':'"),
@@ -156,6 +158,9 @@ private func usec(_ d: Date?) -> Int64? {
         ("Mon..", 6, "no end"),
         ("2016~11-22", 5, "'~'"),
         ("Mön 19:00", 1, "Mön"),
+        // 2^64: without the overflow check both would wrap to 0 and parse.
+        ("@18446744073709551616", 1, "timestamp out of range"),
+        ("*-*-* 18446744073709551616:00", 7, "number too large"),
     ])
     func errorsPointAtTheColumn(input: String, column: Int, phrase: String) {
         do {

@@ -143,8 +143,10 @@ import TrustTestSupport
 
     @Test func multiplierIsLoops() {
         #expect(abs(ItemStats.multiplier(frequencyPerDay: 1) - pow(0.5, 1.0 / 13)) < 1e-12)
-        #expect(abs(ItemStats.nextScore(0, value: 1, frequencyPerDay: 1) - 0.051922) < 1e-6)
-        #expect(abs(ItemStats.nextScore(0.5, value: 0.5, frequencyPerDay: 3.0 / 7) - 0.5) < 1e-12)
+        let daily = ItemStats.multiplier(frequencyPerDay: 1)
+        #expect(abs(ItemStats.nextScore(0, value: 1, multiplier: daily) - 0.051922) < 1e-6)
+        let threeAWeek = ItemStats.multiplier(frequencyPerDay: 3.0 / 7)
+        #expect(abs(ItemStats.nextScore(0.5, value: 0.5, multiplier: threeAWeek) - 0.5) < 1e-12)
     }
 
     @Test func noRecordsNoStrength() {

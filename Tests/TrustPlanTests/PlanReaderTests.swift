@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrustCore
 import TrustPlan
+import TrustTestSupport
 
 /// 2026-11-25 12:00 UTC, a Wednesday.
 let testNow = Date(timeIntervalSince1970: 1_795_608_000)
@@ -481,9 +482,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         .deletingLastPathComponent()
 
     func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trust-plan-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
+        URL(fileURLWithPath: try TemporaryDirectory.make(prefix: "trust-plan"), isDirectory: true)
     }
 
     @Test(arguments: [testNow, Date()])

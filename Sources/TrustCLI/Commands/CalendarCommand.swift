@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustReport
 
 #if canImport(Glibc)
 import Glibc
@@ -14,8 +15,9 @@ public struct CalendarCommand: AsyncParsableCommand {
         abstract: "Normalize calendar expressions and show when they elapse.",
         discussion: """
             Accepts what systemd.time(7) calls calendar events and answers as \
-            `systemd-analyze calendar` (systemd 252) does, in the local zone ($TZ or /etc/localtime). \
-            Examples: 'Mon..Fri 19:00', 'Sun 18:00', 'daily', '*-*-* 07:30', '*-02~03', \
+            `systemd-analyze calendar` (systemd 252) does, in the local zone ($TZ or /etc/localtime), \
+            except that a trailing abbreviation of the local zone ('daily CEST') is refused: write \
+            its IANA name or UTC ('daily Europe/Berlin'). Examples: 'Mon..Fri 19:00', 'Sun 18:00', 'daily', '*-*-* 07:30', '*-02~03', \
             'Sat 10:00 Europe/Berlin'.
             """)
 
@@ -151,9 +153,9 @@ public struct CalendarReport: Sendable {
                 if json {
                     if index > 0 { out.append(",") }
                     out.append("\n  {\"expression\": ")
-                    out.appendJSONString(expression)
+                    out.append(Export.jsonString(expression))
                     out.append(", \"error\": ")
-                    out.appendJSONString(error.message)
+                    out.append(Export.jsonString(error.message))
                     out.append(", \"column\": ")
                     out.append(String(error.column))
                     out.append("}")
@@ -171,9 +173,9 @@ public struct CalendarReport: Sendable {
             if json {
                 if index > 0 { out.append(",") }
                 out.append("\n  {\"expression\": ")
-                out.appendJSONString(expression)
+                out.append(Export.jsonString(expression))
                 out.append(", \"normalized\": ")
-                out.appendJSONString(spec.normalized)
+                out.append(Export.jsonString(spec.normalized))
                 out.append(", \"next\": [")
                 for (i, us) in list.microseconds.enumerated() {
                     if i > 0 { out.append(", ") }
@@ -278,15 +280,21 @@ struct ByteWriter {
 
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].map { Array($0.utf8) }
 
+    /// `Wed 2026-11-25 19:00:00`
     private mutating func appendFields(_ f: CivilFields) {
         bytes.append(contentsOf: Self.weekdays[f.weekday])
         bytes.append(UInt8(ascii: " "))
+        appendDateTime(f, separator: UInt8(ascii: " "))
+    }
+
+    /// `2026-11-25 19:00:00`, the separator between date and time given.
+    private mutating func appendDateTime(_ f: CivilFields, separator: UInt8) {
         append(number: f.year, width: 4)
         bytes.append(UInt8(ascii: "-"))
         append(number: f.month, width: 2)
         bytes.append(UInt8(ascii: "-"))
         append(number: f.day, width: 2)
-        bytes.append(UInt8(ascii: " "))
+        bytes.append(separator)
         append(number: f.hour, width: 2)
         bytes.append(UInt8(ascii: ":"))
         append(number: f.minute, width: 2)
@@ -314,17 +322,7 @@ struct ByteWriter {
         let seconds = microseconds / 1_000_000
         let fraction = Int(microseconds % 1_000_000)
         let (f, offset, _) = clock.local(seconds)
-        append(number: f.year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        append(number: f.month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        append(number: f.day, width: 2)
-        bytes.append(UInt8(ascii: "T"))
-        append(number: f.hour, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(number: f.minute, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(number: f.second, width: 2)
+        appendDateTime(f, separator: UInt8(ascii: "T"))
         if fraction > 0 {
             bytes.append(UInt8(ascii: "."))
             append(number: fraction, width: 6)
@@ -390,26 +388,6 @@ struct ByteWriter {
             return
         }
         append(suffix)
-    }
-
-    mutating func appendJSONString(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0..<0x20:
-                append("\\u00")
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(hex[Int(b >> 4)])
-                bytes.append(hex[Int(b & 0xF)])
-            default: bytes.append(b)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
 

@@ -63,10 +63,8 @@ public enum PlanCheck {
             err += d.rendered(lines: lines) + "\n"
         }
         guard let plan = result.plan else {
-            let e = result.errors.count
-            let w = result.warnings.count
-            err += "\(result.file): \(e) error\(e == 1 ? "" : "s")"
-            if w > 0 { err += ", \(w) warning\(w == 1 ? "" : "s")" }
+            err += "\(result.file): \(plural(result.errors.count, "error"))"
+            if !result.warnings.isEmpty { err += ", \(plural(result.warnings.count, "warning"))" }
             err += "; the plan is not valid\n"
             return Output(stdout: "", stderr: err, status: 1)
         }
@@ -128,17 +126,17 @@ public enum PlanCheck {
         var j = ""
         j.reserveCapacity(1024 + (result.plan?.items.count ?? 0) * 400)
         j += "{\n  \"valid\": \(result.plan != nil),\n"
-        j += "  \"file\": " + jsonString(result.file) + ",\n"
-        j += "  \"timezone\": " + (result.plan.map { jsonString($0.timeZone.identifier) } ?? "null") + ",\n"
+        j += "  \"file\": " + Export.jsonString(result.file) + ",\n"
+        j += "  \"timezone\": " + (result.plan.map { Export.jsonString($0.timeZone.identifier) } ?? "null") + ",\n"
         j += "  \"diagnostics\": ["
         for (i, d) in result.diagnostics.enumerated() {
             j += i == 0 ? "\n" : ",\n"
-            j += "    {\"severity\": " + jsonString(d.severity.rawValue)
-            j += ", \"file\": " + jsonString(d.file)
+            j += "    {\"severity\": " + Export.jsonString(d.severity.rawValue)
+            j += ", \"file\": " + Export.jsonString(d.file)
             j += ", \"line\": " + (d.line > 0 ? String(d.line) : "null")
             j += ", \"column\": " + (d.line > 0 ? String(d.column) : "null")
-            j += ", \"message\": " + jsonString(d.message)
-            if let hint = d.hint { j += ", \"hint\": " + jsonString(hint) }
+            j += ", \"message\": " + Export.jsonString(d.message)
+            if let hint = d.hint { j += ", \"hint\": " + Export.jsonString(hint) }
             j += "}"
         }
         j += result.diagnostics.isEmpty ? "],\n" : "\n  ],\n"
@@ -148,11 +146,11 @@ public enum PlanCheck {
             let allUpcoming = upcoming(plan: plan, result: result, count: count)
             for (i, (item, upcoming)) in zip(plan.items, allUpcoming).enumerated() {
                 j += i == 0 ? "\n" : ",\n"
-                j += "    {\n      \"id\": " + jsonString(item.id.rawValue)
-                j += ",\n      \"kind\": " + jsonString(item.kind.rawValue)
-                j += ",\n      \"title\": " + jsonString(item.title)
-                j += ",\n      \"schedule\": [" + item.schedule.map { jsonString($0.normalized) }.joined(separator: ", ")
-                j += "],\n      \"target\": " + (item.target.map { jsonString($0.description) } ?? "null")
+                j += "    {\n      \"id\": " + Export.jsonString(item.id.rawValue)
+                j += ",\n      \"kind\": " + Export.jsonString(item.kind.rawValue)
+                j += ",\n      \"title\": " + Export.jsonString(item.title)
+                j += ",\n      \"schedule\": [" + item.schedule.map { Export.jsonString($0.normalized) }.joined(separator: ", ")
+                j += "],\n      \"target\": " + (item.target.map { Export.jsonString($0.description) } ?? "null")
                 j += ",\n      \"next\": [" + upcoming.map { "\"" + formatter.iso8601($0) + "\"" }.joined(separator: ", ")
                 j += "]\n    }"
             }
@@ -160,25 +158,6 @@ public enum PlanCheck {
         }
         j += "]\n}\n"
         return Output(stdout: j, stderr: "", status: result.plan != nil ? 0 : 1)
-    }
-
-    /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x7F || u.value == 0x2028 || u.value == 0x2029:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 }
 

@@ -64,6 +64,22 @@ struct CalendarParser {
     private static let slash = UInt8(ascii: "/")
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    /// The decimal number starting at `p`, which moves past all its digits; nil when it does not
+    /// fit in 64 bits.
+    private func digits(_ p: inout Int) -> UInt64? {
+        var value: UInt64 = 0
+        var overflow = false
+        while Self.isDigit(ch(p)) {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(ch(p) - 0x30))
+            if o1 || o2 { overflow = true }
+            value = a
+            p += 1
+        }
+        return overflow ? nil : value
+    }
+
     private static func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
     private static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 32 : c }
 
@@ -362,16 +378,7 @@ struct CalendarParser {
         guard Self.isDigit(ch(t)) else {
             throw error(t, "expected seconds since the epoch after '@', found \(found(t))")
         }
-        var value: UInt64 = 0
-        var overflow = false
-        while Self.isDigit(ch(t)) {
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(UInt64(ch(t) - 0x30))
-            if o1 || o2 { overflow = true }
-            value = a
-            t += 1
-        }
-        if overflow { throw error(at, "timestamp out of range") }
+        guard var value = digits(&t) else { throw error(at, "timestamp out of range") }
         if negative { value = 0 &- value }
         let seconds = Int64(bitPattern: value)
         p = t
@@ -474,16 +481,7 @@ struct CalendarParser {
         }
         let at = p
         var e = p
-        var value: UInt64 = 0
-        var overflow = false
-        while Self.isDigit(ch(e)) {
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(UInt64(ch(e) - 0x30))
-            if o1 || o2 { overflow = true }
-            value = a
-            e += 1
-        }
-        if overflow { throw error(at, "number too large") }
+        guard var value = digits(&e) else { throw error(at, "number too large") }
         if usec {
             let (m, o) = value.multipliedReportingOverflow(by: 1_000_000)
             if o { throw error(at, "number too large") }

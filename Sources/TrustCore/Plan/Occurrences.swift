@@ -93,16 +93,16 @@ extension QuietHours {
 // MARK: - Occurrences
 
 /// The union of several calendar expressions, evaluated in one zone.
-public struct ZonedSchedule: Sendable, Hashable {
-    public var specs: [CalendarSpec]
-    public var zone: TimeZone
-    public init(_ specs: [CalendarSpec], zone: TimeZone) {
+struct ZonedSchedule: Sendable {
+    var specs: [CalendarSpec]
+    var zone: TimeZone
+    init(_ specs: [CalendarSpec], zone: TimeZone) {
         self.specs = specs
         self.zone = zone
     }
 
     /// The first elapse of any expression strictly after `date`; nil when none elapses again.
-    public func next(after date: Date) -> Date? {
+    func next(after date: Date) -> Date? {
         var best: Date?
         for spec in specs {
             if let n = spec.next(after: date, in: zone), best == nil || n < best! { best = n }
@@ -112,7 +112,7 @@ public struct ZonedSchedule: Sendable, Hashable {
 
     /// The first `count` elapses strictly after `date`, ascending, without duplicates (fewer when
     /// the expressions stop elapsing).
-    public func next(after date: Date, count: Int) -> [Date] {
+    func next(after date: Date, count: Int) -> [Date] {
         guard count > 0 else { return [] }
         if specs.count == 1 { return specs[0].elapses(after: date, in: zone, count: count) }
         // The union's first `count` are among each expression's first `count`.
@@ -126,37 +126,11 @@ public struct ZonedSchedule: Sendable, Hashable {
         }
         return out
     }
-
-    /// Every elapse in `[start, end)`, ascending, without duplicates, at most `limit`.
-    public func occurrences(from start: Date, to end: Date, limit: Int = .max) -> [Date] {
-        var out: [Date] = []
-        guard start < end, limit > 0 else { return out }
-        // Strictly after a hair before `start`, so an elapse exactly at `start` counts.
-        let from = start.addingTimeInterval(-1e-3)
-        var heads: [Date?] = specs.map { $0.next(after: from, in: zone) }
-        while out.count < limit {
-            var best: Date?
-            for h in heads where h != nil && (best == nil || h! < best!) { best = h }
-            guard let t = best, t < end else { break }
-            if t >= start { out.append(t) }
-            for i in heads.indices where heads[i] == t { heads[i] = specs[i].next(after: t, in: zone) }
-        }
-        return out
-    }
 }
 
 extension Item {
     /// The union of the item's expressions in `zone`.
-    public func schedule(in zone: TimeZone) -> ZonedSchedule { ZonedSchedule(schedule, zone: zone) }
-
-    /// Whether an instant falls on a day the item is active (`starts`…`ends`, inclusive).
-    public func isActive(at date: Date, in zone: TimeZone, dayStart: TimeOfDay = .midnight) -> Bool {
-        if starts == nil && ends == nil { return true }
-        let day = DayKey.of(date, in: zone, dayStart: dayStart)
-        if let starts, day < starts { return false }
-        if let ends, day > ends { return false }
-        return true
-    }
+    func schedule(in zone: TimeZone) -> ZonedSchedule { ZonedSchedule(schedule, zone: zone) }
 
     /// The next prompt instant strictly after `date`: the earliest elapse of any of the item's
     /// expressions, evaluated in `zone`, on a day within `starts`…`ends`. Nil when there is none.
@@ -196,25 +170,6 @@ extension Item {
         return out
     }
 
-    /// Every prompt instant in `[start, end)`, ascending, at most `limit`, within `starts`…`ends`.
-    public func occurrences(
-        from start: Date, to end: Date, in zone: TimeZone, dayStart: TimeOfDay = .midnight, limit: Int = .max
-    ) -> [Date] {
-        var lower = start
-        if let starts {
-            let first = starts.firstInstant(in: zone, dayStart: dayStart)
-            if lower < first { lower = first }
-        }
-        var upper = end
-        if let ends {
-            let after = ends.adding(days: 1).firstInstant(in: zone, dayStart: dayStart)
-            if upper > after { upper = after }
-        }
-        guard lower < upper else { return [] }
-        return schedule(in: zone).occurrences(from: lower, to: upper, limit: limit)
-            .filter { isActive(at: $0, in: zone, dayStart: dayStart) }
-    }
-
     /// The most prompts the schedule gives in any one of `periods` consecutive calendar periods
     /// (local to `zone`, `dayStart` applied), starting with the one containing `date`. Counting
     /// stops as soon as a period reaches `cap`. `starts`/`ends` are ignored: this measures what the
@@ -250,11 +205,6 @@ extension Plan {
     /// The item's next prompt instant strictly after `date`, in the plan's zone.
     public func nextOccurrence(of item: Item, after date: Date) -> Date? {
         item.nextOccurrence(after: date, in: timeZone, dayStart: dayStart)
-    }
-
-    /// The item's prompt instants in `[start, end)`, in the plan's zone.
-    public func occurrences(of item: Item, from start: Date, to end: Date, limit: Int = .max) -> [Date] {
-        item.occurrences(from: start, to: end, in: timeZone, dayStart: dayStart, limit: limit)
     }
 
     /// The day an instant belongs to in this plan (its zone, `day-starts` applied).

@@ -62,18 +62,6 @@ public enum PlanDuration {
         guard total > 0 else { throw PlanValueError(column: 1, message: "duration '\(text)' must be longer than zero") }
         return TimeInterval(total)
     }
-
-    /// The shortest form `parse` reads back: 5400 → `1h30m`, 90 → `1m30s`.
-    public static func format(_ interval: TimeInterval) -> String {
-        var rest = Int(interval.rounded())
-        if rest <= 0 { return "0s" }
-        var out = ""
-        for (unit, size) in [("d", 86400), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
-            out += "\(rest / size)\(unit)"
-            rest %= size
-        }
-        return out
-    }
 }
 
 @inline(__always)

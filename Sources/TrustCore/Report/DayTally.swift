@@ -30,6 +30,8 @@ public struct DayTally: Sendable, Hashable {
     /// Missed or unanswered.
     public var failed: Int { missed + unanswered }
     public var total: Int { kept + missed + skipped + unanswered + pending }
+    /// kept / asked; nil when nothing was asked (skips are excused, pending is not yet due).
+    public var rate: Double? { asked == 0 ? nil : Double(kept) / Double(asked) }
 
     public mutating func add(_ state: ReportState) {
         switch state {

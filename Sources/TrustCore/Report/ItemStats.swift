@@ -79,7 +79,7 @@ public struct WindowRate: Sendable, Hashable {
     public var days: Int
     public var tally: DayTally
     /// kept / (kept + missed + unanswered); nil when nothing was asked (skips are excused, pending is not yet due).
-    public var rate: Double? { tally.asked == 0 ? nil : Double(tally.kept) / Double(tally.asked) }
+    public var rate: Double? { tally.rate }
 
     public init(days: Int, tally: DayTally) {
         self.days = days
@@ -395,10 +395,10 @@ public struct ItemStats: Sendable {
         pow(0.5, f.squareRoot() / 13)
     }
 
-    /// One day of Loop's score: score·m + v·(1 − m).
-    public static func nextScore(_ score: Double, value v: Double, frequencyPerDay f: Double) -> Double {
-        let m = multiplier(frequencyPerDay: f)
-        return score * m + v * (1 - m)
+    /// One day of Loop's score: score·m + v·(1 − m), m being `multiplier(frequencyPerDay:)`.
+    @inline(__always)
+    public static func nextScore(_ score: Double, value v: Double, multiplier m: Double) -> Double {
+        score * m + v * (1 - m)
     }
 
     /// Check-ins per day observed over the item's last 8 weeks of records (ending at its last record);
@@ -468,9 +468,9 @@ public struct ItemStats: Sendable {
                     askedW -= old.asked
                 }
                 if let needed {
-                    score = score * m + min(1, Double(keptW) / needed) * (1 - m)
+                    score = nextScore(score, value: min(1, Double(keptW) / needed), multiplier: m)
                 } else if askedW > 0 {
-                    score = score * m + min(1, Double(keptW) / Double(askedW)) * (1 - m)
+                    score = nextScore(score, value: min(1, Double(keptW) / Double(askedW)), multiplier: m)
                 }
                 history.append(score)
             }

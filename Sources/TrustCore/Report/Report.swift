@@ -19,7 +19,7 @@ public struct PeriodSummary: Sendable, Hashable {
 
     public var kept: Int { tally.kept }
     public var asked: Int { tally.asked }
-    public var rate: Double? { tally.asked == 0 ? nil : Double(tally.kept) / Double(tally.asked) }
+    public var rate: Double? { tally.rate }
 }
 
 public struct Report: Sendable {
