@@ -6,20 +6,13 @@
 # the file-system cases use a private mount namespace with a small tmpfs (`unshare -m`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=$(swift build --show-bin-path)
-gen=$bin/trust-gen-ledger
-ctl=$bin/trustctl
-for b in "$gen" "$ctl"; do
-    [[ -x $b ]] || { echo "store-readonly: $b is missing; run swift build first" >&2; exit 1; }
-done
-fail() {
-    echo "store-readonly: $*" >&2
-    exit 1
-}
+name=store-readonly
+# Inside the mount namespace (see the end of the first part), the directory made outside it.
+[[ ${1:-} != --inside ]] || tmp=$STORE_RO_TMP
+source Tests/Scripts/lib/store-harness.sh
+trap 'umount "$tmp/mnt" 2>/dev/null || true; cleanup' EXIT
 
 if [[ ${1:-} != --inside ]]; then
-    tmp=$(mktemp -d /tmp/trust-store-readonly.XXXXXX)
-    trap 'umount "$tmp/mnt" 2>/dev/null || true; rm -rf "$tmp"' EXIT
     chmod 0755 "$tmp"
     export STORE_RO_TMP=$tmp
     as_user=()
@@ -65,8 +58,6 @@ if [[ ${1:-} != --inside ]]; then
     exit 0
 fi
 
-tmp=$STORE_RO_TMP
-trap 'umount "$tmp/mnt" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mkdir "$tmp/mnt"
 mount -t tmpfs -o size=512k,mode=0700 tmpfs "$tmp/mnt"
 store=$tmp/mnt/ledger.sqlite
