@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustStore
+import TrustTestSupport
 
 /// One generated plan item and how reliably its (fictional) person keeps it.
 struct GeneratedItem {
@@ -59,7 +60,7 @@ struct Generate: ParsableCommand {
         let planPath = out + "/plan.yaml"
         if FileManager.default.fileExists(atPath: ledgerPath) { fail("\(ledgerPath) exists; refusing to add to it") }
 
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let plan = makeItems(count: items, startDay: startDay, endDay: endDay, rng: &rng)
         // The store creates DIR (and missing parents) 0700 and the ledger 0600; the plan is as private.
         let t0 = monotonicSeconds()
@@ -89,7 +90,7 @@ struct Generate: ParsableCommand {
         print(String(format: "generated in %.2f s", seconds))
     }
 
-    private func makeItems(count: Int, startDay: DayKey, endDay: DayKey, rng: inout SeededGenerator) -> [GeneratedItem] {
+    private func makeItems(count: Int, startDay: DayKey, endDay: DayKey, rng: inout SplitMix64) -> [GeneratedItem] {
         // (id stem, title, hour, minute): when a person would be asked.
         let commitments = [
             ("evening-call", "Call Sam in the evening", 20, 0), ("morning-text", "Good-morning message", 8, 0),
@@ -155,7 +156,7 @@ struct Generate: ParsableCommand {
     }
 
     private func generateDay(
-        _ day: DayKey, plan: [GeneratedItem], zone: TimeZone, tx: inout LedgerTransaction, rng: inout SeededGenerator,
+        _ day: DayKey, plan: [GeneratedItem], zone: TimeZone, tx: inout LedgerTransaction, rng: inout SplitMix64,
         notification: inout UInt32, totals: inout [String: Int]
     ) throws {
         // The zone's offset at local noon holds for 08:00–23:00 (DST switches happen at night).
