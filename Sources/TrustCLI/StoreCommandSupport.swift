@@ -6,33 +6,19 @@ import TrustCore
 import TrustReport
 import TrustStore
 
-/// A failure already explained on stderr: `trustctl <command>: error: <message>`, exit status 1.
-struct StoreCommandFailure: Error, CustomStringConvertible {
-    var command: String
+/// A failure of a command, with the message a person can act on; the command prints it as
+/// `trustctl <command>: error: <message>` and exits with status 1.
+struct CommandFailure: Error, CustomStringConvertible {
     var message: String
-    var description: String { "trustctl \(command): error: \(message)" }
+    var description: String { message }
 }
 
-extension StoreOptions {
-    /// Opens the ledger for a command, turning store errors into a `StoreCommandFailure`.
-    func openLedger(_ mode: TrustStore.Mode, command: String) throws -> TrustStore {
-        do {
-            return try TrustStore(path: storePath(), mode: mode)
-        } catch {
-            throw StoreCommandFailure(command: command, message: error.description)
-        }
-    }
-}
-
-/// Runs `body`, printing its output; a `StoreCommandFailure` or `StoreError` goes to stderr with exit status 1.
+/// Runs `body`, printing its output; a `CommandFailure` or `StoreError` goes to stderr with exit status 1.
 func runStoreCommand(_ command: String, _ body: () throws -> String) throws {
     do {
         let text = try body()
         if !text.isEmpty { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
-    } catch let failure as StoreCommandFailure {
-        FileHandle.standardError.write(Data((failure.description + "\n").utf8))
-        throw ExitCode.failure
-    } catch let error as StoreError {
+    } catch let error where error is CommandFailure || error is StoreError {
         FileHandle.standardError.write(Data("trustctl \(command): error: \(error)\n".utf8))
         throw ExitCode.failure
     }

@@ -43,7 +43,7 @@ public struct HistoryCommand: ParsableCommand {
 
     public func run() throws {
         try runStoreCommand("history") {
-            let store = try storeOptions.openLedger(.readOnly, command: "history")
+            let store = try TrustStore(path: storeOptions.storePath(), mode: .readOnly)
             return try render(store: store)
         }
     }

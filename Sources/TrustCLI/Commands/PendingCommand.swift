@@ -19,7 +19,7 @@ public struct PendingCommand: ParsableCommand {
 
     public func run() throws {
         try runStoreCommand("pending") {
-            let store = try storeOptions.openLedger(.readOnly, command: "pending")
+            let store = try TrustStore(path: storeOptions.storePath(), mode: .readOnly)
             return try render(store: store, now: Date())
         }
     }

@@ -68,7 +68,7 @@ public struct ReportCommand: AsyncParsableCommand {
         var stderr = ""
         do {
             let ids = try ReportInputs.itemIDs(items)
-            let sinceDay = try since.map { text throws(ReportFailure) in try ReportInputs.day(text, option: "--since") }
+            let sinceDay = try since.map { text throws(CommandFailure) in try ReportInputs.day(text, option: "--since") }
             let inputs = try ReportInputs.load(
                 planPath: planOptions.planPath(environment: environment),
                 storePath: storeOptions.storePath(environment: environment), now: now, items: ids, since: sinceDay,
@@ -85,7 +85,7 @@ public struct ReportCommand: AsyncParsableCommand {
                 do {
                     stdout = try ReportJSON.render(report, meta: inputs.meta)
                 } catch {
-                    throw ReportFailure(message: "could not encode the report as JSON: \(error)")
+                    throw CommandFailure(message: "could not encode the report as JSON: \(error)")
                 }
             } else if html == nil {
                 let style = TerminalStyle(
