@@ -120,7 +120,7 @@ struct ReportInputs {
     static func itemIDs(_ texts: [String]) throws(CommandFailure) -> [ItemID]? {
         if texts.isEmpty { return nil }
         for t in texts where !ItemID.isValid(t) {
-            throw CommandFailure(message: "'\(t)' is not an item id (ids look like evening-call: a-z, 0-9 and -)")
+            throw CommandFailure(message: notAnItemID(t))
         }
         return texts.map { ItemID($0) }
     }

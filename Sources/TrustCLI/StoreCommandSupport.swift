@@ -13,6 +13,11 @@ struct CommandFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+/// The error for an item id given on the command line that is not one (ids are `[a-z0-9][a-z0-9-]*`).
+func notAnItemID(_ text: String) -> String {
+    "'\(text)' is not an item id (lowercase letters, digits and '-', as in your plan: evening-call)"
+}
+
 /// Runs `body`, printing its output; a `CommandFailure` or `StoreError` goes to stderr with exit status 1.
 func runStoreCommand(_ command: String, _ body: () throws -> String) throws {
     do {

@@ -41,7 +41,7 @@ public struct AnswerCommand: ParsableCommand {
             throw ValidationError("unknown answer '\(answer)'; answer with one of: kept, missed, skipped")
         }
         guard ItemID.isValid(item) else {
-            throw ValidationError("'\(item)' is not an item id (lowercase letters, digits and '-', as in your plan)")
+            throw ValidationError(notAnItemID(item))
         }
         if let at, StoreTimeText.parseInstant(at, now: Date(), zone: .current) == nil {
             throw ValidationError("--at '\(at)': expected \(StoreTimeText.instantHelp)")

@@ -36,7 +36,7 @@ public struct HistoryCommand: ParsableCommand {
     public func validate() throws {
         if let since, DayKey(since) == nil { throw ValidationError("--since '\(since)': expected a day, YYYY-MM-DD") }
         if let item, !ItemID.isValid(item) {
-            throw ValidationError("'\(item)' is not an item id (lowercase letters, digits and '-', as in your plan)")
+            throw ValidationError(notAnItemID(item))
         }
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
     }
