@@ -167,10 +167,3 @@ indirect enum StoreJSON {
     /// The string literal, escaped as the export escapes (`Export.jsonString`).
     static func quote(_ s: String, into out: inout String) { out += Export.jsonString(s) }
 }
-
-/// `s` without trailing spaces.
-func storeTrimTrailingSpaces(_ s: String) -> String {
-    var t = Substring(s)
-    while t.last == " " { t = t.dropLast() }
-    return String(t)
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustReport
 import TrustStore
 
 /// `trustctl history [ITEM] [--since DATE] [--limit N] [--events] [--json]`
@@ -72,7 +73,7 @@ public struct HistoryCommand: ParsableCommand {
                 given = f.clock(at, o.zone, relativeTo: o.day) + (o.answerChannel.map { " \($0.rawValue)" } ?? "")
             }
             lines.append(
-                storeTrimTrailingSpaces(storePad(StoreZoneFormatter.weekdayAndDay(o.day), 14) + "  " + storePad(f.clock(o.scheduled, o.zone, relativeTo: o.day), 5)
+                Format.trimmingTrailingSpaces(storePad(StoreZoneFormatter.weekdayAndDay(o.day), 14) + "  " + storePad(f.clock(o.scheduled, o.zone, relativeTo: o.day), 5)
                     + "  " + storePad(o.item.rawValue, itemWidth) + "  " + storePad(state, 11) + "  " + storePad(given, 22) + "  "
                     + (o.note ?? "")))
             if events {
