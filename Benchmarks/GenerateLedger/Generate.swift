@@ -65,7 +65,7 @@ struct Generate: ParsableCommand {
         // The store creates DIR (and missing parents) 0700 and the ledger 0600; the plan is as private.
         let t0 = monotonicSeconds()
         let store = try TrustStore(path: ledgerPath, mode: .create)
-        try writePrivateFile(planYAML(plan, zone: zone), to: planPath)
+        try PrivateFile.write(Data(planYAML(plan, zone: zone).utf8), to: planPath)
         var notification: UInt32 = 1
         var totals = [String: Int]()
         var day = startDay
@@ -219,31 +219,5 @@ struct Generate: ParsableCommand {
             }
             totals[final.rawValue, default: 0] += 1
         }
-    }
-}
-
-/// Writes `text` to `path` with mode 0600 (whatever the umask), replacing it atomically.
-func writePrivateFile(_ text: String, to path: String) throws {
-    let tmp = path + ".\(getpid()).tmp"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    let bytes = Array(text.utf8)
-    var written = 0
-    while written < bytes.count {
-        let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n < 0 {
-            let code = errno
-            close(fd)
-            unlink(tmp)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
-        }
-        written += n
-    }
-    close(fd)
-    guard rename(tmp, path) == 0 else {
-        let code = errno
-        unlink(tmp)
-        throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
     }
 }

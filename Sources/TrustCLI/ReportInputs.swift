@@ -126,42 +126,6 @@ struct ReportInputs {
     }
 }
 
-/// Writing output files: private (0600), complete or not at all (a temporary file renamed into place).
-enum OutputFile {
-    static func write(_ data: Data, to path: String) throws(CommandFailure) {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw CommandFailure(message: "cannot write \(path): it is a directory")
-        }
-        let tmp = dir + "/." + url.lastPathComponent + ".\(getpid()).tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd < 0 { throw CommandFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    ok = false
-                    return
-                }
-                offset += n
-            }
-        }
-        let err = errno
-        if ok && fsync(fd) != 0 { ok = false }
-        close(fd)
-        if !ok || rename(tmp, path) != 0 {
-            let reason = String(cString: strerror(ok ? errno : err))
-            unlink(tmp)
-            throw CommandFailure(message: "cannot write \(path): \(reason)")
-        }
-    }
-}
-
 /// Terminal facts the report's look depends on.
 enum TerminalInfo {
     /// Colour only on a TTY, never with NO_COLOR set (to anything but the empty string) or TERM=dumb.

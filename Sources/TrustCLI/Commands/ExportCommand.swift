@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustReport
+import TrustStore
 
 extension Export.Format: ExpressibleByArgument {}
 
@@ -58,7 +59,7 @@ public struct ExportCommand: AsyncParsableCommand {
                 throw CommandFailure(message: "could not encode the export: \(error)")
             }
             if let output {
-                try OutputFile.write(data, to: output)
+                try PrivateFile.write(data, to: output)
                 stderr += "trustctl export: wrote \(inputs.records.count) check-ins to \(output)\n"
                 return CommandOutput(stdout: Data(), stderr: stderr, status: 0)
             }

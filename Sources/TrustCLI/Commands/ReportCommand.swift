@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustReport
+import TrustStore
 
 /// `--color auto|always|never`.
 public enum ColorMode: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -78,7 +79,7 @@ public struct ReportCommand: AsyncParsableCommand {
                 plan: inputs.plan, ledgers: inputs.ledgers, only: ids, since: sinceDay, today: inputs.today, now: now)
             var stdout = Data()
             if let html {
-                try OutputFile.write(Data(HTMLReport.render(report, meta: inputs.meta, weeks: weeks).utf8), to: html)
+                try PrivateFile.write(Data(HTMLReport.render(report, meta: inputs.meta, weeks: weeks).utf8), to: html)
                 stderr += "trustctl report: wrote \(html)\n"
             }
             if json {
