@@ -121,6 +121,20 @@ indirect enum StoreJSON {
 
     static func optional(_ s: String?) -> StoreJSON { s.map(StoreJSON.string) ?? .null }
 
+    /// The fields that identify a check-in, first in `pending --json` and `history --json`:
+    /// id, item, kind, day, scheduled, deadline (in its zone), zone.
+    static func identity(_ o: StoredOccurrence, _ f: inout StoreZoneFormatter) -> [(String, StoreJSON)] {
+        [
+            ("id", .number(o.id)),
+            ("item", .string(o.item.rawValue)),
+            ("kind", .string(o.kind.rawValue)),
+            ("day", .string(o.day.description)),
+            ("scheduled", .string(f.iso(o.scheduled, o.zone))),
+            ("deadline", .string(f.iso(o.deadline, o.zone))),
+            ("zone", .string(o.zone)),
+        ]
+    }
+
     func write(to out: inout String, indent: Int = 0, pretty: Bool = true) {
         switch self {
         case .string(let s): StoreJSON.quote(s, into: &out)

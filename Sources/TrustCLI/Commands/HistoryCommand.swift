@@ -96,37 +96,31 @@ public struct HistoryCommand: ParsableCommand {
         StoreJSON.array(
             history.map { h in
                 let o = h.occurrence
-                return .object([
-                    ("id", .number(o.id)),
-                    ("item", .string(o.item.rawValue)),
-                    ("kind", .string(o.kind.rawValue)),
-                    ("day", .string(o.day.description)),
-                    ("scheduled", .string(f.iso(o.scheduled, o.zone))),
-                    ("deadline", .string(f.iso(o.deadline, o.zone))),
-                    ("zone", .string(o.zone)),
-                    ("state", .string(o.state.rawValue)),
-                    ("answered_at", o.answeredAt.map { .string(f.iso($0, o.zone)) } ?? .null),
-                    ("answer_channel", .optional(o.answerChannel?.rawValue)),
-                    ("note", .optional(o.note)),
-                    ("corrected", .bool(h.wasCorrected)),
-                    (
-                        "events",
-                        .array(
-                            h.events.map { e in
-                                .object([
-                                    ("seq", .number(e.sequence)),
-                                    ("type", .string(e.type.rawValue)),
-                                    ("at", .string(f.iso(e.at, o.zone))),
-                                    ("channel", .string(e.channel.rawValue)),
-                                    ("answer", .optional(e.answer?.rawValue)),
-                                    ("note", .optional(e.note)),
-                                    ("notification_id", e.notificationID.map { .number(Int64($0)) } ?? .null),
-                                    ("until", e.until.map { .string(f.iso($0, o.zone)) } ?? .null),
-                                    ("hash", .string(e.hashHex)),
-                                ])
-                            })
-                    ),
-                ])
+                return .object(
+                    StoreJSON.identity(o, &f) + [
+                        ("state", .string(o.state.rawValue)),
+                        ("answered_at", o.answeredAt.map { .string(f.iso($0, o.zone)) } ?? .null),
+                        ("answer_channel", .optional(o.answerChannel?.rawValue)),
+                        ("note", .optional(o.note)),
+                        ("corrected", .bool(h.wasCorrected)),
+                        (
+                            "events",
+                            .array(
+                                h.events.map { e in
+                                    .object([
+                                        ("seq", .number(e.sequence)),
+                                        ("type", .string(e.type.rawValue)),
+                                        ("at", .string(f.iso(e.at, o.zone))),
+                                        ("channel", .string(e.channel.rawValue)),
+                                        ("answer", .optional(e.answer?.rawValue)),
+                                        ("note", .optional(e.note)),
+                                        ("notification_id", e.notificationID.map { .number(Int64($0)) } ?? .null),
+                                        ("until", e.until.map { .string(f.iso($0, o.zone)) } ?? .null),
+                                        ("hash", .string(e.hashHex)),
+                                    ])
+                                })
+                        ),
+                    ])
             }
         ).text
     }
