@@ -23,6 +23,7 @@ killed_mid_run=0
 for ((i = 1; i <= runs; i++)); do
     "$gen" stress --store "$store" --count 1000 --item crash >"$tmp/out" 2>"$tmp/err" &
     pid=$!
+    pids=("$pid")
     # A random moment between 2 % and 90 % of an uncut run's time (at least 20 ms in).
     sleep "$(awk -v r="$RANDOM" -v full="$full_ms" 'BEGIN { t = full * (0.02 + 0.88 * (r % 1000) / 1000); if (t < 20) t = 20; printf "%.3f", t / 1000 }')"
     if kill -KILL "$pid" 2>/dev/null; then killed_mid_run=$((killed_mid_run + 1)); fi

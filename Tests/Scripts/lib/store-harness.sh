@@ -30,7 +30,7 @@ tmp=${tmp:-$(mktemp -d "/tmp/trust-$name.XXXXXX")}
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
     rm -rf "$tmp"
 } 2>/dev/null # no "Killed" job notices
 trap cleanup EXIT
