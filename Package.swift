@@ -97,7 +97,8 @@ let package = Package(
         .executableTarget(
             name: "trust-gen-ledger",
             dependencies: [
-                "TrustCore", "TrustStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TrustCore", "TrustStore", "TrustTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/GenerateLedger",
             swiftSettings: swiftSettings),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustStore
+import TrustTestSupport
 
 /// One generated plan item and how reliably its (fictional) person keeps it.
 struct GeneratedItem {
@@ -59,12 +60,12 @@ struct Generate: ParsableCommand {
         let planPath = out + "/plan.yaml"
         if FileManager.default.fileExists(atPath: ledgerPath) { fail("\(ledgerPath) exists; refusing to add to it") }
 
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let plan = makeItems(count: items, startDay: startDay, endDay: endDay, rng: &rng)
         // The store creates DIR (and missing parents) 0700 and the ledger 0600; the plan is as private.
         let t0 = monotonicSeconds()
         let store = try TrustStore(path: ledgerPath, mode: .create)
-        try writePrivateFile(planYAML(plan, zone: zone), to: planPath)
+        try PrivateFile.write(Data(planYAML(plan, zone: zone).utf8), to: planPath)
         var notification: UInt32 = 1
         var totals = [String: Int]()
         var day = startDay
@@ -89,7 +90,7 @@ struct Generate: ParsableCommand {
         print(String(format: "generated in %.2f s", seconds))
     }
 
-    private func makeItems(count: Int, startDay: DayKey, endDay: DayKey, rng: inout SeededGenerator) -> [GeneratedItem] {
+    private func makeItems(count: Int, startDay: DayKey, endDay: DayKey, rng: inout SplitMix64) -> [GeneratedItem] {
         // (id stem, title, hour, minute): when a person would be asked.
         let commitments = [
             ("evening-call", "Call Sam in the evening", 20, 0), ("morning-text", "Good-morning message", 8, 0),
@@ -155,7 +156,7 @@ struct Generate: ParsableCommand {
     }
 
     private func generateDay(
-        _ day: DayKey, plan: [GeneratedItem], zone: TimeZone, tx: inout LedgerTransaction, rng: inout SeededGenerator,
+        _ day: DayKey, plan: [GeneratedItem], zone: TimeZone, tx: inout LedgerTransaction, rng: inout SplitMix64,
         notification: inout UInt32, totals: inout [String: Int]
     ) throws {
         // The zone's offset at local noon holds for 08:00–23:00 (DST switches happen at night).
@@ -218,31 +219,5 @@ struct Generate: ParsableCommand {
             }
             totals[final.rawValue, default: 0] += 1
         }
-    }
-}
-
-/// Writes `text` to `path` with mode 0600 (whatever the umask), replacing it atomically.
-func writePrivateFile(_ text: String, to path: String) throws {
-    let tmp = path + ".\(getpid()).tmp"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    let bytes = Array(text.utf8)
-    var written = 0
-    while written < bytes.count {
-        let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n < 0 {
-            let code = errno
-            close(fd)
-            unlink(tmp)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
-        }
-        written += n
-    }
-    close(fd)
-    guard rename(tmp, path) == 0 else {
-        let code = errno
-        unlink(tmp)
-        throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
     }
 }

@@ -18,19 +18,6 @@ struct GenerateLedger: ParsableCommand {
         defaultSubcommand: Generate.self)
 }
 
-/// SplitMix64: small, fast, and the same sequence on every machine for a given seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("trust-gen-ledger: error: \(message)\n".utf8))
     exit(1)

@@ -7,12 +7,6 @@ import TrustPlan
 import TrustReport
 import TrustStore
 
-/// A failure of a reading command, with the message a person can act on.
-struct ReportFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
 /// Standard output, standard error and exit status of a command, as values (tests call `run` directly).
 public struct CommandOutput: Sendable, Equatable {
     public var stdout: Data
@@ -56,7 +50,7 @@ struct ReportInputs {
     static func load(
         planPath: String, storePath: String, now: Date, items: [ItemID]?, since: DayKey?, read: Read,
         defaultTimeZone: TimeZone = .current
-    ) throws(ReportFailure) -> ReportInputs {
+    ) throws(CommandFailure) -> ReportInputs {
         var planWarning: String?
         let result = PlanReader.load(path: planPath, defaultTimeZone: defaultTimeZone, now: now)
         let plan = result.plan
@@ -97,7 +91,7 @@ struct ReportInputs {
         } catch .missing(let path) {
             inputs.ledgerWarning = StoreError.missing(path: path).description
         } catch {
-            throw ReportFailure(message: error.description)
+            throw CommandFailure(message: error.description)
         }
 
         if let items {
@@ -108,63 +102,27 @@ struct ReportInputs {
                 let list = unknown.map { "'\($0)'" }.joined(separator: ", ")
                 var message = "no item \(list) in the plan or the ledger"
                 message += all.isEmpty ? "" : "; known: " + all.sorted().map(\.rawValue).joined(separator: ", ")
-                throw ReportFailure(message: message)
+                throw CommandFailure(message: message)
             }
         }
         return inputs
     }
 
     /// Parses `--since`/`--week` dates: `YYYY-MM-DD`.
-    static func day(_ text: String, option: String) throws(ReportFailure) -> DayKey {
+    static func day(_ text: String, option: String) throws(CommandFailure) -> DayKey {
         guard let day = DayKey(text) else {
-            throw ReportFailure(message: "\(option) \(text): expected a date as YYYY-MM-DD")
+            throw CommandFailure(message: "\(option) \(text): expected a date as YYYY-MM-DD")
         }
         return day
     }
 
     /// Item ids from the command line, checked for their form.
-    static func itemIDs(_ texts: [String]) throws(ReportFailure) -> [ItemID]? {
+    static func itemIDs(_ texts: [String]) throws(CommandFailure) -> [ItemID]? {
         if texts.isEmpty { return nil }
         for t in texts where !ItemID.isValid(t) {
-            throw ReportFailure(message: "'\(t)' is not an item id (ids look like evening-call: a-z, 0-9 and -)")
+            throw CommandFailure(message: notAnItemID(t))
         }
         return texts.map { ItemID($0) }
-    }
-}
-
-/// Writing output files: private (0600), complete or not at all (a temporary file renamed into place).
-enum OutputFile {
-    static func write(_ data: Data, to path: String) throws(ReportFailure) {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw ReportFailure(message: "cannot write \(path): it is a directory")
-        }
-        let tmp = dir + "/." + url.lastPathComponent + ".\(getpid()).tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd < 0 { throw ReportFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    ok = false
-                    return
-                }
-                offset += n
-            }
-        }
-        let err = errno
-        if ok && fsync(fd) != 0 { ok = false }
-        close(fd)
-        if !ok || rename(tmp, path) != 0 {
-            let reason = String(cString: strerror(ok ? errno : err))
-            unlink(tmp)
-            throw ReportFailure(message: "cannot write \(path): \(reason)")
-        }
     }
 }
 

@@ -6,33 +6,24 @@ import TrustCore
 import TrustReport
 import TrustStore
 
-/// A failure already explained on stderr: `trustctl <command>: error: <message>`, exit status 1.
-struct StoreCommandFailure: Error, CustomStringConvertible {
-    var command: String
+/// A failure of a command, with the message a person can act on; the command prints it as
+/// `trustctl <command>: error: <message>` and exits with status 1.
+struct CommandFailure: Error, CustomStringConvertible {
     var message: String
-    var description: String { "trustctl \(command): error: \(message)" }
+    var description: String { message }
 }
 
-extension StoreOptions {
-    /// Opens the ledger for a command, turning store errors into a `StoreCommandFailure`.
-    func openLedger(_ mode: TrustStore.Mode, command: String) throws -> TrustStore {
-        do {
-            return try TrustStore(path: storePath(), mode: mode)
-        } catch {
-            throw StoreCommandFailure(command: command, message: error.description)
-        }
-    }
+/// The error for an item id given on the command line that is not one (ids are `[a-z0-9][a-z0-9-]*`).
+func notAnItemID(_ text: String) -> String {
+    "'\(text)' is not an item id (lowercase letters, digits and '-', as in your plan: evening-call)"
 }
 
-/// Runs `body`, printing its output; a `StoreCommandFailure` or `StoreError` goes to stderr with exit status 1.
+/// Runs `body`, printing its output; a `CommandFailure` or `StoreError` goes to stderr with exit status 1.
 func runStoreCommand(_ command: String, _ body: () throws -> String) throws {
     do {
         let text = try body()
         if !text.isEmpty { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
-    } catch let failure as StoreCommandFailure {
-        FileHandle.standardError.write(Data((failure.description + "\n").utf8))
-        throw ExitCode.failure
-    } catch let error as StoreError {
+    } catch let error where error is CommandFailure || error is StoreError {
         FileHandle.standardError.write(Data("trustctl \(command): error: \(error)\n".utf8))
         throw ExitCode.failure
     }
@@ -130,6 +121,20 @@ indirect enum StoreJSON {
 
     static func optional(_ s: String?) -> StoreJSON { s.map(StoreJSON.string) ?? .null }
 
+    /// The fields that identify a check-in, first in `pending --json` and `history --json`:
+    /// id, item, kind, day, scheduled, deadline (in its zone), zone.
+    static func identity(_ o: StoredOccurrence, _ f: inout StoreZoneFormatter) -> [(String, StoreJSON)] {
+        [
+            ("id", .number(o.id)),
+            ("item", .string(o.item.rawValue)),
+            ("kind", .string(o.kind.rawValue)),
+            ("day", .string(o.day.description)),
+            ("scheduled", .string(f.iso(o.scheduled, o.zone))),
+            ("deadline", .string(f.iso(o.deadline, o.zone))),
+            ("zone", .string(o.zone)),
+        ]
+    }
+
     func write(to out: inout String, indent: Int = 0, pretty: Bool = true) {
         switch self {
         case .string(let s): StoreJSON.quote(s, into: &out)
@@ -175,11 +180,4 @@ indirect enum StoreJSON {
 
     /// The string literal, escaped as the export escapes (`Export.jsonString`).
     static func quote(_ s: String, into out: inout String) { out += Export.jsonString(s) }
-}
-
-/// `s` without trailing spaces.
-func storeTrimTrailingSpaces(_ s: String) -> String {
-    var t = Substring(s)
-    while t.last == " " { t = t.dropLast() }
-    return String(t)
 }

@@ -59,6 +59,13 @@ public enum Format {
     /// `21:30` (seconds left out).
     public static func hourMinute(_ t: TimeOfDay) -> String { "\(twoDigits(t.hour)):\(twoDigits(t.minute))" }
 
+    /// `s` without trailing spaces (a padded table row's end).
+    public static func trimmingTrailingSpaces(_ s: String) -> String {
+        var t = Substring(s)
+        while t.last == " " { t = t.dropLast() }
+        return String(t)
+    }
+
     static let utcZone = TimeZone(identifier: "UTC")!
 
     @inline(__always)

@@ -403,24 +403,18 @@ struct HTML {
     mutating func raw(_ s: String) { text += s }
 
     /// Character data, escaped.
-    mutating func put(_ s: String) {
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": text += "&amp;"
-            case "<": text += "&lt;"
-            case ">": text += "&gt;"
-            default: text.unicodeScalars.append(c)
-            }
-        }
-    }
+    mutating func put(_ s: String) { escape(s, inAttribute: false) }
 
     /// An attribute value (inside double quotes), escaped.
-    mutating func attr(_ s: String) {
+    mutating func attr(_ s: String) { escape(s, inAttribute: true) }
+
+    private mutating func escape(_ s: String, inAttribute: Bool) {
         for c in s.unicodeScalars {
             switch c {
             case "&": text += "&amp;"
             case "<": text += "&lt;"
-            case "\"": text += "&quot;"
+            case ">" where !inAttribute: text += "&gt;"
+            case "\"" where inAttribute: text += "&quot;"
             default: text.unicodeScalars.append(c)
             }
         }

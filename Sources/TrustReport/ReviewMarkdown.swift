@@ -42,10 +42,8 @@ public enum ReviewMarkdown {
             line("Nothing slipped this week.")
         } else {
             for (w, e) in allSlips {
-                var s = "- **\(escape(w.stats.item.title))**, \(Format.weekdayShort(e.day)): "
-                s += e.state == .unanswered ? "no answer" : (w.stats.item.kind == .boundary ? "slipped" : "missed")
-                if let note = e.note, !note.isEmpty { s += " — “\(escape(note))”" }
-                line(s)
+                let what = e.state == .unanswered ? "no answer" : (w.stats.item.kind == .boundary ? "slipped" : "missed")
+                line(entry(w, e, what))
             }
         }
 
@@ -57,10 +55,7 @@ public enum ReviewMarkdown {
             line()
             for (w, e) in allSkips {
                 let budget = "\(w.stats.item.skips.count) a \(w.stats.item.skips.period.rawValue)"  // "2 a month"
-                var s = "- **\(escape(w.stats.item.title))**, \(Format.weekdayShort(e.day)): "
-                s += e.forgiven == true ? "within the budget of \(budget)" : "beyond the budget of \(budget) (it broke the streak)"
-                if let note = e.note, !note.isEmpty { s += " — “\(escape(note))”" }
-                line(s)
+                line(entry(w, e, e.forgiven == true ? "within the budget of \(budget)" : "beyond the budget of \(budget) (it broke the streak)"))
             }
         }
 
@@ -101,6 +96,13 @@ public enum ReviewMarkdown {
         line("- Is any promise asking too much, or too little? (Changes go in the plan.)")
         line("- What would each of us like more of next week?")
         return md
+    }
+
+    /// `- **Title**, Mon: WHAT — “note”` (no note part without a note).
+    static func entry(_ w: ItemWeek, _ e: ReviewEntry, _ what: String) -> String {
+        var s = "- **\(escape(w.stats.item.title))**, \(Format.weekdayShort(e.day)): " + what
+        if let note = e.note, !note.isEmpty { s += " — “\(escape(note))”" }
+        return s
     }
 
     static func keptLine(_ w: ItemWeek, complete: Bool) -> String {

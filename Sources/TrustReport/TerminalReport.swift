@@ -172,7 +172,7 @@ public enum TerminalReport {
             for (i, c) in name.enumerated() where x + i < labels.count { labels[x + i] = c }
             lastEnd = x + name.count
         }
-        out.line(out.dim(rstrip(String(labels))))
+        out.line(out.dim(Format.trimmingTrailingSpaces(String(labels))))
         let rowNames = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
         for d in 0..<7 {
             var row = "  " + out.dim(rowNames[d]) + "  "
@@ -185,15 +185,9 @@ public enum TerminalReport {
                 }
                 if w < map.columns.count - 1 { row += " " }
             }
-            out.line(rstrip(row))
+            out.line(Format.trimmingTrailingSpaces(row))
         }
     }
-}
-
-func rstrip(_ s: String) -> String {
-    var s = Substring(s)
-    while s.last == " " { s = s.dropLast() }
-    return String(s)
 }
 
 /// Accumulates lines, with ANSI colour when enabled.

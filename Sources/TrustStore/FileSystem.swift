@@ -107,3 +107,49 @@ enum FileSystem {
         }
     }
 }
+
+/// Writes a private file: mode 0600 whatever the umask, complete or not at all (a temporary file
+/// beside it, synced, then renamed into place). For what trustd's tools write besides the ledger:
+/// `trustctl report --html`, `review --output`, `export --output`, trust-gen-ledger's plan.
+public enum PrivateFile {
+    /// `cannot write PATH: REASON`.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot write \(path): \(reason)" }
+    }
+
+    public static func write(_ data: Data, to path: String) throws(Failure) {
+        let url = URL(fileURLWithPath: path)
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw Failure(path: path, reason: "it is a directory")
+        }
+        let tmp = url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".\(getpid()).tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        var failed: Int32 = 0
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = posixWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if failed == 0 && fsync(fd) != 0 { failed = errno }
+        close(fd)
+        if failed == 0 && rename(tmp, path) != 0 { failed = errno }
+        if failed != 0 {
+            unlink(tmp)
+            throw Failure(path: path, reason: String(cString: strerror(failed)))
+        }
+    }
+}
+
+/// write(2), which `PrivateFile.write` shadows.
+private func posixWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }

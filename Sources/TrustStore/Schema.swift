@@ -41,8 +41,9 @@ enum Schema {
                     );
                     CREATE INDEX occurrence_pending ON occurrence (scheduled) WHERE state = 'pending';
                     CREATE INDEX occurrence_scheduled ON occurrence (scheduled);
-                    -- Covers the report's read (TrustStore.records): one sequential scan in (item, scheduled)
-                    -- order, no table lookups, no sorting.
+                    -- Covers TrustStore.records (export, trustd's milestones): one sequential scan in
+                    -- (item, scheduled) order, no table lookups, no sorting. (The report reads the table
+                    -- itself in rowid order: TrustStore.itemLedgers.)
                     CREATE INDEX occurrence_report
                         ON occurrence (item, scheduled, kind, zone, day, deadline, state, answered_at, note);
 

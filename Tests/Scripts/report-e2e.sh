@@ -6,19 +6,9 @@
 # the exports must parse as CSV / JSON with one row per occurrence.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=$(swift build --show-bin-path)
-gen=$bin/trust-gen-ledger
-ctl=$bin/trustctl
-for b in "$gen" "$ctl"; do
-    [[ -x $b ]] || { echo "report-e2e: $b is missing; run swift build first" >&2; exit 1; }
-done
+name=report-e2e
+source Tests/Scripts/lib/store-harness.sh
 py=/usr/bin/python3
-tmp=$(mktemp -d /tmp/trust-report-e2e.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-fail() {
-    echo "report-e2e: $*" >&2
-    exit 1
-}
 
 (umask 022 && "$gen" generate --out "$tmp/l" --years 1 --items 8 --seed 11 >/dev/null)
 # Generated data is as private as trustd's own: the directory 0700, the files 0600, whatever the umask.

@@ -5,20 +5,9 @@
 # there and the chain verifies.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=$(swift build --show-bin-path)
-gen=$bin/trust-gen-ledger
-ctl=$bin/trustctl
-for b in "$gen" "$ctl"; do
-    [[ -x $b ]] || { echo "store-concurrency: $b is missing; run swift build first" >&2; exit 1; }
-done
-
-tmp=$(mktemp -d /tmp/trust-store-concurrency.XXXXXX)
-writers=()
-cleanup() {
-    for p in "${writers[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+name=store-concurrency
+source Tests/Scripts/lib/store-harness.sh
+need sqlite3
 store=$tmp/ledger.sqlite
 rounds=${STORE_CONCURRENCY_ROUNDS:-15}
 
@@ -26,15 +15,11 @@ rounds=${STORE_CONCURRENCY_ROUNDS:-15}
 "$gen" stress --store "$store" --item cli --count "$rounds" --open --quiet
 
 "$gen" stress --store "$store" --item writer-a --count 100000 --quiet 2>"$tmp/writer-a.err" &
-writers+=($!)
+pids+=($!)
 "$gen" stress --store "$store" --item writer-b --count 100000 --quiet 2>"$tmp/writer-b.err" &
-writers+=($!)
+pids+=($!)
 sleep 0.3
 
-fail() {
-    echo "store-concurrency: $*" >&2
-    exit 1
-}
 slowest=0
 for ((i = 1; i <= rounds; i++)); do
     for cmd in "answer cli kept --note round-$i" "pending --json" "history --limit 3" "history writer-a --limit 2 --json" "verify"; do
@@ -52,12 +37,12 @@ for ((i = 1; i <= rounds; i++)); do
         fi
     done
 done
-for p in "${writers[@]}"; do
+for p in "${pids[@]}"; do
     kill -0 "$p" 2>/dev/null || fail "a writer stopped early: $(cat "$tmp"/writer-*.err)"
 done
-for p in "${writers[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-for p in "${writers[@]}"; do wait "$p" 2>/dev/null || true; done
-writers=()
+for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+pids=()
 
 kept=$("$ctl" history cli --json --store "$store" | grep -c '"state": "kept"')
 [[ $kept == "$rounds" ]] || fail "expected $rounds answered check-ins of 'cli', found $kept"

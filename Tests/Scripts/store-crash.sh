@@ -6,16 +6,10 @@
 # Usage: Tests/Scripts/store-crash.sh   (STORE_CRASH_RUNS=N for more or fewer kills; default 25)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=$(swift build --show-bin-path)
-gen=$bin/trust-gen-ledger
-ctl=$bin/trustctl
-for b in "$gen" "$ctl"; do
-    [[ -x $b ]] || { echo "store-crash: $b is missing; run swift build first" >&2; exit 1; }
-done
-command -v sqlite3 >/dev/null || { echo "store-crash: sqlite3 is missing (Scripts/setup installs it)" >&2; exit 1; }
+name=store-crash
+source Tests/Scripts/lib/store-harness.sh
+need sqlite3
 
-tmp=$(mktemp -d /tmp/trust-store-crash.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
 store=$tmp/state/trust/ledger.sqlite
 runs=${STORE_CRASH_RUNS:-25}
 : >"$tmp/acks"
@@ -29,6 +23,7 @@ killed_mid_run=0
 for ((i = 1; i <= runs; i++)); do
     "$gen" stress --store "$store" --count 1000 --item crash >"$tmp/out" 2>"$tmp/err" &
     pid=$!
+    pids=("$pid")
     # A random moment between 2 % and 90 % of an uncut run's time (at least 20 ms in).
     sleep "$(awk -v r="$RANDOM" -v full="$full_ms" 'BEGIN { t = full * (0.02 + 0.88 * (r % 1000) / 1000); if (t < 20) t = 20; printf "%.3f", t / 1000 }')"
     if kill -KILL "$pid" 2>/dev/null; then killed_mid_run=$((killed_mid_run + 1)); fi
@@ -38,17 +33,14 @@ for ((i = 1; i <= runs; i++)); do
     head -n "$complete" "$tmp/out" | grep -E '^ack [0-9]+ (kept|missed|skipped)$' |
         awk '{ print $2 "," $3 }' >>"$tmp/acks" || true
     if [[ -s $tmp/err ]] && ! grep -q "answers in" "$tmp/err"; then
-        echo "store-crash: run $i: the writer reported an error:" >&2
         cat "$tmp/err" >&2
-        exit 1
+        fail "run $i: the writer reported an error (above)"
     fi
 done
 
 acked=$(wc -l <"$tmp/acks")
-if ((acked == 0 || killed_mid_run < runs / 2)); then
-    echo "store-crash: the test did not exercise anything ($acked acks, $killed_mid_run kills mid-run)" >&2
-    exit 1
-fi
+((acked > 0 && killed_mid_run >= runs / 2)) ||
+    fail "the test did not exercise anything ($acked acks, $killed_mid_run kills mid-run)"
 
 # Every acknowledged answer is in the ledger with the acknowledged state.
 missing=$(sqlite3 -readonly "$store" <<SQL
@@ -58,12 +50,9 @@ CREATE TEMP TABLE acks (id INTEGER, answer TEXT);
 SELECT count(*) FROM acks a LEFT JOIN occurrence o ON o.id = a.id WHERE o.state IS NOT a.answer;
 SQL
 )
-if [[ $missing != 0 ]]; then
-    echo "store-crash: $missing of $acked acknowledged answers are missing or different in the ledger" >&2
-    exit 1
-fi
+[[ $missing == 0 ]] || fail "$missing of $acked acknowledged answers are missing or different in the ledger"
 integrity=$(sqlite3 -readonly "$store" "PRAGMA integrity_check")
-[[ $integrity == ok ]] || { echo "store-crash: integrity_check: $integrity" >&2; exit 1; }
-"$ctl" verify --store "$store" >"$tmp/verify" || { cat "$tmp/verify" >&2; echo "store-crash: verify failed" >&2; exit 1; }
+[[ $integrity == ok ]] || fail "integrity_check: $integrity"
+"$ctl" verify --store "$store" >"$tmp/verify" || { cat "$tmp/verify" >&2; fail "verify failed"; }
 answered=$(sqlite3 -readonly "$store" "SELECT count(*) FROM occurrence WHERE state != 'pending'")
 echo "store-crash: $runs runs, $killed_mid_run killed mid-run (an uncut run: $full_ms ms); all $acked acknowledged answers present ($answered answered in the ledger); integrity ok; $(grep '^hash chain' "$tmp/verify")"

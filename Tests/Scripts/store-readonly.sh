@@ -3,23 +3,18 @@
 # read-only and a full disk. In each case `trustctl answer` must fail with exit status 1, say why
 # and that nothing was recorded; the ledger stays intact and readers keep working.
 # As root, the permission cases run as the unprivileged user nobody (root ignores file modes), and
-# the file-system cases use a private mount namespace with a small tmpfs (`unshare -m`).
+# the file-system cases use a private mount namespace with a small tmpfs (`unshare -m`; not as
+# root, `unshare -rm` in a user namespace). Where neither can be made, those two cases are skipped
+# with a SKIP line on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=$(swift build --show-bin-path)
-gen=$bin/trust-gen-ledger
-ctl=$bin/trustctl
-for b in "$gen" "$ctl"; do
-    [[ -x $b ]] || { echo "store-readonly: $b is missing; run swift build first" >&2; exit 1; }
-done
-fail() {
-    echo "store-readonly: $*" >&2
-    exit 1
-}
+name=store-readonly
+# Inside the mount namespace (see the end of the first part), the directory made outside it.
+[[ ${1:-} != --inside ]] || tmp=$STORE_RO_TMP
+source Tests/Scripts/lib/store-harness.sh
+trap 'umount "$tmp/mnt" 2>/dev/null || true; cleanup' EXIT
 
 if [[ ${1:-} != --inside ]]; then
-    tmp=$(mktemp -d /tmp/trust-store-readonly.XXXXXX)
-    trap 'umount "$tmp/mnt" 2>/dev/null || true; rm -rf "$tmp"' EXIT
     chmod 0755 "$tmp"
     export STORE_RO_TMP=$tmp
     as_user=()
@@ -57,16 +52,16 @@ if [[ ${1:-} != --inside ]]; then
     run "$ctl" answer evening-call kept --store "$tmp/a/ledger.sqlite" >/dev/null || fail "answer fails once writable again"
     [[ $(run "$ctl" pending --store "$tmp/a/ledger.sqlite" --json | grep -c '"id"') == 1 ]] || fail "wrong number recorded"
 
-    # 3 and 4 need a mount namespace.
+    # 3 and 4 need a mount namespace: root's own, or (not root) one in a user namespace.
     if unshare -m true 2>/dev/null; then
         exec unshare -m "$0" --inside
+    elif unshare -rm true 2>/dev/null; then
+        exec unshare -rm "$0" --inside
     fi
-    echo "store-readonly: SKIPPED the read-only file system and full disk cases: cannot create a mount namespace here"
+    echo "store-readonly: SKIP: the read-only file system and full disk cases did not run: cannot create a mount namespace here (unshare -m, unshare -rm)" >&2
     exit 0
 fi
 
-tmp=$STORE_RO_TMP
-trap 'umount "$tmp/mnt" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mkdir "$tmp/mnt"
 mount -t tmpfs -o size=512k,mode=0700 tmpfs "$tmp/mnt"
 store=$tmp/mnt/ledger.sqlite
@@ -84,7 +79,7 @@ rm "$tmp/mnt/filler"
 "$ctl" answer evening-call kept --note "after freeing space" --store "$store" >/dev/null || fail "answer fails after freeing space"
 
 # 4. The file system is mounted read-only.
-mount -o remount,ro "$tmp/mnt"
+mount -t tmpfs -o remount,ro,size=512k,mode=0700 tmpfs "$tmp/mnt"
 if "$ctl" answer evening-call missed --store "$store" >"$tmp/out" 2>&1; then fail "answer accepted on a read-only file system"; fi
 grep -q "mounted read-only" "$tmp/out" || fail "unexpected: $(cat "$tmp/out")"
 echo "store-readonly: read-only file system: $(cat "$tmp/out")"

@@ -4,19 +4,9 @@
 # link and exits non-zero — and that while the append-only triggers stand, the edit is refused.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=$(swift build --show-bin-path)
-gen=$bin/trust-gen-ledger
-ctl=$bin/trustctl
-for b in "$gen" "$ctl"; do
-    [[ -x $b ]] || { echo "store-tamper: $b is missing; run swift build first" >&2; exit 1; }
-done
-command -v sqlite3 >/dev/null || { echo "store-tamper: sqlite3 is missing (Scripts/setup installs it)" >&2; exit 1; }
-tmp=$(mktemp -d /tmp/trust-store-tamper.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-fail() {
-    echo "store-tamper: $*" >&2
-    exit 1
-}
+name=store-tamper
+source Tests/Scripts/lib/store-harness.sh
+need sqlite3
 
 "$gen" generate --out "$tmp/clean" --years 1 --items 4 --end 2026-11-24 --seed 7 >/dev/null
 "$ctl" verify --store "$tmp/clean/ledger.sqlite" >"$tmp/out" || { cat "$tmp/out" >&2; fail "a fresh ledger does not verify"; }

@@ -51,15 +51,11 @@ import TrustTestSupport
                 ("walk", .commitment, 20 * 60, "KMKMK..KM"),
                 ("phone", .boundary, 20 * 60 + 30, "KKKKKSKKK"),
             ]
+            let local = LedgerBuilder(zone: "Europe/Berlin")
             for (item, kind, minutes, pattern) in patterns {
                 for (i, c) in pattern.enumerated() where c != "." {
                     let day = DayKey(year: 2026, month: 11, day: 16 + i)
-                    var parts = DateComponents(year: day.year, month: day.month, day: day.day)
-                    parts.hour = minutes / 60
-                    parts.minute = minutes % 60
-                    var calendar = Calendar(identifier: .gregorian)
-                    calendar.timeZone = ReportCommandTests.berlin
-                    let at = calendar.date(from: parts)!
+                    let at = local.instant(day, TimeOfDay(hour: minutes / 60, minute: minutes % 60))
                     let o = try store.schedule(
                         item: item, kind: kind, scheduled: at, zone: "Europe/Berlin", day: day,
                         deadline: at.addingTimeInterval(3 * 3600), at: at)

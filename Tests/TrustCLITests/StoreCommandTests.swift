@@ -113,7 +113,7 @@ private final class Ledger: Sendable {
         do {
             _ = try AnswerCommand.parse(["exercise", "kept", "--occurrence", "\(o.id)"]).perform(on: ledger.store, now: now, zone: berlinZone)
             Issue.record("answered another item's occurrence")
-        } catch let error as StoreCommandFailure {
+        } catch let error as CommandFailure {
             #expect(error.description.contains("occurrence #\(o.id) is a check-in of 'evening-call', not 'exercise'"))
         }
         #expect(try ledger.store.occurrence(id: o.id)?.state == .pending)

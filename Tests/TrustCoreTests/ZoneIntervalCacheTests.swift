@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import Testing
+import TrustTestSupport
 
 @testable import TrustCore
 

@@ -41,7 +41,7 @@ public struct AnswerCommand: ParsableCommand {
             throw ValidationError("unknown answer '\(answer)'; answer with one of: kept, missed, skipped")
         }
         guard ItemID.isValid(item) else {
-            throw ValidationError("'\(item)' is not an item id (lowercase letters, digits and '-', as in your plan)")
+            throw ValidationError(notAnItemID(item))
         }
         if let at, StoreTimeText.parseInstant(at, now: Date(), zone: .current) == nil {
             throw ValidationError("--at '\(at)': expected \(StoreTimeText.instantHelp)")
@@ -50,7 +50,7 @@ public struct AnswerCommand: ParsableCommand {
 
     public func run() throws {
         try runStoreCommand("answer") {
-            let store = try storeOptions.openLedger(.readWrite, command: "answer")
+            let store = try TrustStore(path: storeOptions.storePath(), mode: .readWrite)
             return try perform(on: store, now: Date(), zone: .current, desktop: .session)
         }
     }
@@ -77,7 +77,7 @@ public struct AnswerCommand: ParsableCommand {
         let item = ItemID(item)
         let when = try at.map { text in
             guard let d = StoreTimeText.parseInstant(text, now: now, zone: zone) else {
-                throw StoreCommandFailure(command: "answer", message: "--at '\(text)': expected \(StoreTimeText.instantHelp)")
+                throw CommandFailure(message: "--at '\(text)': expected \(StoreTimeText.instantHelp)")
             }
             return d
         } ?? now
@@ -85,8 +85,8 @@ public struct AnswerCommand: ParsableCommand {
         if let occurrence {
             guard let target = try store.occurrence(id: occurrence) else { throw StoreError.noSuchOccurrence(occurrence) }
             guard target.item == item else {
-                throw StoreCommandFailure(
-                    command: "answer", message: "occurrence #\(occurrence) is a check-in of '\(target.item)', not '\(item)'")
+                throw CommandFailure(
+                    message: "occurrence #\(occurrence) is a check-in of '\(target.item)', not '\(item)'")
             }
             result = try store.answer(occurrence: occurrence, answer: answer, note: note, channel: .terminal, at: when)
         } else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustReport
+import TrustStore
 
 extension Export.Format: ExpressibleByArgument {}
 
@@ -42,7 +43,7 @@ public struct ExportCommand: AsyncParsableCommand {
         var stderr = ""
         do {
             let ids = try ReportInputs.itemIDs(items)
-            let sinceDay = try since.map { text throws(ReportFailure) in try ReportInputs.day(text, option: "--since") }
+            let sinceDay = try since.map { text throws(CommandFailure) in try ReportInputs.day(text, option: "--since") }
             let inputs = try ReportInputs.load(
                 planPath: planOptions.planPath(environment: environment),
                 storePath: storeOptions.storePath(environment: environment), now: now, items: ids, since: sinceDay,
@@ -55,10 +56,10 @@ public struct ExportCommand: AsyncParsableCommand {
             do {
                 data = try Export.render(inputs.records, titles: titles, format: format)
             } catch {
-                throw ReportFailure(message: "could not encode the export: \(error)")
+                throw CommandFailure(message: "could not encode the export: \(error)")
             }
             if let output {
-                try OutputFile.write(data, to: output)
+                try PrivateFile.write(data, to: output)
                 stderr += "trustctl export: wrote \(inputs.records.count) check-ins to \(output)\n"
                 return CommandOutput(stdout: Data(), stderr: stderr, status: 0)
             }

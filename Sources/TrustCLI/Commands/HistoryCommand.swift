@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustReport
 import TrustStore
 
 /// `trustctl history [ITEM] [--since DATE] [--limit N] [--events] [--json]`
@@ -36,14 +37,14 @@ public struct HistoryCommand: ParsableCommand {
     public func validate() throws {
         if let since, DayKey(since) == nil { throw ValidationError("--since '\(since)': expected a day, YYYY-MM-DD") }
         if let item, !ItemID.isValid(item) {
-            throw ValidationError("'\(item)' is not an item id (lowercase letters, digits and '-', as in your plan)")
+            throw ValidationError(notAnItemID(item))
         }
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
     }
 
     public func run() throws {
         try runStoreCommand("history") {
-            let store = try storeOptions.openLedger(.readOnly, command: "history")
+            let store = try TrustStore(path: storeOptions.storePath(), mode: .readOnly)
             return try render(store: store)
         }
     }
@@ -72,7 +73,7 @@ public struct HistoryCommand: ParsableCommand {
                 given = f.clock(at, o.zone, relativeTo: o.day) + (o.answerChannel.map { " \($0.rawValue)" } ?? "")
             }
             lines.append(
-                storeTrimTrailingSpaces(storePad(StoreZoneFormatter.weekdayAndDay(o.day), 14) + "  " + storePad(f.clock(o.scheduled, o.zone, relativeTo: o.day), 5)
+                Format.trimmingTrailingSpaces(storePad(StoreZoneFormatter.weekdayAndDay(o.day), 14) + "  " + storePad(f.clock(o.scheduled, o.zone, relativeTo: o.day), 5)
                     + "  " + storePad(o.item.rawValue, itemWidth) + "  " + storePad(state, 11) + "  " + storePad(given, 22) + "  "
                     + (o.note ?? "")))
             if events {
@@ -95,37 +96,31 @@ public struct HistoryCommand: ParsableCommand {
         StoreJSON.array(
             history.map { h in
                 let o = h.occurrence
-                return .object([
-                    ("id", .number(o.id)),
-                    ("item", .string(o.item.rawValue)),
-                    ("kind", .string(o.kind.rawValue)),
-                    ("day", .string(o.day.description)),
-                    ("scheduled", .string(f.iso(o.scheduled, o.zone))),
-                    ("deadline", .string(f.iso(o.deadline, o.zone))),
-                    ("zone", .string(o.zone)),
-                    ("state", .string(o.state.rawValue)),
-                    ("answered_at", o.answeredAt.map { .string(f.iso($0, o.zone)) } ?? .null),
-                    ("answer_channel", .optional(o.answerChannel?.rawValue)),
-                    ("note", .optional(o.note)),
-                    ("corrected", .bool(h.wasCorrected)),
-                    (
-                        "events",
-                        .array(
-                            h.events.map { e in
-                                .object([
-                                    ("seq", .number(e.sequence)),
-                                    ("type", .string(e.type.rawValue)),
-                                    ("at", .string(f.iso(e.at, o.zone))),
-                                    ("channel", .string(e.channel.rawValue)),
-                                    ("answer", .optional(e.answer?.rawValue)),
-                                    ("note", .optional(e.note)),
-                                    ("notification_id", e.notificationID.map { .number(Int64($0)) } ?? .null),
-                                    ("until", e.until.map { .string(f.iso($0, o.zone)) } ?? .null),
-                                    ("hash", .string(e.hashHex)),
-                                ])
-                            })
-                    ),
-                ])
+                return .object(
+                    StoreJSON.identity(o, &f) + [
+                        ("state", .string(o.state.rawValue)),
+                        ("answered_at", o.answeredAt.map { .string(f.iso($0, o.zone)) } ?? .null),
+                        ("answer_channel", .optional(o.answerChannel?.rawValue)),
+                        ("note", .optional(o.note)),
+                        ("corrected", .bool(h.wasCorrected)),
+                        (
+                            "events",
+                            .array(
+                                h.events.map { e in
+                                    .object([
+                                        ("seq", .number(e.sequence)),
+                                        ("type", .string(e.type.rawValue)),
+                                        ("at", .string(f.iso(e.at, o.zone))),
+                                        ("channel", .string(e.channel.rawValue)),
+                                        ("answer", .optional(e.answer?.rawValue)),
+                                        ("note", .optional(e.note)),
+                                        ("notification_id", e.notificationID.map { .number(Int64($0)) } ?? .null),
+                                        ("until", e.until.map { .string(f.iso($0, o.zone)) } ?? .null),
+                                        ("hash", .string(e.hashHex)),
+                                    ])
+                                })
+                        ),
+                    ])
             }
         ).text
     }

@@ -19,7 +19,7 @@ public struct PendingCommand: ParsableCommand {
 
     public func run() throws {
         try runStoreCommand("pending") {
-            let store = try storeOptions.openLedger(.readOnly, command: "pending")
+            let store = try TrustStore(path: storeOptions.storePath(), mode: .readOnly)
             return try render(store: store, now: Date())
         }
     }
@@ -30,19 +30,13 @@ public struct PendingCommand: ParsableCommand {
         if json {
             return StoreJSON.array(
                 pending.map { o in
-                    .object([
-                        ("id", .number(o.id)),
-                        ("item", .string(o.item.rawValue)),
-                        ("kind", .string(o.kind.rawValue)),
-                        ("day", .string(o.day.description)),
-                        ("scheduled", .string(f.iso(o.scheduled, o.zone))),
-                        ("deadline", .string(f.iso(o.deadline, o.zone))),
-                        ("zone", .string(o.zone)),
-                        ("prompted_at", o.promptedAt.map { .string(f.iso($0, o.zone)) } ?? .null),
-                        ("snoozed_until", o.snoozedUntil.map { .string(f.iso($0, o.zone)) } ?? .null),
-                        ("notification_id", o.notificationID.map { .number(Int64($0)) } ?? .null),
-                        ("deadline_passed", .bool(o.deadline <= now)),
-                    ])
+                    .object(
+                        StoreJSON.identity(o, &f) + [
+                            ("prompted_at", o.promptedAt.map { .string(f.iso($0, o.zone)) } ?? .null),
+                            ("snoozed_until", o.snoozedUntil.map { .string(f.iso($0, o.zone)) } ?? .null),
+                            ("notification_id", o.notificationID.map { .number(Int64($0)) } ?? .null),
+                            ("deadline_passed", .bool(o.deadline <= now)),
+                        ])
                 }
             ).text
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustReport
+import TrustStore
 
 /// `--color auto|always|never`.
 public enum ColorMode: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -68,7 +69,7 @@ public struct ReportCommand: AsyncParsableCommand {
         var stderr = ""
         do {
             let ids = try ReportInputs.itemIDs(items)
-            let sinceDay = try since.map { text throws(ReportFailure) in try ReportInputs.day(text, option: "--since") }
+            let sinceDay = try since.map { text throws(CommandFailure) in try ReportInputs.day(text, option: "--since") }
             let inputs = try ReportInputs.load(
                 planPath: planOptions.planPath(environment: environment),
                 storePath: storeOptions.storePath(environment: environment), now: now, items: ids, since: sinceDay,
@@ -78,14 +79,14 @@ public struct ReportCommand: AsyncParsableCommand {
                 plan: inputs.plan, ledgers: inputs.ledgers, only: ids, since: sinceDay, today: inputs.today, now: now)
             var stdout = Data()
             if let html {
-                try OutputFile.write(Data(HTMLReport.render(report, meta: inputs.meta, weeks: weeks).utf8), to: html)
+                try PrivateFile.write(Data(HTMLReport.render(report, meta: inputs.meta, weeks: weeks).utf8), to: html)
                 stderr += "trustctl report: wrote \(html)\n"
             }
             if json {
                 do {
                     stdout = try ReportJSON.render(report, meta: inputs.meta)
                 } catch {
-                    throw ReportFailure(message: "could not encode the report as JSON: \(error)")
+                    throw CommandFailure(message: "could not encode the report as JSON: \(error)")
                 }
             } else if html == nil {
                 let style = TerminalStyle(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustReport
+import TrustStore
 
 /// `trustctl review [--week DATE]`: the agenda for the weekly honest conversation, in Markdown.
 public struct ReviewCommand: AsyncParsableCommand {
@@ -49,7 +50,7 @@ public struct ReviewCommand: AsyncParsableCommand {
             let review = WeekReview(plan: inputs.plan, ledgers: inputs.ledgers, week: target, today: inputs.today, now: now)
             let markdown = Data(ReviewMarkdown.render(review, meta: inputs.meta).utf8)
             if let output {
-                try OutputFile.write(markdown, to: output)
+                try PrivateFile.write(markdown, to: output)
                 stderr += "trustctl review: wrote \(output)\n"
                 return CommandOutput(stdout: Data(), stderr: stderr, status: 0)
             }

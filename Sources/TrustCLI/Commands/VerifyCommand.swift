@@ -42,7 +42,7 @@ public struct VerifyCommand: ParsableCommand {
     public func run() throws {
         var intact = false
         try runStoreCommand("verify") {
-            let store = try storeOptions.openLedger(.readOnly, command: "verify")
+            let store = try TrustStore(path: storeOptions.storePath(), mode: .readOnly)
             let report = try store.verify(anchor: anchor.flatMap(Self.parseAnchor))
             intact = report.isIntact
             return json ? Self.json(report) : Self.text(report)
