@@ -93,14 +93,14 @@ struct StoreZoneFormatter {
     mutating func iso(_ date: Date, _ zoneID: String) -> String { Format.local(date, in: zone(zoneID)) }
 
     /// `Wed 2026-11-25`
-    static func weekdayAndDay(_ day: DayKey) -> String { Format.weekdayAbbrev(day) + " " + day.description }
+    static func weekdayAndDay(_ day: DayKey) -> String { day.weekdayAbbreviation + " " + day.description }
 
     /// `21:30`, or `Thu 00:40` when not on `day`.
     mutating func clock(_ date: Date, _ zoneID: String, relativeTo day: DayKey) -> String {
         let l = local(date, zoneID)
         let hm = Format.hourMinute(l.timeOfDay)
         if l.day == day { return hm }
-        if l.day == day.adding(days: 1) || l.day == day.adding(days: -1) { return Format.weekdayAbbrev(l.day) + " " + hm }
+        if l.day == day.adding(days: 1) || l.day == day.adding(days: -1) { return l.day.weekdayAbbreviation + " " + hm }
         return l.day.description + " " + hm
     }
 }

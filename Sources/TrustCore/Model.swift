@@ -173,6 +173,9 @@ public struct DayKey: Hashable, Comparable, Sendable, Codable, CustomStringConve
         return (w < 0 ? w + 7 : w) + 1
     }
 
+    /// `Mon` … `Sun`: the weekday as systemd writes it (calendar expressions, `systemd-analyze`).
+    public var weekdayAbbreviation: String { CalendarSpec.weekdayNames[isoWeekday - 1] }
+
     /// The first day of the period containing this day (weeks start on Monday).
     public func start(of period: Period) -> DayKey {
         switch period {

@@ -909,9 +909,8 @@ public final class Daemon: @unchecked Sendable {
     /// stay resident in an otherwise idle daemon).
     static func format(_ date: Date, _ zone: TimeZone) -> String {
         let local = LocalTime(date, in: zone)
-        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         let minute = TimeOfDay(hour: local.timeOfDay.hour, minute: local.timeOfDay.minute)
-        return "\(names[local.day.isoWeekday - 1]) \(local.day) \(minute) \(local.utcOffsetText)"
+        return "\(local.day.weekdayAbbreviation) \(local.day) \(minute) \(local.utcOffsetText)"
     }
 
     /// What tests and diagnostics may look at.

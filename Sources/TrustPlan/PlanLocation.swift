@@ -4,12 +4,13 @@ import Foundation
 public enum PlanLocation {
     /// `$XDG_CONFIG_HOME/trust/plan.yaml`, `XDG_CONFIG_HOME` defaulting to `~/.config`.
     public static func defaultPath(environment: [String: String]) -> String {
-        let base: String
-        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
-            base = xdg
-        } else {
-            base = (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
-        }
-        return base + "/trust/plan.yaml"
+        configHome(environment: environment) + "/trust/plan.yaml"
+    }
+
+    /// `$XDG_CONFIG_HOME` when it is an absolute path (the XDG rule: a relative one is ignored),
+    /// else `~/.config`. Also where the systemd user units live (`…/systemd/user`).
+    public static func configHome(environment: [String: String]) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
     }
 }

@@ -14,12 +14,10 @@ public enum Format {
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
         "November", "December",
     ]
-    static let weekdayAbbrevs = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     static let weekdayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
     public static func monthAbbrev(_ month: Int) -> String { monthAbbrevs[month - 1] }
     public static func monthName(_ month: Int) -> String { monthNames[month - 1] }
-    public static func weekdayAbbrev(_ day: DayKey) -> String { weekdayAbbrevs[day.isoWeekday - 1] }
 
     /// "Nov 16" (with the year when it is not `reference`'s year: "Nov 16 2025").
     public static func short(_ day: DayKey, reference: DayKey? = nil) -> String {
@@ -35,7 +33,7 @@ public enum Format {
 
     /// "Mon 16 Nov".
     public static func weekdayShort(_ day: DayKey) -> String {
-        "\(weekdayAbbrev(day)) \(day.day) \(monthAbbrev(day.month))"
+        "\(day.weekdayAbbreviation) \(day.day) \(monthAbbrev(day.month))"
     }
 
     /// "16–22 November 2026", "30 November – 6 December 2026", "29 December 2025 – 4 January 2026".

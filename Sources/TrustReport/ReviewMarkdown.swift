@@ -20,7 +20,7 @@ public enum ReviewMarkdown {
             return md
         }
         var summary = "**\(t.kept) of \(t.asked) check-ins kept"
-        if let rate = t.asked == 0 ? nil : Double(t.kept) / Double(t.asked) { summary += " (\(Format.percent(rate))%)" }
+        if let rate = t.rate { summary += " (\(Format.percent(rate))%)" }
         summary += "**, \(plural(review.items.count, "promise"))"
         let slips = review.items.reduce(0) { $0 + $1.slips.count }
         summary += " · \(plural(slips, "slip")) · \(plural(t.skipped, "skip"))"

@@ -4,15 +4,17 @@ import TrustCore
 
 @Suite struct DayKeyTests {
     @Test(arguments: [
-        ("1970-01-01", 0, 4), ("2000-02-29", 11016, 2), ("2026-11-25", 20782, 3), ("1969-12-31", -1, 3),
-        ("2199-12-31", 84005, 2),
+        ("1970-01-01", 0, 4, "Thu"), ("2000-02-29", 11016, 2, "Tue"), ("2026-11-25", 20782, 3, "Wed"),
+        ("1969-12-31", -1, 3, "Wed"), ("2199-12-31", 84005, 2, "Tue"), ("2026-11-29", 20786, 7, "Sun"),
+        ("2026-11-23", 20780, 1, "Mon"),
     ])
-    func roundTrip(text: String, days: Int, isoWeekday: Int) throws {
+    func roundTrip(text: String, days: Int, isoWeekday: Int, abbreviation: String) throws {
         let key = try #require(DayKey(text))
         #expect(key.daysSinceEpoch == days)
         #expect(DayKey(daysSinceEpoch: days) == key)
         #expect(key.description == text)
         #expect(key.isoWeekday == isoWeekday)
+        #expect(key.weekdayAbbreviation == abbreviation)
     }
 
     @Test(arguments: ["2026-02-29", "2026-13-01", "2026-1-01", "20261101", "2026-11-31", ""])

@@ -185,7 +185,7 @@ struct InstantFormatter {
 
     /// `Mon 2026-11-30 19:00:00 +01:00`
     func human(_ local: LocalTime) -> String {
-        "\(Format.weekdayAbbrev(local.day)) \(local.day) \(local.timeOfDay.withSeconds) \(local.utcOffsetText)"
+        "\(local.day.weekdayAbbreviation) \(local.day) \(local.timeOfDay.withSeconds) \(local.utcOffsetText)"
     }
 
     /// `2026-11-30T19:00:00+01:00`

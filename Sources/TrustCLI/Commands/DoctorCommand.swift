@@ -146,10 +146,7 @@ public enum Doctor {
     /// `trustd.service` in the user unit directory, enabled through `default.target.wants`, and
     /// its `ExecStart=` binary present.
     public static func checkUserUnit(environment: [String: String]) -> DoctorCheck {
-        let configHome =
-            environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.config")
-        let unitDir = configHome + "/systemd/user"
+        let unitDir = PlanLocation.configHome(environment: environment) + "/systemd/user"
         let unit = unitDir + "/trustd.service"
         let wants = unitDir + "/default.target.wants/trustd.service"
         var facts: [String: DoctorFact] = ["path": .text(unit)]
