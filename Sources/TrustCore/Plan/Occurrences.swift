@@ -83,11 +83,6 @@ extension QuietHours {
         let t = LocalTimeMath.firstInstant(atLocal: LocalTimeMath.localSeconds(endDay, end), in: zone, notBefore: date)
         return t > date ? t : date
     }
-
-    /// When a prompt due at `date` may be shown: `date`, or the end of the window containing it.
-    public func deferred(_ date: Date, in zone: TimeZone) -> Date {
-        end(containing: date, in: zone)
-    }
 }
 
 // MARK: - Occurrences

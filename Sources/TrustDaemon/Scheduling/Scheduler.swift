@@ -160,7 +160,7 @@ public struct Scheduler: Sendable {
         }
         let exempt = quietHoursExempt
         let quiet = { (item: ItemID, t: Date) -> Date in
-            exempt.contains(item) ? t : plan.quietHours?.deferred(t, in: plan.timeZone) ?? t
+            exempt.contains(item) ? t : plan.quietHours?.end(containing: t, in: plan.timeZone) ?? t
         }
 
         var withdrawals: [SchedulerAction] = []
