@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "TrustCLI",
             dependencies: [
-                "TrustCore", "TrustPlan", "TrustStore", "TrustReport", "TrustDesktop", "SystemdKit",
+                "TrustCore", "TrustPlan", "TrustStore", "TrustReport", "TrustDesktop", "SystemdKit", "LinuxWatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -22,6 +22,9 @@ public struct TrustCtl: AsyncParsableCommand {
             CalendarCommand.self,
             VerifyCommand.self,
             DoctorCommand.self,
+            InitCommand.self,
+            AddCommand.self,
+            EditCommand.self,
         ]
     )
 
