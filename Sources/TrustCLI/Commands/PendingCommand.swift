@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustPlan
 import TrustStore
 
 /// `trustctl pending [--json]`
@@ -18,6 +19,16 @@ public struct PendingCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let planPath = PlanLocation.defaultPath(environment: environment)
+        if !FileManager.default.fileExists(atPath: planPath) {
+            // A new user: nothing to answer until there is a plan.
+            guard FileManager.default.fileExists(atPath: storeOptions.storePath(environment: environment)) else {
+                print("Nothing awaits an answer: \(PlanAuthoring.noPlanYet(planPath))")
+                return
+            }
+            FileHandle.standardError.write(Data("trustctl pending: \(PlanAuthoring.noPlanYet(planPath))\n".utf8))
+        }
         try runStoreCommand("pending") {
             let store = try TrustStore(path: storeOptions.storePath(), mode: .readOnly)
             return try render(store: store, now: Date())
