@@ -74,7 +74,7 @@ $py $lib/pty_drive.py "$work/t-eof" '[
 status=0
 $py $lib/pty_drive.py "$work/t-init" '[
   ["expect", "Time zone: Europe/Berlin"],
-  ["expect", "Who are these promises to\\?.*> "], ["send", "Sam\r"],
+  ["expect", "\\nWho are these promises to\\? \\(a name such as Sam; Enter to leave it out\\) > "], ["send", "Sam\r"],
   ["expect", "What is one promise you are making\\?.*> "], ["send", "Call Sam when I am away\r"],
   ["expect", "\\[do/don.t\\] > "], ["send", "do\r"],
   ["expect", "When should trustd ask about it\\?.*> "], ["send", "weekdays at 7pm\r"],
@@ -92,6 +92,14 @@ $py $lib/pty_drive.py "$work/t-init" '[
   ["expect", "Wrote .*plan.yaml \\(2 promises\\)"]
 ]' -- "$bin" init || status=$?
 [[ $status -eq 0 ]] || fail "init dialogue: exit $status: $(cat "$work/t-init")"
+# The README's quick start shows this dialogue's first prompts as they are.
+for line in "Who are these promises to? (a name such as Sam; Enter to leave it out) > Sam" \
+    "Is it something you will do, or something you will not do? [do/don't] > do" \
+    "When should trustd ask about it? (e.g. weekdays at 7pm, every Sunday 18:00, daily 21:30) > weekdays at 7pm" \
+    "  that is: Mon..Fri 19:00   (from \"weekdays at 7pm\")"; do
+    grep -qxF "$line" README.md || fail "README does not show: $line"
+    tr -d '\r' <"$work/t-init" | grep -qxF "$line" || fail "init does not print: $line"
+done
 [[ -f "$plan" ]] || fail "init wrote no plan"
 [[ $(stat -c %a "$plan") == 600 ]] || fail "plan mode $(stat -c %a "$plan"), expected 600"
 [[ $(stat -c %a "$HOME/.config/trust") == 700 ]] || fail "plan directory mode $(stat -c %a "$HOME/.config/trust"), expected 700"
@@ -156,6 +164,12 @@ grep -qF "'every Sunday 18:00'" "$work/err" || fail "add unreadable time: no exa
 status=0
 "$bin" add boundary "No lying" --at "daily 22:00" --id no-phone-at-dinner >"$work/out" 2>"$work/err" || status=$?
 [[ $status -eq 1 ]] || fail "add with a duplicate id: exit $status"
+[[ "$(fingerprint "$plan")" == "$before" ]] || fail "a refused add touched the plan"
+status=0
+"$bin" add commitment "Run" --at "daily 7:00" --target 0/week >"$work/out" 2>"$work/err" || status=$?
+[[ $status -eq 1 ]] || fail "add making the plan invalid: exit $status"
+grep -qF "with the new item the plan would not be valid; nothing was added" "$work/err" || fail "add making the plan invalid: $(cat "$work/err")"
+grep -q "^$plan:[0-9]*:[0-9]*: error: " "$work/err" || fail "add making the plan invalid: no file:line:col: $(cat "$work/err")"
 [[ "$(fingerprint "$plan")" == "$before" ]] || fail "a refused add touched the plan"
 sed -i 's/Mon..Fri 19:00/Mon..Fri 19:61/' "$plan"
 before=$(fingerprint "$plan")

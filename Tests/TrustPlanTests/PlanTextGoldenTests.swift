@@ -50,12 +50,12 @@ import TrustCore
             try added.text.write(toFile: afterPath, atomically: true, encoding: .utf8)
         }
         let golden = try String(contentsOfFile: afterPath, encoding: .utf8)
-        #expect(Array(added.text.utf8) == Array(golden.utf8), "\(name): differs from \(afterPath)")
+        #expect(added.text.utf8.elementsEqual(golden.utf8), "\(name): differs from \(afterPath); got:\n\(added.text)")
         // Only an insertion: the original bytes around it are untouched.
         let range = try #require(added.text.range(of: added.inserted))
         var removed = added.text
         removed.removeSubrange(range)
-        #expect(Array(removed.utf8) == Array(before.utf8))
+        #expect(removed.utf8.elementsEqual(before.utf8), "\(name): the text around the insertion changed")
         // CRLF plans get CRLF lines.
         if before.contains("\r\n") {
             #expect(!added.inserted.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
