@@ -1,5 +1,6 @@
 // Shared by `trustctl init`, `add` and `edit`: the "no plan yet" message, friendly times shown
 // back with their next check-ins, questions on the terminal, and writing the plan privately.
+import ArgumentParser
 import Foundation
 import LinuxWatch
 import TrustCore
@@ -9,6 +10,18 @@ import TrustStore
 enum PlanAuthoring {
     /// What doctor, pending, add and edit say when there is no plan file.
     static func noPlanYet(_ path: String) -> String { "no plan yet: run `trustctl init` (it writes \(path))" }
+
+    /// The plan's bytes; without a plan (or unreadable), the message and exit status 1.
+    static func readExistingPlan(_ path: String, command: String) throws(ExitCode) -> Data {
+        guard FileManager.default.fileExists(atPath: path) else {
+            warn("trustctl \(command): \(noPlanYet(path))\n")
+            throw ExitCode(1)
+        }
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            warn("trustctl \(command): error: cannot read \(path): \(error.localizedDescription)\n")
+            throw ExitCode(1)
+        }
+    }
 
     /// `Mon..Fri 19:00`, then the next `count` check-ins in `zone`, one line each, indented.
     static func preview(_ time: FriendlyTime, zone: TimeZone, now: Date, count: Int = 3) -> String {

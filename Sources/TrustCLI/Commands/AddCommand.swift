@@ -67,15 +67,7 @@ public struct AddCommand: ParsableCommand {
     public func run() throws {
         let path = planOptions.planPath()
         let now = Date()
-        guard FileManager.default.fileExists(atPath: path) else {
-            PlanAuthoring.warn("trustctl add: \(PlanAuthoring.noPlanYet(path))\n")
-            throw ExitCode(1)
-        }
-        let original: Data
-        do { original = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            PlanAuthoring.warn("trustctl add: error: cannot read \(path): \(error.localizedDescription)\n")
-            throw ExitCode(1)
-        }
+        let original = try PlanAuthoring.readExistingPlan(path, command: "add")
         guard let text = String(data: original, encoding: .utf8) else {
             PlanAuthoring.warn("trustctl add: error: \(path) is not UTF-8 text; nothing was added (trustctl check shows where)\n")
             throw ExitCode(1)

@@ -22,15 +22,7 @@ public struct EditCommand: ParsableCommand {
     public func run() throws {
         let path = planOptions.planPath()
         let environment = ProcessInfo.processInfo.environment
-        guard FileManager.default.fileExists(atPath: path) else {
-            PlanAuthoring.warn("trustctl edit: \(PlanAuthoring.noPlanYet(path))\n")
-            throw ExitCode(1)
-        }
-        let original: Data
-        do { original = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            PlanAuthoring.warn("trustctl edit: error: cannot read \(path): \(error.localizedDescription)\n")
-            throw ExitCode(1)
-        }
+        let original = try PlanAuthoring.readExistingPlan(path, command: "edit")
         let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustctl-edit-\(UUID().uuidString)").path
         let copy = directory + "/plan.yaml"

@@ -120,7 +120,8 @@ private struct PhraseReader {
     var nth: Int?  // first..fourth, -1 = last (weekday of the month)
     var dayOfMonth: Int?
     var period: DayPeriod?
-    var times: [ClockTime] = []
+    /// Times said; `bare` when a period word may still move them ("9" in "every evening at 9").
+    var times: [(time: ClockTime, bare: Bool)] = []
     var expectedCount: Int?
 
     init(text: String) {
@@ -279,11 +280,11 @@ private struct PhraseReader {
         switch word {
         case "noon", "midday":
             i += 1
-            times.append(ClockTime(hour: 12, minute: 0))
+            times.append((ClockTime(hour: 12, minute: 0), false))
             return true
         case "midnight":
             i += 1
-            times.append(ClockTime(hour: 0, minute: 0))
+            times.append((ClockTime(hour: 0, minute: 0), false))
             return true
         default:
             break
@@ -308,7 +309,7 @@ private struct PhraseReader {
 
     mutating func finish(_ t: ClockTime, _ explicit: Bool) -> Bool {
         // Bare hours wait for a period word that may follow ("at 9 in the evening").
-        times.append(explicit ? t : ClockTime(hour: t.hour + 100, minute: t.minute))
+        times.append((t, !explicit))
         return true
     }
 
@@ -350,16 +351,17 @@ private struct PhraseReader {
             return (try meridiem(ClockTime(hour: h, minute: m), pm: pm, word: word), true)
         }
         guard h < 24 else { throw Reject(reason: "'\(word)': hours run from 0 to 23") }
-        // "19:00", "07:30" and any hour past 12 are unambiguous; "9" or "9:30" may take a period.
-        return (ClockTime(hour: h, minute: m), h > 12 || h == 0 || (parts.count == 2 && parts[0].count == 2))
+        // "19:00", "07:30" and "00:15" are 24-hour times; "9", "9:30" or "10:30" may still take
+        // am/pm or a period ("10:30 pm", "every evening at 9").
+        return (ClockTime(hour: h, minute: m), h > 12 || h == 0 || parts[0].hasPrefix("0"))
     }
 
     mutating func build() throws(Reject) -> [String] {
         // Resolve bare hours with the period, if any; without one they are 24-hour times.
         var resolved: [ClockTime] = []
-        for t in times {
-            if t.hour >= 100 {
-                let h = t.hour - 100
+        for (t, bare) in times {
+            if bare {
+                let h = t.hour
                 if let period {
                     guard let hh = period.hour(h) else {
                         throw Reject(reason: "\(h) o'clock is not in the \(period.name); say e.g. '\(h):00' or '\(h)pm'")
