@@ -21,17 +21,19 @@ public struct PendingCommand: ParsableCommand {
     public func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let planPath = PlanLocation.defaultPath(environment: environment)
-        if !FileManager.default.fileExists(atPath: planPath) {
-            // A new user: nothing to answer until there is a plan.
-            guard FileManager.default.fileExists(atPath: storeOptions.storePath(environment: environment)) else {
-                print("Nothing awaits an answer: \(PlanAuthoring.noPlanYet(planPath))")
-                return
-            }
-            FileHandle.standardError.write(Data("trustctl pending: \(PlanAuthoring.noPlanYet(planPath))\n".utf8))
+        // A new user has no plan (and no ledger): nothing to answer until `trustctl init`.
+        let noPlan = !FileManager.default.fileExists(atPath: planPath)
+        if noPlan && !FileManager.default.fileExists(atPath: storeOptions.storePath(environment: environment)) {
+            print(json ? "[]" : "Nothing awaits an answer: \(PlanAuthoring.noPlanYet(planPath))")
+            return
         }
         try runStoreCommand("pending") {
             let store = try TrustStore(path: storeOptions.storePath(), mode: .readOnly)
-            return try render(store: store, now: Date())
+            let text = try render(store: store, now: Date())
+            if noPlan && !json && text == Self.nothingPending {
+                return "Nothing awaits an answer: \(PlanAuthoring.noPlanYet(planPath))"
+            }
+            return text
         }
     }
 
@@ -51,7 +53,7 @@ public struct PendingCommand: ParsableCommand {
                 }
             ).text
         }
-        if pending.isEmpty { return "Nothing awaits an answer." }
+        if pending.isEmpty { return Self.nothingPending }
         let idWidth = max(2, pending.map { String($0.id).count + 1 }.max() ?? 2)
         let itemWidth = max(4, pending.map(\.item.rawValue.count).max() ?? 4)
         var lines = [
@@ -77,6 +79,8 @@ public struct PendingCommand: ParsableCommand {
         lines.append("Answer with: trustctl answer ITEM kept|missed|skipped [--note TEXT]")
         return lines.joined(separator: "\n")
     }
+
+    static let nothingPending = "Nothing awaits an answer."
 
     /// `2 h 5 min`, `40 min`, `30 s`.
     static func duration(_ seconds: TimeInterval) -> String {

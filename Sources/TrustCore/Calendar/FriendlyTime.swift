@@ -101,7 +101,7 @@ private let weekdayNames: [(names: [String], index: Int)] = [
     (["wed", "weds", "wednesday", "wednesdays"], 2), (["thu", "thur", "thurs", "thursday", "thursdays"], 3),
     (["fri", "friday", "fridays"], 4), (["sat", "saturday", "saturdays"], 5), (["sun", "sunday", "sundays"], 6),
 ]
-private let weekdayAbbreviations = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+private let weekdayAbbreviations = CalendarSpec.weekdayNames  // Monday first, as `days` counts
 
 private func weekday(_ word: String) -> Int? {
     weekdayNames.first { $0.names.contains(word) }?.index
@@ -118,7 +118,6 @@ private struct PhraseReader {
     var days: Set<Int>?  // 0 = Monday
     var dayWords: [String] = []
     var nth: Int?  // first..fourth, -1 = last (weekday of the month)
-    var dayOfMonth: Int?
     var period: DayPeriod?
     /// Times said; `bare` when a period word may still move them ("9" in "every evening at 9").
     var times: [(time: ClockTime, bare: Bool)] = []
@@ -211,7 +210,7 @@ private struct PhraseReader {
             throw Reject(reason: "'\(word)' does not say which day; name it, e.g. 'every Sunday 18:00'")
         case "month", "monthly":
             i += 1
-            if nth == nil && dayOfMonth == nil && word == "monthly" {
+            if nth == nil && word == "monthly" {
                 throw Reject(reason: "'monthly' does not say which day; say e.g. 'first Monday of the month at 10'")
             }
             return true
