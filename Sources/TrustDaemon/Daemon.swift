@@ -230,7 +230,7 @@ public final class Daemon: @unchecked Sendable {
             logPlanWarnings(result)
         } else if result.isMissingFile {
             log.warning(
-                "No plan at \(options.planPath): nothing to check in on yet. Copy Config/plan.example.yaml there; trustd reads it as soon as it appears")
+                "No plan at \(options.planPath): nothing to check in on yet. Run `trustctl init` to write one; trustd reads it as soon as it appears")
             planProblem = "no plan at \(options.planPath)"
             if let demoItem { adopt(Plan(timeZone: options.systemTimeZone(), items: [demoItem]), now: now) }
         } else {
