@@ -126,6 +126,13 @@ import TrustCore
         }
     }
 
+    /// The examples a refusal offers are understood themselves.
+    @Test(arguments: FriendlyTime.examples)
+    func examplesAreUnderstood(phrase: String) throws {
+        let t = try FriendlyTime.parse(phrase)
+        #expect(!t.isCalendarExpression && !t.expressions.isEmpty)
+    }
+
     @Test func tableIsLargeEnough() {
         #expect(Self.table.count >= 40)
     }
