@@ -105,6 +105,9 @@ import TrustCore
         ("9-5", "'-' is not a day or a time I know"),
         ("tomorrow at 9", "'tomorrow' is not a day or a time I know"),
         ("every hour", "'hour' is not a day or a time I know"),
+        ("every 2 days at 9", "'2 days' is an interval"),
+        ("every 3 hours", "'3 hours' is an interval"),
+        ("in 10 minutes", "'10 minutes' is an interval"),
         ("at 7:30 pm pm", "'pm' is not a day or a time I know"),
     ]
 

@@ -276,6 +276,14 @@ private struct PhraseReader {
             expectedCount = n
             return true
         }
+        // "every 2 days", "3 hours": intervals are not times of day.
+        if Int(word) != nil, i + 1 < tokens.count,
+            ["minute", "minutes", "min", "mins", "hour", "hours", "day", "days", "week", "weeks", "month", "months"]
+                .contains(tokens[i + 1])
+        {
+            throw Reject(
+                reason: "'\(word) \(tokens[i + 1])' is an interval; trustd asks at times of day on days you name, e.g. 'Mon, Wed, Fri 7am'")
+        }
         switch word {
         case "noon", "midday":
             i += 1
