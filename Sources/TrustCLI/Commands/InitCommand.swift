@@ -114,9 +114,20 @@ struct Dialogue {
     var zone: TimeZone
     var now: Date
 
+    /// Input ended before the last question.
+    struct Ended: Error {}
+
     func run() -> [NewPlanItem]? {
-        let say = PlanAuthoring.say
-        say(
+        do { return try questions() } catch { return nil }
+    }
+
+    private func answer(_ question: String) throws(Ended) -> String {
+        guard let a = PlanAuthoring.ask(question) else { throw Ended() }
+        return a
+    }
+
+    private func questions() throws(Ended) -> [NewPlanItem] {
+        PlanAuthoring.say(
             """
             Let's write your plan: the promises you are keeping, and when trustd should ask about them.
             One question at a time; Ctrl-C stops without writing anything.
@@ -126,66 +137,71 @@ struct Dialogue {
             """)
         var person = to
         if person == nil {
-            guard let answer = PlanAuthoring.ask("Who are these promises to? (a name such as Sam; Enter to leave it out)") else { return nil }
-            person = answer.isEmpty ? nil : answer
+            let name = try answer("Who are these promises to? (a name such as Sam; Enter to leave it out)")
+            person = name.isEmpty ? nil : name
         }
         var items: [NewPlanItem] = []
         var ids: Set<ItemID> = []
         while true {
-            let n = items.count + 1
-            let question =
+            let title = try answer(
                 items.isEmpty
-                ? "\nWhat is one promise you are making? (e.g. Call \(person ?? "Sam") when I'm away)"
-                : "\nAnother promise? (type it, or press Enter to finish)"
-            guard let title = PlanAuthoring.ask(question) else { return nil }
+                    ? "\nWhat is one promise you are making? (e.g. Call \(person ?? "Sam") when I'm away)"
+                    : "\nAnother promise? (type it, or press Enter to finish)")
             if title.isEmpty {
-                if items.isEmpty {
-                    guard let again = PlanAuthoring.ask("No promises yet. Write a plan with none, to add them later? [y/N]") else { return nil }
-                    if again.lowercased().hasPrefix("y") { return items }
-                    continue
+                if !items.isEmpty { return items }
+                if try answer("No promises yet. Write a plan with none, to add them later? [y/N]").lowercased().hasPrefix("y") {
+                    return items
                 }
-                return items
+                continue
             }
-            var kind: ItemKind?
-            while kind == nil {
-                guard let a = PlanAuthoring.ask("Is it something you will do, or something you will not do? [do/don't]")?.lowercased() else { return nil }
-                if ["do", "d", "will", "will do"].contains(a) { kind = .commitment }
-                else if ["don't", "dont", "not", "will not", "won't", "wont", "n", "no"].contains(a) { kind = .boundary }
-                else { say("  Please answer 'do' or 'don't'.\n") }
-            }
-            var time: FriendlyTime?
-            while time == nil {
-                guard let when = PlanAuthoring.ask("When should trustd ask about it? (e.g. weekdays at 7pm, every Sunday 18:00, daily 21:30)") else { return nil }
-                do {
-                    let t = try FriendlyTime.parse(when)
-                    say(PlanAuthoring.preview(t, zone: zone, now: now))
-                    guard let ok = PlanAuthoring.ask("  Right? [Y/n]") else { return nil }
-                    if ok.isEmpty || ok.lowercased().hasPrefix("y") { time = t }
-                } catch {
-                    say("  \(error)\n")
-                }
-            }
-            var target: String?
-            if kind == .commitment {
-                while true {
-                    guard let a = PlanAuthoring.ask("How often must you keep it? Enter for every time, or a number per week such as 3/week") else { return nil }
-                    if a.isEmpty || a.lowercased() == "every time" { break }
-                    let t = a.hasSuffix("/week") || a.hasSuffix("/month") ? a : a + "/week"
-                    let parts = t.split(separator: "/")
-                    if parts.count == 2, let count = Int(parts[0]), count >= 1, count <= (parts[1] == "week" ? 7 : 31) {
-                        target = t
-                        break
-                    }
-                    say("  Please answer with a number per week such as 3/week, or press Enter.\n")
-                }
-            }
+            let kind = try askKind()
+            let time = try askTime()
+            let target = kind == .commitment ? try askTarget() : nil
             let id = PlanText.derivedID(title: title, existing: ids)
             ids.insert(ItemID(id))
             items.append(
                 NewPlanItem(
-                    kind: kind!, id: id, title: title, to: person, at: time!.expressions,
-                    atPhrase: time!.isCalendarExpression ? nil : time!.phrase, target: target))
-            say("  Promise \(n) noted (\(kind!.rawValue) '\(id)').\n")
+                    kind: kind, id: id, title: title, to: person, at: time.expressions,
+                    atPhrase: time.isCalendarExpression ? nil : time.phrase, target: target))
+            PlanAuthoring.say("  Promise \(items.count) noted (\(kind.rawValue) '\(id)').\n")
+        }
+    }
+
+    private func askKind() throws(Ended) -> ItemKind {
+        while true {
+            let a = try answer("Is it something you will do, or something you will not do? [do/don't]").lowercased()
+            if ["do", "d", "will", "will do"].contains(a) { return .commitment }
+            if ["don't", "dont", "not", "will not", "won't", "wont", "n", "no"].contains(a) { return .boundary }
+            PlanAuthoring.say("  Please answer 'do' or 'don't'.\n")
+        }
+    }
+
+    /// A friendly time, shown back with its next check-ins and confirmed.
+    private func askTime() throws(Ended) -> FriendlyTime {
+        while true {
+            let when = try answer("When should trustd ask about it? (e.g. weekdays at 7pm, every Sunday 18:00, daily 21:30)")
+            do {
+                let t = try FriendlyTime.parse(when)
+                PlanAuthoring.say(PlanAuthoring.preview(t, zone: zone, now: now))
+                let ok = try answer("  Right? [Y/n]").lowercased()
+                if ok.isEmpty || ok.hasPrefix("y") { return t }
+            } catch let error as FriendlyTimeError {
+                PlanAuthoring.say("  \(error)\n")
+            } catch {
+                throw Ended()
+            }
+        }
+    }
+
+    /// Nil for every time, else "N/week" (a bare number means per week).
+    private func askTarget() throws(Ended) -> String? {
+        while true {
+            let a = try answer("How often must you keep it? Enter for every time, or a number per week such as 3/week")
+            if a.isEmpty || a.lowercased() == "every time" { return nil }
+            let t = a.hasSuffix("/week") || a.hasSuffix("/month") ? a : a + "/week"
+            let parts = t.split(separator: "/")
+            if parts.count == 2, let count = Int(parts[0]), count >= 1, count <= (parts[1] == "week" ? 7 : 31) { return t }
+            PlanAuthoring.say("  Please answer with a number per week such as 3/week, or press Enter.\n")
         }
     }
 }
