@@ -91,11 +91,11 @@ public struct AddCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let zone = before.plan?.timeZone ?? .current
-        var out = "\(item.kind.rawValue) '\(item.id)': \(item.title)\n" + PlanAuthoring.preview(time, zone: zone, now: now)
+        // What was understood, with its next check-ins, before anything is written.
+        PlanAuthoring.say("\(item.kind.rawValue) '\(item.id)': \(item.title)\n" + PlanAuthoring.preview(time, zone: zone, now: now))
         let lines = addition.inserted.replacingOccurrences(of: "\r\n", with: "\n")
         if dryRun {
-            out += "Would add to \(path) (nothing written):\n" + lines + (lines.hasSuffix("\n") ? "" : "\n")
-            PlanAuthoring.say(out)
+            PlanAuthoring.say("Would add to \(path) (nothing written):\n" + lines + (lines.hasSuffix("\n") ? "" : "\n"))
             return
         }
         do {
@@ -112,7 +112,6 @@ public struct AddCommand: ParsableCommand {
             PlanAuthoring.warn("trustctl add: error: \(error)\n")
             throw ExitCode(1)
         }
-        out += "Added to \(path):\n" + lines + (lines.hasSuffix("\n") ? "" : "\n")
-        PlanAuthoring.say(out)
+        PlanAuthoring.say("Added to \(path):\n" + lines + (lines.hasSuffix("\n") ? "" : "\n"))
     }
 }
