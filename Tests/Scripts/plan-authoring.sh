@@ -238,6 +238,14 @@ EDITOR=false "$bin" edit </dev/null >"$work/out" 2>"$work/err" || status=$?
 [[ $status -eq 1 ]] && grep -qF "exited with status 1; $plan is unchanged" "$work/err" || fail "edit, failing editor: $(cat "$work/err")"
 [[ "$(fingerprint "$plan")" == "$before" ]] || fail "edit, failing editor: the plan changed"
 
+# Without a terminal and without $EDITOR, edit explains instead of starting vi with no terminal.
+status=0
+timeout 20 "$bin" edit </dev/null >"$work/out" 2>"$work/err" || status=$?
+[[ $status -eq 2 ]] || fail "edit without a terminal or \$EDITOR: exit $status (124 = it hung)"
+grep -qF "no terminal for an editor, and neither \$VISUAL nor \$EDITOR is set; $plan is unchanged" "$work/err" \
+    || fail "edit without a terminal: $(cat "$work/err")"
+[[ "$(fingerprint "$plan")" == "$before" ]] || fail "edit without a terminal: the plan changed"
+
 # 10. init --no-questions (for scripts) writes a valid plan with no promises.
 export HOME="$work/home2"
 mkdir -p "$HOME"

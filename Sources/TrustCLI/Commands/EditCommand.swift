@@ -23,7 +23,14 @@ public struct EditCommand: ParsableCommand {
         let path = planOptions.planPath()
         let environment = ProcessInfo.processInfo.environment
         let original = try PlanAuthoring.readExistingPlan(path, command: "edit")
-        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
+        let chosen = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty }
+        // vi without a terminal would wait for input that never comes.
+        guard chosen != nil || PlanAuthoring.interactive else {
+            PlanAuthoring.warn(
+                "trustctl edit: no terminal for an editor, and neither $VISUAL nor $EDITOR is set; \(path) is unchanged. Run it in a terminal, or add items with: trustctl add commitment|boundary TITLE --at WHEN\n")
+            throw ExitCode(2)
+        }
+        let editor = chosen ?? "vi"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustctl-edit-\(UUID().uuidString)").path
         let copy = directory + "/plan.yaml"
         defer { try? FileManager.default.removeItem(atPath: directory) }
