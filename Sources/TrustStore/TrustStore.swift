@@ -220,7 +220,7 @@ extension TrustStore {
     public func schedule(
         item: ItemID, kind: ItemKind, scheduled: Date, zone: String, day: DayKey, deadline: Date,
         at: Date = Date()
-    ) throws(StoreError) -> StoredOccurrence {
+    ) throws(StoreError) -> CheckIn {
         try transaction { tx in
             try tx.schedule(item: item, kind: kind, scheduled: scheduled, zone: zone, day: day, deadline: deadline, at: at)
         }
@@ -230,8 +230,8 @@ extension TrustStore {
     /// the prompt (nil without a notification server). Clears a snooze.
     @discardableResult
     public func recordPrompted(
-        occurrence: OccurrenceID, notificationID: UInt32?, channel: Channel, at: Date = Date()
-    ) throws(StoreError) -> StoredOccurrence {
+        occurrence: CheckInID, notificationID: NotificationID?, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> CheckIn {
         try transaction { tx in
             try tx.recordPrompted(occurrence: occurrence, notificationID: notificationID, channel: channel, at: at)
         }
@@ -240,8 +240,8 @@ extension TrustStore {
     /// Records a snooze: prompt again at `until`.
     @discardableResult
     public func recordSnoozed(
-        occurrence: OccurrenceID, until: Date, channel: Channel, at: Date = Date()
-    ) throws(StoreError) -> StoredOccurrence {
+        occurrence: CheckInID, until: Date, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> CheckIn {
         try transaction { tx in
             try tx.recordSnoozed(occurrence: occurrence, until: until, channel: channel, at: at)
         }
@@ -253,7 +253,7 @@ extension TrustStore {
     /// records nothing. Durable when this returns.
     @discardableResult
     public func answer(
-        occurrence: OccurrenceID, answer: Answer, note: String? = nil, channel: Channel, at: Date = Date()
+        occurrence: CheckInID, answer: Answer, note: String? = nil, channel: Channel, at: Date = Date()
     ) throws(StoreError) -> AnswerResult {
         try transaction { tx in
             try tx.answer(occurrence: occurrence, answer: answer, note: note, channel: channel, at: at)
@@ -283,8 +283,8 @@ extension TrustStore {
     /// Adds a note to an occurrence without changing its answer.
     @discardableResult
     public func addNote(
-        occurrence: OccurrenceID, note: String, channel: Channel, at: Date = Date()
-    ) throws(StoreError) -> StoredOccurrence {
+        occurrence: CheckInID, note: String, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> CheckIn {
         try transaction { tx in
             try tx.addNote(occurrence: occurrence, note: note, channel: channel, at: at)
         }
@@ -293,7 +293,7 @@ extension TrustStore {
     /// Records that the deadline passed without an answer. Only a `pending` occurrence changes
     /// (returns true); an answered or already unanswered one is left alone (returns false).
     @discardableResult
-    public func markUnanswered(occurrence: OccurrenceID, at: Date = Date(), channel: Channel = .daemon) throws(StoreError) -> Bool {
+    public func markUnanswered(occurrence: CheckInID, at: Date = Date(), channel: Channel = .daemon) throws(StoreError) -> Bool {
         try transaction { tx in
             try tx.markUnanswered(occurrence: occurrence, channel: channel, at: at)
         }

@@ -207,7 +207,7 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
         for day in 20...22 {
             for item in ["evening-call", "no-phone-dinner"] {
                 let o = try store.schedule(ItemID(item), "2026-11-\(day)T21:30:00+01:00")
-                try store.recordPrompted(occurrence: o.id, notificationID: UInt32(day), channel: .notification, at: instant("2026-11-\(day)T21:30:00+01:00"))
+                try store.recordPrompted(occurrence: o.id, notificationID: NotificationID(UInt32(day)), channel: .notification, at: instant("2026-11-\(day)T21:30:00+01:00"))
                 try store.answer(occurrence: o.id, answer: day == 21 ? .missed : .kept, note: day == 21 ? "forgot" : nil, channel: .notification, at: instant("2026-11-\(day)T21:35:00+01:00"))
             }
         }
