@@ -1,6 +1,9 @@
 // Owns the way back from the person to the ledger: answers, snoozes and notes from any surface,
-// the reaction to events other processes wrote (celebrations, withdrawals), and retrying after
-// the ledger failed.
+// the reaction to new ledger events (celebrations, withdrawals), and retrying after the ledger
+// failed. The path of a click: `answer` commits it (one transaction), takes the prompt off the
+// screen, and reacts to the event it wrote (a milestone, then a scheduling step) without reading
+// it back when no other process wrote in between. The inotify watch on the ledger's WAL then
+// wakes `syncLedger` once more; it finds no newer event and does nothing.
 import Dispatch
 import Foundation
 import Logging
@@ -19,6 +22,10 @@ extension Daemon {
                 "Check-in #\(id) \(o.item): \(answer.rawValue) (\(DaemonText.outcome(result)), via \(channel.rawValue))\(note.map { " — note: \($0)" } ?? "")",
                 metadata: DaemonText.meta(o.item, id))
             withdraw(id, why: "recorded: \(answer.rawValue)")
+            if let event = result.event, event.sequence == lastSequence + 1 {
+                react(to: [event])  // nothing else was written since: no need to read it back
+                return
+            }
         } catch {
             log.error("Could not record the answer \(answer.rawValue) to check-in #\(id): \(error)")
             console?.print("Could not record your answer: \(error)")
@@ -66,8 +73,7 @@ extension Daemon {
         }
     }
 
-    /// Reacts to ledger events this run has not seen: celebrations after kept answers (from any
-    /// channel), withdrawals of prompts answered elsewhere (the next step), log lines.
+    /// Reads the ledger events this run has not seen and reacts to them.
     func syncLedger() {
         dispatchPrecondition(condition: .onQueue(queue))
         guard phase == .running else { return }
@@ -78,7 +84,15 @@ extension Daemon {
             ledgerFailed(error, doing: "reading new ledger events")
             return
         }
-        guard let last = events.last else { return }
+        react(to: events)
+    }
+
+    /// Reacts to new ledger events (the next ones after `lastSequence`, oldest first): celebrations
+    /// after kept answers (from any channel), withdrawals of prompts answered elsewhere (the next
+    /// step), log lines.
+    func react(to events: [CheckInEvent]) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard phase == .running, let last = events.last else { return }
         lastSequence = last.sequence
         for e in events where e.type == .answered || e.type == .corrected {
             if e.channel == .terminal, prompts[e.occurrence] != nil {
