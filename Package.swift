@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // trustd — keep the promises that rebuild trust.
 //
-// Layout (see README "Architecture"):
+// Layout (docs/architecture.md says how they fit together):
 //   TrustCore     pure core: plan model, calendar engine, occurrences, streak/score math
 //   TrustPlan     YAML plan reader (Yams) with file:line:column diagnostics
 //   CSystemd      system-library target over libsystemd (module map + shim header only)
