@@ -6,7 +6,7 @@ import Testing
 /// The C library's local time agrees with Foundation's view of the same process zone, and
 /// `fromLocal` undoes `local`. (The process zone is whatever the test runs in; both sides read it.)
 @Suite struct SystemTimeTests {
-    @Test(arguments: [0, 1_795_604_400, 1_774_746_000, 1_792_886_400, 4_102_444_799] as [Int64])
+    @Test(arguments: [0, 1_795_604_400, 1_795_863_600, 1_774_746_000, 1_792_886_400, 4_102_444_799] as [Int64])
     func localTimeMatchesFoundationAndRoundTrips(seconds: Int64) throws {
         let t = SystemTime.local(seconds)
         let date = Date(timeIntervalSince1970: Double(seconds))
