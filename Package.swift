@@ -2,7 +2,8 @@
 // trustd — keep the promises that rebuild trust.
 //
 // Layout (docs/architecture.md says how they fit together):
-//   TrustCore     pure core: plan model, calendar engine, occurrences, streak/score math
+//   TrustCore     pure core: plan model, calendar engine, occurrences, the scheduler and the
+//                 ledger's vocabulary, streak/score math
 //   TrustPlan     YAML plan reader (Yams) with file:line:column diagnostics
 //   CSystemd      system-library target over libsystemd (module map + shim header only)
 //   SystemdKit    libsystemd: sd-bus, sd_notify, journald, and the journald/stderr log handlers
@@ -12,7 +13,7 @@
 //   TrustStore    SQLite ledger (GRDB) with a SHA-256 hash chain (swift-crypto)
 //   TrustReport   all of trustctl's output: report (terminal, JSON, CSV, HTML), review, calendar,
 //                 the ledger commands' text and JSON
-//   TrustDaemon   the daemon: scheduler, prompts, answers, reload
+//   TrustDaemon   the daemon's runtime behind ports: prompts, answers, plan reload
 //   TrustCLI      trustctl's subcommands (one per file): parse, call a library, print
 //   trustd, trustctl   thin executables
 // C is called from SystemdKit and LinuxWatch (their own wrappers, typed values out), and from
@@ -80,9 +81,8 @@ let package = Package(
         .target(
             name: "TrustDaemon",
             dependencies: [
-                "TrustCore", "TrustPlan", "TrustDesktop", "TrustStore", "SystemdKit", "LinuxWatch",
+                "TrustCore", "TrustPlan", "TrustDesktop", "SystemdKit", "LinuxWatch",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
         .target(
@@ -95,7 +95,14 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: Executables (a few lines each)
-        .executableTarget(name: "trustd", dependencies: ["TrustDaemon"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "trustd",
+            dependencies: [
+                "TrustDaemon", "TrustCore", "TrustStore", "TrustDesktop", "TrustPlan", "LinuxWatch", "SystemdKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(name: "trustctl", dependencies: ["TrustCLI"], swiftSettings: swiftSettings),
 
         // MARK: Benchmarks
@@ -137,7 +144,13 @@ let package = Package(
             dependencies: ["TrustStore", "TrustCore", "TrustTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrustDaemonTests", dependencies: ["TrustDaemon", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrustDaemonTests",
+            dependencies: [
+                "TrustDaemon", "TrustCore", "TrustStore", "TrustDesktop", "SystemdKit", "TrustTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "LinuxWatchTests", dependencies: ["LinuxWatch", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrustCLITests",
