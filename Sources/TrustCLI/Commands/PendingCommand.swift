@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustPlan
+import TrustReport
 import TrustStore
 
 /// `trustctl pending [--json]`
