@@ -1,10 +1,8 @@
-// Shared by `trustctl init`, `add` and `edit`: the "no plan yet" message, friendly times shown
-// back with their next check-ins, questions on the terminal, and writing the plan privately.
+// Shared by `trustctl init`, `add` and `edit`: the "no plan yet" message, reading the plan,
+// questions on the terminal, and writing the plan privately.
 import ArgumentParser
 import Foundation
 import LinuxWatch
-import TrustCore
-import TrustPlan
 import TrustStore
 
 enum PlanAuthoring {
@@ -21,31 +19,6 @@ enum PlanAuthoring {
             warn("trustctl \(command): error: cannot read \(path): \(error.localizedDescription)\n")
             throw ExitCode(1)
         }
-    }
-
-    /// `Mon..Fri 19:00`, then the next `count` check-ins in `zone`, one line each, indented.
-    static func preview(_ time: FriendlyTime, zone: TimeZone, now: Date, count: Int = 3) -> String {
-        var out = "  that is: " + time.expressions.joined(separator: "; ")
-        if !time.isCalendarExpression { out += "   (from \"\(time.phrase)\")" }
-        out += "\n"
-        let next = nextCheckIns(time.expressions, zone: zone, now: now, count: count)
-        if next.isEmpty {
-            out += "  it never elapses after now\n"
-        } else {
-            out += "  next check-ins: " + next.map { human($0, zone: zone) }.joined(separator: ", ") + "\n"
-        }
-        return out
-    }
-
-    static func nextCheckIns(_ expressions: [String], zone: TimeZone, now: Date, count: Int) -> [Date] {
-        let all = expressions.compactMap { try? CalendarSpec.parse($0) }.flatMap { $0.elapses(after: now, in: zone, count: count) }
-        return Array(Set(all).sorted().prefix(count))
-    }
-
-    /// `Mon 2026-12-07 19:00`
-    static func human(_ date: Date, zone: TimeZone) -> String {
-        let local = LocalTime(date, in: zone)
-        return "\(local.day.weekdayAbbreviation) \(local.day) \(local.timeOfDay)"
     }
 
     /// Whether standard input is a terminal.

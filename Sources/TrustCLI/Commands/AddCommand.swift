@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustPlan
+import TrustReport
 
 /// `trustctl add commitment|boundary TITLE --at WHEN …`: one more item, inserted into the plan as
 /// text; nothing the person wrote is rewritten.
@@ -92,7 +93,7 @@ public struct AddCommand: ParsableCommand {
         }
         let zone = before.plan?.timeZone ?? .current
         // What was understood, with its next check-ins, before anything is written.
-        PlanAuthoring.say("\(item.kind.rawValue) '\(item.id)': \(item.title)\n" + PlanAuthoring.preview(time, zone: zone, now: now))
+        PlanAuthoring.say("\(item.kind.rawValue) '\(item.id)': \(item.title)\n" + FriendlyTimeText.preview(time, zone: zone, now: now))
         let lines = addition.inserted.replacingOccurrences(of: "\r\n", with: "\n")
         if dryRun {
             PlanAuthoring.say("Would add to \(path) (nothing written):\n" + lines + (lines.hasSuffix("\n") ? "" : "\n"))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrustCore
 import TrustPlan
+import TrustReport
 
 /// `trustctl init [--to NAME] [--timezone ZONE] [--force] [--no-questions]`: a short dialogue on
 /// a terminal that writes the first plan.
@@ -182,7 +183,7 @@ struct Dialogue {
             let when = try answer("When should trustd ask about it? (e.g. weekdays at 7pm, every Sunday 18:00, daily 21:30)")
             do {
                 let t = try FriendlyTime.parse(when)
-                PlanAuthoring.say(PlanAuthoring.preview(t, zone: zone, now: now))
+                PlanAuthoring.say(FriendlyTimeText.preview(t, zone: zone, now: now))
                 let ok = try answer("  Right? [Y/n]").lowercased()
                 if ok.isEmpty || ok.hasPrefix("y") { return t }
             } catch let error as FriendlyTimeError {
