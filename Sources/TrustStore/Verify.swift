@@ -127,7 +127,8 @@ extension TrustStore {
                 report.brokenLinkCount += 1
                 if report.firstBrokenLink == nil { report.firstBrokenLink = f }
             }
-            let eventCursor = try Row.fetchCursor(db, sql: "SELECT \(LedgerEvent.columns) FROM event ORDER BY seq")
+            let eventCursor = try Row.fetchCursor(
+                db, sql: "SELECT \(LedgerEvent.columns), \(EventContent.importColumns) FROM event ORDER BY seq")
             while let r = try eventCursor.next() {
                 let seq: Int64 = r[0]
                 let occurrence: Int64? = r[1]
@@ -162,7 +163,7 @@ extension TrustStore {
                 }
                 let content = EventContent(
                     sequence: seq, type: type, at: at, channel: channel, answer: r[5], note: r[6], notificationID: r[7],
-                    until: r[8])
+                    until: r[8], importSource: r[10], importFile: r[11], importSHA256: r[12], value: r[13])
                 let expected = HashChain.link(previous: previousHash, row.identity, content)
                 if expected != storedHash {
                     broken(

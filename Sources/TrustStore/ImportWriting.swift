@@ -1,0 +1,222 @@
+// `trustctl import`: history from another tracker written into the ledger, in one transaction.
+// Each imported day becomes an occurrence (at the day's start in the plan's zone) with two events,
+// `scheduled` and `answered`, both on channel `import` and carrying the tracker, the file's name
+// and SHA-256 (and the day's number), hash-chained exactly like every other event
+// (HashChain.canonical, version 2) and folded into the occurrence's state by OccurrenceCache.
+import Foundation
+import GRDB
+import TrustCore
+
+/// What `recordImport` writes.
+public struct ImportBatch: Sendable {
+    public struct ItemCheckIns: Sendable {
+        public var item: ItemID
+        public var kind: ItemKind
+        public var checkIns: [ImportCheckIn]
+        public init(item: ItemID, kind: ItemKind, checkIns: [ImportCheckIn]) {
+            self.item = item
+            self.kind = kind
+            self.checkIns = checkIns
+        }
+    }
+
+    public var source: ImportSource
+    /// The file's name (no directories) and SHA-256 (lowercase hex).
+    public var file: String
+    public var sha256: String
+    /// The plan's zone and day start: each check-in is placed at its day's start there.
+    public var zone: TimeZone
+    public var dayStart: TimeOfDay
+    /// When the import ran (the events' `at`).
+    public var at: Date
+    public var items: [ItemCheckIns]
+
+    public init(
+        source: ImportSource, file: String, sha256: String, zone: TimeZone, dayStart: TimeOfDay, at: Date,
+        items: [ItemCheckIns]
+    ) {
+        self.source = source
+        self.file = file
+        self.sha256 = sha256
+        self.zone = zone
+        self.dayStart = dayStart
+        self.at = at
+        self.items = items
+    }
+}
+
+/// What `recordImport` did.
+public struct ImportWriteResult: Sendable, Hashable {
+    /// Check-ins recorded.
+    public var recorded: Int
+    /// Check-ins not recorded because the ledger gained a check-in for that day between planning
+    /// and writing (another trustctl or trustd): the ledger's answer is kept.
+    public var alreadyThere: Int
+    /// The chain's head after the import.
+    public var headSequence: Int64
+}
+
+extension EventContent {
+    /// The import columns, in the order `EventContent(row:)` readers expect after `LedgerEvent.columns`.
+    static let importColumns = "import_source, import_file, import_sha256, value"
+}
+
+extension TrustStore {
+    /// What the ledger holds for each of `items`, by day: a check-in trustd made, or one imported.
+    public func existingDays(items: [ItemID]) throws(StoreError) -> [ItemID: [DayKey: ExistingDay]] {
+        try read { db in try Self.existingDays(db, items: items) }
+    }
+
+    static func existingDays(_ db: Database, items: [ItemID]) throws -> [ItemID: [DayKey: ExistingDay]] {
+        var out: [ItemID: [DayKey: ExistingDay]] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT day, answer_channel FROM occurrence WHERE item = ?")
+        for item in items {
+            var days: [DayKey: ExistingDay] = [:]
+            let cursor = try Row.fetchCursor(statement, arguments: [item.rawValue])
+            while let row = try cursor.next() {
+                let day = DayNumber.day(row[0])
+                let channel: String? = row[1]
+                // trustd's own check-in wins over an imported one on the same day.
+                if channel == Channel.imported.rawValue {
+                    if days[day] == nil { days[day] = .imported }
+                } else {
+                    days[day] = .recorded
+                }
+            }
+            out[item] = days
+        }
+        return out
+    }
+
+    /// Records `batch` in one transaction: all of it, or (on any error) nothing. A day that has a
+    /// check-in in the ledger by the time the transaction starts is left alone (counted in
+    /// `alreadyThere`): trustd's answers are never replaced, and a day is never imported twice.
+    public func recordImport(_ batch: ImportBatch) throws(StoreError) -> ImportWriteResult {
+        guard mode != .readOnly else {
+            throw .readOnly(path: path, reason: "the ledger was opened read-only; nothing was recorded")
+        }
+        do {
+            return try pool.write { db in try Self.write(batch, db: db) }
+        } catch {
+            throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
+        }
+    }
+
+    private static func write(_ batch: ImportBatch, db: Database) throws -> ImportWriteResult {
+        var headSequence: Int64 = 0
+        var headHash = HashChain.genesis
+        if let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1") {
+            headSequence = row[0]
+            headHash = [UInt8](row[1] as Data)
+        }
+        let existing = try existingDays(db, items: batch.items.map(\.item))
+        let insertOccurrence = try db.makeStatement(
+            sql: """
+                INSERT INTO occurrence (item, kind, scheduled, zone, day, deadline, state, answered_at, answer_channel, note)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item, scheduled) DO NOTHING
+                """)
+        let insertEvent = try db.makeStatement(
+            sql: """
+                INSERT INTO event (seq, occurrence, type, at, channel, answer, note, notification_id, until, hash,
+                                   \(EventContent.importColumns))
+                VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?, ?, ?, ?, ?)
+                """)
+        let insertAnswer = try db.makeStatement(
+            sql: """
+                INSERT INTO event (seq, occurrence, type, at, channel, answer, note, notification_id, until, hash,
+                                   \(EventContent.importColumns))
+                VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?)
+                """)
+        let at = Millis.from(batch.at)
+        let channel = Channel.imported.rawValue
+        let zoneID = batch.zone.identifier
+        let starts = DayStarts(zone: batch.zone, dayStart: batch.dayStart)
+        var recorded = 0
+        var alreadyThere = 0
+        for entry in batch.items {
+            let days = existing[entry.item] ?? [:]
+            for checkIn in entry.checkIns {
+                if days[checkIn.day] != nil {
+                    alreadyThere += 1
+                    continue
+                }
+                let scheduled = starts.start(of: checkIn.day)
+                let deadline = starts.start(of: checkIn.day.adding(days: 1))
+                let dayNumber = DayNumber.from(checkIn.day)
+                let scheduledEvent = EventContent(
+                    sequence: headSequence + 1, type: EventType.scheduled.rawValue, at: at, channel: channel,
+                    importSource: batch.source.rawValue, importFile: batch.file, importSHA256: batch.sha256)
+                let answerEvent = EventContent(
+                    sequence: headSequence + 2, type: EventType.answered.rawValue, at: at, channel: channel,
+                    answer: checkIn.answer.rawValue, note: checkIn.note, importSource: batch.source.rawValue,
+                    importFile: batch.file, importSHA256: batch.sha256, value: checkIn.value)
+                var cache = OccurrenceCache()
+                try cache.apply(scheduledEvent, isFirst: true)
+                try cache.apply(answerEvent, isFirst: false)
+                try insertOccurrence.execute(arguments: [
+                    entry.item.rawValue, entry.kind.rawValue, scheduled, zoneID, dayNumber, deadline, cache.state,
+                    cache.answeredAt, cache.answerChannel, cache.note,
+                ])
+                guard db.changesCount == 1 else {
+                    alreadyThere += 1
+                    continue
+                }
+                let identity = OccurrenceIdentity(
+                    id: db.lastInsertedRowID, item: entry.item.rawValue, kind: entry.kind.rawValue, scheduled: scheduled,
+                    zone: zoneID, day: dayNumber, deadline: deadline)
+                let firstHash = HashChain.link(previous: headHash, identity, scheduledEvent)
+                try insertEvent.execute(arguments: [
+                    scheduledEvent.sequence, identity.id, scheduledEvent.type, at, channel, Data(firstHash),
+                    batch.source.rawValue, batch.file, batch.sha256, nil,
+                ])
+                let secondHash = HashChain.link(previous: firstHash, identity, answerEvent)
+                try insertAnswer.execute(arguments: [
+                    answerEvent.sequence, identity.id, answerEvent.type, at, channel, answerEvent.answer, answerEvent.note,
+                    Data(secondHash), batch.source.rawValue, batch.file, batch.sha256, checkIn.value,
+                ])
+                headSequence += 2
+                headHash = secondHash
+                recorded += 1
+            }
+        }
+        return ImportWriteResult(recorded: recorded, alreadyThere: alreadyThere, headSequence: headSequence)
+    }
+
+    /// The imported history in the ledger, per item and file, for the report.
+    public func importedHistory() throws(StoreError) -> [ImportedHistorySummary] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.item, e.import_source, e.import_file, e.import_sha256, count(*), min(o.day), max(o.day)
+                    FROM event e JOIN occurrence o ON o.id = e.occurrence
+                    WHERE e.import_sha256 IS NOT NULL AND e.type = 'scheduled'
+                    GROUP BY o.item, e.import_sha256 ORDER BY o.item, min(o.day)
+                    """
+            ).map { row in
+                ImportedHistorySummary(
+                    item: ItemID(row[0] as String), source: row[1] ?? "", file: row[2] ?? "", sha256: row[3],
+                    days: row[4], first: DayNumber.day(row[5]), last: DayNumber.day(row[6]))
+            }
+        }
+    }
+}
+
+/// The instant each day starts (`day-starts` applied) in a zone, in ms since the epoch.
+struct DayStarts {
+    let zone: TimeZone
+    let dayStart: TimeOfDay
+
+    /// Local wall time → UTC: subtract the offset in force then; where the local time does not
+    /// exist (a DST gap at the day's start), the first instant after the gap.
+    func start(of day: DayKey) -> Int64 {
+        let local = Int64(day.daysSinceEpoch) * 86_400 + Int64(dayStart.secondsSinceMidnight)
+        let guess = local - Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local))))
+        var t = local - Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(guess))))
+        // In a gap the result lands before the day starts: move forward to where it does.
+        while DayKey.of(Date(timeIntervalSince1970: Double(t)), in: zone, dayStart: dayStart) < day {
+            t += 900
+        }
+        return t * 1000
+    }
+}
