@@ -91,6 +91,7 @@ extension TrustStore {
     /// Records `batch` in one transaction: all of it, or (on any error) nothing. A day that has a
     /// check-in in the ledger by the time the transaction starts is left alone (counted in
     /// `alreadyThere`): trustd's answers are never replaced, and a day is never imported twice.
+    @discardableResult
     public func recordImport(_ batch: ImportBatch) throws(StoreError) -> ImportWriteResult {
         guard mode != .readOnly else {
             throw .readOnly(path: path, reason: "the ledger was opened read-only; nothing was recorded")
