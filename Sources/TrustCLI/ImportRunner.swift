@@ -84,7 +84,11 @@ enum ImportRunner {
             let storePath = options.storeOptions.storePath(environment: environment)
 
             // What the ledger holds already. A dry run never creates or migrates the ledger.
-            let store = try openStore(storePath, dryRun: options.dryRun)
+            // A ledger that does not exist yet is created only when there is something to record;
+            // a dry run opens an existing one read-only.
+            let store: TrustStore? =
+                FileManager.default.fileExists(atPath: storePath)
+                ? try TrustStore(path: storePath, mode: options.dryRun ? .readOnly : .readWrite) : nil
             var items = plan.items.map(\.id)
             for case .item(let id) in maps.values where !items.contains(id) { items.append(id) }
             let existing = try store?.existingDays(items: items) ?? [:]
@@ -97,8 +101,9 @@ enum ImportRunner {
             }
 
             var summary = ImportSummary(history: history, plan: importPlan, dryRun: options.dryRun)
-            if importPlan.isReady && !options.dryRun, let store, importPlan.checkInCount > 0 {
-                let result = try store.recordImport(
+            if importPlan.isReady && !options.dryRun && importPlan.checkInCount > 0 {
+                let writer = try store ?? TrustStore(path: storePath, mode: .create)
+                let result = try writer.recordImport(
                     ImportBatch(
                         source: history.source, file: (history.path as NSString).lastPathComponent,
                         sha256: history.sha256, zone: plan.timeZone, dayStart: plan.dayStart, at: now,
@@ -124,21 +129,6 @@ enum ImportRunner {
             return failure("\(error)")
         } catch {
             return failure("\(error)")
-        }
-    }
-
-    /// The ledger to import into (created when missing). A dry run never creates one, and reads
-    /// nothing when there is none.
-    static func openStore(_ path: String, dryRun: Bool) throws(StoreError) -> TrustStore? {
-        guard dryRun else { return try TrustStore(path: path, mode: .create) }
-        do {
-            return try TrustStore(path: path, mode: .readOnly)
-        } catch {
-            switch error {
-            case .missing: return nil
-            case .olderSchema: return try TrustStore(path: path, mode: .readWrite)  // migrates; records nothing
-            default: throw error
-            }
         }
     }
 }
@@ -220,7 +210,7 @@ struct ImportSummary: Encodable {
             if h.leftOut > 0 {
                 notes.append("\(h.leftOut) day\(h.leftOut == 1 ? "" : "s") left out: trustd has its own check-ins for them, which are kept")
             }
-            if h.future > 0 { notes.append("\(h.future) after today left out") }
+            if h.future > 0 { notes.append("\(h.future) from today on left out (trustd asks about those itself)") }
             if !notes.isEmpty { lines.append("      " + notes.joined(separator: "; ")) }
         }
         let already = habits.reduce(0) { $0 + $1.alreadyImported }

@@ -69,7 +69,12 @@ extension TrustStore {
 
     static func existingDays(_ db: Database, items: [ItemID]) throws -> [ItemID: [DayKey: ExistingDay]] {
         var out: [ItemID: [DayKey: ExistingDay]] = [:]
-        let statement = try db.cachedStatement(sql: "SELECT day, answer_channel FROM occurrence WHERE item = ?")
+        // Imported or not is what its first event says (a later correction by the person does not change it).
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT o.day, (SELECT e.channel FROM event e WHERE e.occurrence = o.id ORDER BY e.seq LIMIT 1)
+                FROM occurrence o WHERE o.item = ?
+                """)
         for item in items {
             var days: [DayKey: ExistingDay] = [:]
             let cursor = try Row.fetchCursor(statement, arguments: [item.rawValue])

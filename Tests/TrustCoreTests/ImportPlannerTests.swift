@@ -108,10 +108,10 @@ private func history(_ habits: [ImportedHabit]) -> ImportedHistory {
         #expect(m.alreadyImported == 1)
     }
 
-    @Test func daysAfterTodayAreLeftOut() throws {
+    @Test func todayAndLaterAreLeftOut() throws {
         let p = try ImportPlanner.plan(history(habits), items: items, maps: [:], existing: [:], today: d("2025-03-02"))
-        #expect(p.habits[0].checkIns.map(\.day) == [d("2025-03-01"), d("2025-03-02")])
-        #expect(p.habits[0].future == 2)
+        #expect(p.habits[0].checkIns.map(\.day) == [d("2025-03-01")])
+        #expect(p.habits[0].future == 3)  // 03-02, 03-03, 03-06 (03-04 and 03-05 have no answer)
     }
 
     @Test func mapOverridesAndLeavesOut() throws {

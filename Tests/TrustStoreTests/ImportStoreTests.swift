@@ -144,3 +144,26 @@ private let threeDays = [
         #expect(report.eventCount == 2 + 6)
     }
 }
+
+@Suite struct ImportAndTheDaemonTests {
+    @Test func catchUpIgnoresImportedHistory() throws {
+        let scratch = Scratch()
+        let store = try TrustStore(path: scratch.ledger)
+        try store.recordImport(batch(threeDays))
+        // Only imported days: trustd has never scheduled this item, so it starts from now.
+        #expect(try store.lastScheduled(item: "meditate") == nil)
+        let own = try store.schedule("meditate", "2025-03-10T21:00:00+01:00")
+        try store.recordImport(batch([ImportCheckIn(day: d("2025-06-01"), answer: .kept)]))
+        #expect(try store.lastScheduled(item: "meditate") == own.scheduled)
+    }
+
+    @Test func aCorrectedImportedDayStaysImported() throws {
+        let scratch = Scratch()
+        let store = try TrustStore(path: scratch.ledger)
+        try store.recordImport(batch(threeDays))
+        let o = try #require(try store.history(item: "meditate", since: nil, limit: 10).first?.occurrence)
+        try store.answer(occurrence: o.id, answer: .kept, channel: .terminal, at: instant("2026-01-11T10:00:00+01:00"))
+        #expect(try store.existingDays(items: ["meditate"])["meditate"]?[o.day] == .imported)
+        #expect(try store.verify().isIntact)
+    }
+}

@@ -49,7 +49,7 @@ public struct HabitImport: Sendable, Hashable {
     public var alreadyImported = 0
     /// Days trustd already has check-ins for: trustd's answers are kept, these days left out.
     public var leftOut = 0
-    /// Days after today: left out.
+    /// Days from today on: left out (trustd asks about today itself).
     public var future = 0
 
     public init(habit: String, item: ItemID?, kind: ItemKind) {
@@ -131,7 +131,7 @@ public enum ImportPlanner {
     ///
     /// - `maps`: `--map` by habit name (exact, or case-insensitive when unambiguous).
     /// - `existing`: what the ledger holds for each item and day.
-    /// - `today`: days after it are left out.
+    /// - `today`: it and later days are left out.
     public static func plan(
         _ history: ImportedHistory, items: [Item], maps: [String: ImportTarget],
         existing: [ItemID: [DayKey: ExistingDay]], today: DayKey
@@ -215,7 +215,8 @@ public enum ImportPlanner {
                 out.notAsked += 1
                 continue
             }
-            if day > today {
+            // Today and later are trustd's to ask (and a check-in for today may be awaiting an answer).
+            if day >= today {
                 out.future += 1
                 continue
             }
