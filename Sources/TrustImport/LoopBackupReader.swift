@@ -94,24 +94,42 @@ public enum LoopBackupReader {
             }
             let value = (row[3] as Int64?) ?? 2
             let day = DayKey(daysSinceEpoch: Int(timestamp >= 0 ? timestamp / 86_400_000 : (timestamp - 86_399_999) / 86_400_000))
-            let mark: ImportedMark
-            if habits[h].numeric != nil {
-                mark = value == -1 ? .unknown : .amount(Double(value) / 1000)
-            } else {
-                switch value {
-                case 2: mark = .yes
-                case 1: mark = .yesAuto
-                case 0: mark = .no
-                case 3: mark = .skip
-                case -1: mark = .unknown
-                default:
-                    throw ImportError(
-                        file: path,
-                        "Repetitions row \(rowid) (habit '\(habits[h].name)', \(day)) has the value \(value); a yes/no habit's values are 2 (yes), 1 (automatic yes), 0 (no), 3 (skip) and -1 (unknown)")
-                }
+            guard let mark = LoopValue.mark(value, numeric: habits[h].numeric != nil) else {
+                throw ImportError(
+                    file: path,
+                    "Repetitions row \(rowid) (habit '\(habits[h].name)', \(day)) has the value \(value); \(LoopValue.expected)")
             }
             habits[h].days.append(ImportedDay(day: day, mark: mark, note: row[4], location: "Repetitions row \(rowid)"))
         }
         return habits
+    }
+}
+
+/// Loop's stored values (Entry.kt).
+enum LoopValue {
+    /// The CSV export's names for the values (Entry.formattedValue), also used for numeric habits.
+    static let names: [String: Int64] = ["YES_MANUAL": 2, "YES_AUTO": 1, "NO": 0, "SKIP": 3, "UNKNOWN": -1]
+
+    static let expected = "a yes/no habit's values are 2 (yes), 1 (automatic yes), 0 (no), 3 (skip) and -1 (unknown)"
+
+    /// The mark for a stored value; nil for a yes/no value Loop never writes. Numeric habits store
+    /// the amount × 1000, except 3 (SKIP: "converted to zero (if they weren't, each SKIP day would
+    /// count as 0.003)", EntryList.kt) and -1 (UNKNOWN).
+    static func mark(_ value: Int64, numeric: Bool) -> ImportedMark? {
+        if numeric {
+            switch value {
+            case 3: return .skip
+            case -1: return .unknown
+            default: return .amount(Double(value) / 1000)
+            }
+        }
+        switch value {
+        case 2: return .yes
+        case 1: return .yesAuto
+        case 0: return .no
+        case 3: return .skip
+        case -1: return .unknown
+        default: return nil
+        }
     }
 }

@@ -92,34 +92,14 @@ public enum LoopCSVReader {
                 throw ImportError(file: file, line: record.line, "'\(record.fields[0])' is not a date (YYYY-MM-DD)")
             }
             let text = record.fields[1].trimmingCharacters(in: .whitespaces)
-            let mark: ImportedMark
-            switch text {
-            case "YES_MANUAL": mark = .yes
-            case "YES_AUTO": mark = .yesAuto
-            case "NO": mark = .no
-            case "SKIP": mark = .skip
-            case "UNKNOWN": mark = .unknown
-            default:
-                guard let n = Int(text) else {
-                    throw ImportError(
-                        file: file, line: record.line,
-                        "'\(text)' is not a Loop value (YES_MANUAL, YES_AUTO, NO, SKIP, UNKNOWN or a number)")
-                }
-                if numeric {
-                    mark = n == -1 ? .unknown : .amount(Double(n) / 1000)
-                } else {
-                    switch n {
-                    case 2: mark = .yes
-                    case 1: mark = .yesAuto
-                    case 0: mark = .no
-                    case 3: mark = .skip
-                    case -1: mark = .unknown
-                    default:
-                        throw ImportError(
-                            file: file, line: record.line,
-                            "'\(n)' is not a yes/no value (2 yes, 1 automatic yes, 0 no, 3 skip, -1 unknown)")
-                    }
-                }
+            // Entry.formattedValue names 2, 1, 0, 3 and -1 for every habit, numeric ones included.
+            guard let code = LoopValue.names[text] ?? Int64(text) else {
+                throw ImportError(
+                    file: file, line: record.line,
+                    "'\(text)' is not a Loop value (YES_MANUAL, YES_AUTO, NO, SKIP, UNKNOWN or a number)")
+            }
+            guard let mark = LoopValue.mark(code, numeric: numeric) else {
+                throw ImportError(file: file, line: record.line, "'\(text)' is not a Loop value: \(LoopValue.expected)")
             }
             let note = record.fields.count > 2 ? record.fields[2] : nil
             days.append(ImportedDay(day: day, mark: mark, note: note, location: "\(file):\(record.line)"))

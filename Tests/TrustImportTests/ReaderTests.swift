@@ -38,6 +38,7 @@ func marks(_ h: ImportedHabit) -> [String] {
         #expect(
             marks(h.habits[2]) == [
                 "2025-03-01 amount(25.0) 25 before breakfast", "2025-03-02 amount(20.0)", "2025-03-03 amount(5.5)",
+                "2025-03-04 skip",
             ])
     }
 

@@ -93,6 +93,7 @@ REPS = [
     (3, "2025-03-01", 25000, "25 before breakfast"),
     (3, "2025-03-02", 20000, ""),
     (3, "2025-03-03", 5500, ""),
+    (3, "2025-03-04", 3, ""),  # SKIP, also for numeric habits (EntryList.kt)
     (4, "2025-03-01", 1000, ""),
     (4, "2025-03-02", 3000, ""),
 ]
@@ -129,7 +130,7 @@ def main():
           "2025-03-03,SKIP,\n2025-03-02,NO,\"overslept, \"\"again\"\"\"\n2025-03-01,YES_MANUAL,felt calm\n"),
          ("001 Meditate/Scores.csv", "Date,Score\n2025-03-06,0.1000\n"),
          ("002 Wake up early/Checkmarks.csv", "Date,Value,Notes\n2025-03-03,NO,\n2025-03-02,YES_AUTO,\n2025-03-01,YES_MANUAL,\n"),
-         ("003 Push-ups/Checkmarks.csv", "Date,Value,Notes\n2025-03-03,5500,\n2025-03-02,20000,\n2025-03-01,25000,25 before breakfast\n"),
+         ("003 Push-ups/Checkmarks.csv", "Date,Value,Notes\n2025-03-04,SKIP,\n2025-03-03,5500,\n2025-03-02,20000,\n2025-03-01,25000,25 before breakfast\n"),
          ("Checkmarks.csv", "Date,Meditate,Wake up early,Push-ups,\n2025-03-06,YES_MANUAL,UNKNOWN,UNKNOWN,\n"),
          ("Scores.csv", "Date,Meditate,Wake up early,Push-ups,\n2025-03-06,0.1000,0.0000,0.0000,\n")])
     # Before June 2025: older Habits.csv columns, no header and numeric codes in Checkmarks.csv.
