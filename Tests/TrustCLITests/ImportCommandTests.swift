@@ -182,7 +182,18 @@ private final class Home: Sendable {
             now: ISO8601DateFormatter().date(from: "2025-03-10T12:00:00Z")!, environment: [:], isTTY: false, width: 100)
         #expect(terminal.stdoutText.contains("Imported: meditate: 4 days"), "\(terminal.stdoutText)")
         #expect(!terminal.stdoutText.contains("push-ups: 3 days"))
-        // The check-ins count: 2 of 3 asked kept in the last 7 days (03-04–03-10: 03-06 kept).
-        #expect(terminal.stdoutText.contains("Meditate"))
+        // The imported check-ins count like any other: meditate 03-01 kept, 03-02 missed, 03-03 skipped, 03-06 kept.
+        let json = try ReportCommand.parse(["--plan", home.dir + "/plan.yaml", "--store", home.ledger, "--json", "meditate"]).execute(
+            now: ISO8601DateFormatter().date(from: "2025-03-10T12:00:00Z")!, environment: [:], isTTY: false, width: 100)
+        let document = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])
+        let item = try #require((document["items"] as? [[String: Any]])?.first)
+        let counts = try #require((item["counts"] as? [String: Any])?["all"] as? [String: Any])
+        #expect(counts["kept"] as? Int == 2)
+        #expect(counts["missed"] as? Int == 1)
+        #expect(counts["skipped"] as? Int == 1)
+        #expect(item["first_day"] as? String == "2025-03-01")
+        let summaries = try #require(document["imported"] as? [[String: Any]])
+        #expect(summaries.first?["file"] as? String == "loop-v25.db")
+        #expect(summaries.first?["first"] as? String == "2025-03-01")
     }
 }

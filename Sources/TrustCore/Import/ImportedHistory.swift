@@ -151,7 +151,7 @@ public struct ImportedHistory: Sendable, Hashable {
 }
 
 /// Imported history of one item as the ledger holds it: for the report's "imported from" line.
-public struct ImportedHistorySummary: Sendable, Hashable, Codable {
+public struct ImportedHistorySummary: Sendable, Hashable, Encodable {
     public var item: ItemID
     public var source: String
     /// The file's name (no directories).
@@ -169,6 +169,20 @@ public struct ImportedHistorySummary: Sendable, Hashable, Codable {
         self.days = days
         self.first = first
         self.last = last
+    }
+
+    enum CodingKeys: String, CodingKey { case item, source, file, sha256, days, first, last }
+
+    /// Days as `YYYY-MM-DD`, like every day in the report's JSON.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(item.rawValue, forKey: .item)
+        try c.encode(source, forKey: .source)
+        try c.encode(file, forKey: .file)
+        try c.encode(sha256, forKey: .sha256)
+        try c.encode(days, forKey: .days)
+        try c.encode(first.description, forKey: .first)
+        try c.encode(last.description, forKey: .last)
     }
 
     /// "walk: 3,650 days (2016-01-01 – 2025-12-31) imported from Loop Habit Tracker, backup.db (sha256 1a2b3c4d…)".
