@@ -1,7 +1,7 @@
 // `trustctl import`: history from another tracker written into the ledger, in one transaction.
-// Each imported day becomes an occurrence (at the day's start in the plan's zone) with two events,
-// `scheduled` and `answered`, both on channel `import` and carrying the tracker, the file's name
-// and SHA-256 (and the day's number), hash-chained exactly like every other event
+// Each imported day becomes an occurrence (at the day's start in the plan's zone) with two events
+// on channel `import`: `scheduled`, carrying the tracker, the file's name and its SHA-256, and
+// `answered`, carrying the day's number if it has one; hash-chained exactly like every other event
 // (HashChain.canonical, version 2) and folded into the occurrence's state by OccurrenceCache.
 import Foundation
 import GRDB
@@ -103,11 +103,6 @@ extension TrustStore {
             throw .readOnly(path: path, reason: "the ledger was opened read-only; nothing was recorded")
         }
         do {
-            // Years of history are tens of megabytes of new pages: a page cache that holds them
-            // keeps SQLite from spilling half-written pages to the WAL in the middle of the
-            // transaction (64 MiB; SQLite allocates it only as it is used). Back to the default after.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
-            defer { try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") } }
             return try pool.write { db in try Self.write(batch, db: db) }
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
@@ -158,10 +153,11 @@ extension TrustStore {
                 let scheduledEvent = EventContent(
                     sequence: headSequence + 1, type: EventType.scheduled.rawValue, at: at, channel: channel,
                     importSource: batch.source.rawValue, importFile: batch.file, importSHA256: batch.sha256)
+                // The provenance is on the occurrence's first event (and so under every later hash);
+                // the answer carries only the day's number.
                 let answerEvent = EventContent(
                     sequence: headSequence + 2, type: EventType.answered.rawValue, at: at, channel: channel,
-                    answer: checkIn.answer.rawValue, note: checkIn.note, importSource: batch.source.rawValue,
-                    importFile: batch.file, importSHA256: batch.sha256, value: checkIn.value)
+                    answer: checkIn.answer.rawValue, note: checkIn.note, value: checkIn.value)
                 var cache = OccurrenceCache()
                 try cache.apply(scheduledEvent, isFirst: true)
                 try cache.apply(answerEvent, isFirst: false)
@@ -182,8 +178,8 @@ extension TrustStore {
                 let secondHash = HashChain.link(previous: firstHash, identity, answerEvent)
                 try insertAnswer.run(
                     db, .int(answerEvent.sequence), .int(identity.id), .text(answerEvent.type), .int(at), .text(channel),
-                    .text(answerEvent.answer), .text(answerEvent.note), .blob(secondHash), .text(batch.source.rawValue),
-                    .text(batch.file), .text(batch.sha256), .real(checkIn.value))
+                    .text(answerEvent.answer), .text(answerEvent.note), .blob(secondHash), .null, .null, .null,
+                    .real(checkIn.value))
                 headSequence += 2
                 headHash = secondHash
                 recorded += 1

@@ -75,8 +75,9 @@ enum Schema {
                     BEGIN SELECT RAISE(ABORT, 'an occurrence''s identity never changes'); END;
                     """)
         }
-        // `trustctl import`: where an imported check-in came from, on its events (covered by the
-        // hash: HashChain.canonical's version 2), and the number the other tracker kept with it.
+        // `trustctl import`: where an imported check-in came from, on its first (`scheduled`) event,
+        // and the number the other tracker kept with it, on its `answered` event (both covered by
+        // the hash: HashChain.canonical's version 2).
         m.registerMigration("v2-import") { db in
             try db.execute(
                 sql: """

@@ -47,8 +47,10 @@ private let threeDays = [
         }
         #expect(rows.count == 4)
         #expect(rows.map { $0["type"] as String } == ["scheduled", "answered", "scheduled", "answered"])
-        #expect(rows.allSatisfy { ($0["import_source"] as String) == "loop" && ($0["import_sha256"] as String) == fileHash })
-        #expect(rows.allSatisfy { ($0["import_file"] as String) == "Loop Habits Backup.db" })
+        // The provenance is on each occurrence's first event.
+        #expect(rows.map { $0["import_source"] as String? } == ["loop", nil, "loop", nil])
+        #expect(rows.map { $0["import_sha256"] as String? } == [fileHash, nil, fileHash, nil])
+        #expect(rows.map { $0["import_file"] as String? } == ["Loop Habits Backup.db", nil, "Loop Habits Backup.db", nil])
         #expect(rows.map { $0["day"] as Int64 } == [20250302, 20250302, 20250330, 20250330])
         #expect(rows.map { $0["state"] as String } == ["missed", "missed", "skipped", "skipped"])
         #expect((rows[3]["value"] as Double?) == 2.5)
@@ -83,14 +85,14 @@ private let threeDays = [
         try store.recordImport(batch(threeDays))
         let sql = """
             DROP TRIGGER event_append_only_update;
-            UPDATE event SET import_sha256 = '\(String(repeating: "cd", count: 32))' WHERE seq = 2;
+            UPDATE event SET import_sha256 = '\(String(repeating: "cd", count: 32))' WHERE seq = 3;
             UPDATE event SET value = 3 WHERE seq = 6;
             """
         #expect(try sqlite3(scratch.ledger, sql).status == 0)
         let report = try TrustStore(path: scratch.ledger, mode: .readOnly).verify()
         #expect(!report.isIntact)
         #expect(report.brokenLinkCount == 2)
-        #expect(report.firstBrokenLink?.sequence == 2)
+        #expect(report.firstBrokenLink?.sequence == 3)
     }
 
     @Test func aFailureHalfWayRecordsNothing() throws {
