@@ -87,9 +87,8 @@ let package = Package(
         .target(
             name: "TrustDaemon",
             dependencies: [
-                "TrustCore", "TrustPlan", "TrustDesktop", "TrustStore", "SystemdKit", "LinuxWatch",
+                "TrustCore", "TrustPlan", "TrustDesktop", "SystemdKit", "LinuxWatch",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
         .target(
@@ -102,7 +101,14 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: Executables (a few lines each)
-        .executableTarget(name: "trustd", dependencies: ["TrustDaemon"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "trustd",
+            dependencies: [
+                "TrustDaemon", "TrustCore", "TrustStore", "TrustDesktop", "TrustPlan", "LinuxWatch",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(name: "trustctl", dependencies: ["TrustCLI"], swiftSettings: swiftSettings),
 
         // MARK: Benchmarks
@@ -147,7 +153,13 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrustDaemonTests", dependencies: ["TrustDaemon", "TrustTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrustDaemonTests",
+            dependencies: [
+                "TrustDaemon", "TrustCore", "TrustStore", "TrustDesktop", "SystemdKit", "TrustTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "LinuxWatchTests", dependencies: ["LinuxWatch", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrustCLITests",

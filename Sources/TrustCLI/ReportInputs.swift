@@ -36,8 +36,8 @@ struct ReportInputs {
     var meta: ReportMeta
     var today: DayKey
     var now: Date
-    var ledgers: [ItemLedger] = []
-    var records: [OccurrenceRecord] = []
+    var ledgers: [ItemCheckIns] = []
+    var records: [CheckIn] = []
     /// Why the plan was not used (missing or invalid), for standard error.
     var planWarning: String?
     /// Why nothing was read from the ledger (there is none yet), for standard error.
@@ -80,7 +80,7 @@ struct ReportInputs {
             let store = try TrustStore(path: storePath, mode: .readOnly)
             switch read {
             case .ledgers(let notesFrom):
-                inputs.ledgers = try store.itemLedgers(items: items, since: since, notesSince: notesFrom(today))
+                inputs.ledgers = try store.checkInsByItem(items: items, since: since, notesSince: notesFrom(today))
                 inputs.meta.imported = try store.importedHistory().filter { items?.contains($0.item) ?? true }
             case .records:
                 inputs.records = try store.records(items: items, since: since)

@@ -123,7 +123,7 @@ indirect enum StoreJSON {
 
     /// The fields that identify a check-in, first in `pending --json` and `history --json`:
     /// id, item, kind, day, scheduled, deadline (in its zone), zone.
-    static func identity(_ o: StoredOccurrence, _ f: inout StoreZoneFormatter) -> [(String, StoreJSON)] {
+    static func identity(_ o: CheckIn, _ f: inout StoreZoneFormatter) -> [(String, StoreJSON)] {
         [
             ("id", .number(o.id)),
             ("item", .string(o.item.rawValue)),

@@ -58,7 +58,7 @@ public struct ImportWriteResult: Sendable, Hashable {
 }
 
 extension EventContent {
-    /// The import columns, in the order `EventContent(row:)` readers expect after `LedgerEvent.columns`.
+    /// The event columns schema v2 added for imports, in the order the insert statements bind them.
     static let importColumns = "import_source, import_file, import_sha256, value"
 }
 
@@ -107,9 +107,9 @@ extension TrustStore {
             // cache they spill to the WAL in the middle of the transaction, the same pages again and
             // again (41,676 writes for a 40 MB ledger, Benchmarks/ImportLoop); a cache that holds
             // them (up to 128 MiB) writes each page once, at the commit. SQLite allocates it only as it fills.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -131072") }
-            defer { try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") } }
-            return try pool.write { db in try Self.write(batch, db: db) }
+            try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -131072") }
+            defer { try? writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") } }
+            return try writer.write { db in try Self.write(batch, db: db) }
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import SystemdKit
 import Testing
+import TrustCore
 import TrustDesktop
 import TrustTestSupport
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Testing
+import TrustCore
 import TrustDesktop
 import TrustTestSupport
 

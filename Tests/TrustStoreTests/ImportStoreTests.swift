@@ -36,7 +36,7 @@ private let threeDays = [
         #expect(result.alreadyThere == 1)  // trustd's own check-in on 03-01 stays
         #expect(try store.verify().isIntact)
 
-        let rows = try store.pool.read { db in
+        let rows = try store.writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -70,7 +70,7 @@ private let threeDays = [
                     first: d("2025-03-02"), last: d("2025-03-30"))
             ])
         // The report reads imported check-ins like any other.
-        let ledgers = try store.itemLedgers(items: ["meditate"], since: nil, notesSince: nil)
+        let ledgers = try store.checkInsByItem(items: ["meditate"])
         #expect(ledgers.first?.entries.count == 3)
 
         // Importing again adds nothing.

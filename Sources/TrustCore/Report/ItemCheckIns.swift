@@ -3,18 +3,18 @@
 import Foundation
 
 /// One occurrence reduced to what streaks, strength and rates need.
-public struct LedgerEntry: Sendable, Hashable {
+public struct CompactCheckIn: Sendable, Hashable {
     /// The store's occurrence id.
     public var id: Int64
     /// The day it counts for, as days since 1970-01-01 (`DayKey.daysSinceEpoch`).
     public var day: Int32
-    public var state: OccurrenceState
+    public var state: CheckInState
     /// Scheduled instant, milliseconds since 1970-01-01 UTC (orders check-ins within a day).
     public var scheduledMs: Int64
     /// Deadline, milliseconds since 1970-01-01 UTC (a pending check-in past it counts as unanswered).
     public var deadlineMs: Int64
 
-    public init(id: Int64, day: Int32, state: OccurrenceState, scheduledMs: Int64, deadlineMs: Int64) {
+    public init(id: Int64, day: Int32, state: CheckInState, scheduledMs: Int64, deadlineMs: Int64) {
         self.id = id
         self.day = day
         self.state = state
@@ -22,10 +22,10 @@ public struct LedgerEntry: Sendable, Hashable {
         self.deadlineMs = deadlineMs
     }
 
-    public init(_ r: OccurrenceRecord) {
+    public init(_ r: CheckIn) {
         self.init(
-            id: r.id, day: Int32(r.day.daysSinceEpoch), state: r.state, scheduledMs: LedgerEntry.millis(r.scheduled),
-            deadlineMs: LedgerEntry.millis(r.deadline))
+            id: r.id, day: Int32(r.day.daysSinceEpoch), state: r.state, scheduledMs: CompactCheckIn.millis(r.scheduled),
+            deadlineMs: CompactCheckIn.millis(r.deadline))
     }
 
     public var dayKey: DayKey { DayKey(daysSinceEpoch: Int(day)) }
@@ -47,7 +47,7 @@ public struct LedgerEntry: Sendable, Hashable {
 
     /// Order: day, scheduled instant, id.
     @inline(__always)
-    public static func chronological(_ a: LedgerEntry, _ b: LedgerEntry) -> Bool {
+    public static func chronological(_ a: CompactCheckIn, _ b: CompactCheckIn) -> Bool {
         if a.day != b.day { return a.day < b.day }
         if a.scheduledMs != b.scheduledMs { return a.scheduledMs < b.scheduledMs }
         return a.id < b.id
@@ -55,15 +55,15 @@ public struct LedgerEntry: Sendable, Hashable {
 }
 
 /// One item's part of the ledger.
-public struct ItemLedger: Sendable {
+public struct ItemCheckIns: Sendable {
     public var item: ItemID
     /// The kind recorded with its newest occurrence.
     public var kind: ItemKind
-    public var entries: [LedgerEntry]
+    public var entries: [CompactCheckIn]
     /// Notes by occurrence id: all of them, or only those the reader fetched (recent ones).
     public var notes: [Int64: String]
 
-    public init(item: ItemID, kind: ItemKind, entries: [LedgerEntry], notes: [Int64: String] = [:]) {
+    public init(item: ItemID, kind: ItemKind, entries: [CompactCheckIn], notes: [Int64: String] = [:]) {
         self.item = item
         self.kind = kind
         self.entries = entries
@@ -71,9 +71,9 @@ public struct ItemLedger: Sendable {
     }
 
     /// Groups records by item (in order of first appearance), keeping every note.
-    public static func group(_ records: [OccurrenceRecord]) -> [ItemLedger] {
+    public static func group(_ records: [CheckIn]) -> [ItemCheckIns] {
         var index: [ItemID: Int] = [:]
-        var result: [ItemLedger] = []
+        var result: [ItemCheckIns] = []
         var newest: [Date] = []
         for r in records {
             let i: Int
@@ -82,10 +82,10 @@ public struct ItemLedger: Sendable {
             } else {
                 i = result.count
                 index[r.item] = i
-                result.append(ItemLedger(item: r.item, kind: r.kind, entries: []))
+                result.append(ItemCheckIns(item: r.item, kind: r.kind, entries: []))
                 newest.append(r.scheduled)
             }
-            result[i].entries.append(LedgerEntry(r))
+            result[i].entries.append(CompactCheckIn(r))
             if r.scheduled >= newest[i] {
                 newest[i] = r.scheduled
                 result[i].kind = r.kind

@@ -1,14 +1,17 @@
-// `trustd`: the command line of the daemon.
+// `trustd`: the command line of the daemon, and its composition root: opens the ledger (TrustStore)
+// and the desktop, and hands them to the daemon as ports.
 import ArgumentParser
 import Dispatch
 import Foundation
 import LinuxWatch
 import Logging
+import TrustCore
+import TrustDaemon
 import TrustDesktop
 import TrustPlan
 import TrustStore
 
-public struct TrustDaemonCommand: ParsableCommand {
+struct TrustDaemonCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "trustd",
         abstract: "The trust check-in daemon: asks about each promise in your plan at its time and records the answers.",
@@ -20,41 +23,41 @@ public struct TrustDaemonCommand: ParsableCommand {
             """)
 
     @Option(name: .long, help: ArgumentHelp("The plan file (default: $XDG_CONFIG_HOME/trust/plan.yaml).", valueName: "PATH"))
-    public var plan: String?
+    var plan: String?
 
     @Option(name: .long, help: ArgumentHelp("The ledger file (default: $XDG_STATE_HOME/trust/ledger.sqlite).", valueName: "PATH"))
-    public var store: String?
+    var store: String?
 
     @Flag(name: .long, help: "Do not use desktop notifications (prompts go to the terminal or the journal).")
-    public var noDesktop = false
+    var noDesktop = false
 
     @Flag(name: .long, help: "Do not print check-ins to the terminal or read answers from it.")
-    public var noTerminal = false
+    var noTerminal = false
 
     @Flag(name: .long, help: "Add a clearly labelled demo check-in, due --demo-delay seconds after start.")
-    public var demo = false
+    var demo = false
 
     @Option(name: .long, help: ArgumentHelp("Seconds until the demo check-in.", valueName: "SECONDS"))
-    public var demoDelay: Double = 60
+    var demoDelay: Double = 60
 
     @Flag(name: .long, help: "Log debug messages too.")
-    public var verbose = false
+    var verbose = false
 
-    public init() {}
+    init() {}
 
     static let signals: Set<Signal> = [.hangup, .terminate, .interrupt]
 
     /// Call first thing in `main`, before any thread exists: blocks the signals the main thread
     /// waits for, so that no thread runs their default action (see `SignalWaiter`).
-    public static func prepareProcess() {
+    static func prepareProcess() {
         SignalWaiter.block(signals)
     }
 
-    public func validate() throws {
+    func validate() throws {
         if demoDelay < 0 || !demoDelay.isFinite { throw ValidationError("--demo-delay must be a number of seconds ≥ 0") }
     }
 
-    public func run() throws {
+    func run() throws {
         let environment = ProcessInfo.processInfo.environment
         TrustLogging.bootstrap(level: verbose ? .debug : .info, environment: environment)
         let log = Logger(label: "trustd")
@@ -81,7 +84,7 @@ public struct TrustDaemonCommand: ParsableCommand {
         let daemon = Daemon(
             options: options,
             ports: DaemonPorts(
-                ledger: ledger, clock: SystemClock(), notifier: notifier, console: interactive ? StandardConsole() : nil,
+                ledger: StoreLedger(ledger), clock: SystemClock(), notifier: notifier, console: interactive ? StandardConsole() : nil,
                 service: service, logger: log),
             queue: queue)
         log.info("trustd starting: plan \(planPath), ledger \(storePath)\(demo ? ", demo check-in in \(Int(demoDelay)) s" : "")")

@@ -3,14 +3,12 @@
 // I/O, no bus: the runtime (Daemon) executes the steps, re-reads the ledger and asks again until
 // nothing is left to do, then arms one wall-clock timer for `wake`.
 import Foundation
-import TrustCore
-import TrustStore
 
 /// A prompt this run put in front of the person and has not withdrawn.
 public struct ShownPrompt: Sendable, Hashable {
     public enum Surface: Sendable, Hashable {
         /// A desktop notification (`id` nil while `Notify` is in flight).
-        case notification(UInt32?)
+        case notification(NotificationID?)
         /// A line on the terminal (foreground mode).
         case terminal
         /// Only the journal: no notification server.
@@ -26,7 +24,7 @@ public struct ShownPrompt: Sendable, Hashable {
     }
 
     /// The desktop notification id, if it is one and known.
-    public var notificationID: UInt32? {
+    public var notificationID: NotificationID? {
         if case .notification(let id) = surface { return id }
         return nil
     }
@@ -55,11 +53,11 @@ public enum SchedulerAction: Sendable, Hashable {
     /// prompts only the newest one per item).
     case create(Creation)
     /// Show the occurrence to the person.
-    case prompt(OccurrenceID, PromptReason)
+    case prompt(CheckInID, PromptReason)
     /// Its deadline passed unanswered: record `unanswered`, withdraw its prompt if shown.
-    case expire(OccurrenceID)
+    case expire(CheckInID)
     /// Shown by this run but no longer open (answered from the terminal, or expired): withdraw it.
-    case withdraw(OccurrenceID)
+    case withdraw(CheckInID)
 }
 
 /// An occurrence to enter in the ledger.
@@ -149,7 +147,7 @@ public struct Scheduler: Sendable {
     ///   - open: the ledger's `pending` occurrences (any item, also removed ones).
     ///   - shown: what this run has on screen, by occurrence.
     public func decide(
-        now: Date, plan: Plan, cursors: [ItemID: Date], open: [StoredOccurrence], shown: [OccurrenceID: ShownPrompt]
+        now: Date, plan: Plan, cursors: [ItemID: Date], open: [CheckIn], shown: [CheckInID: ShownPrompt]
     ) -> SchedulerDecision {
         var decision = SchedulerDecision()
         var wake: Date?

@@ -1,9 +1,7 @@
 import Foundation
 import Testing
 import TrustCore
-import TrustStore
-
-@testable import TrustDaemon
+import TrustTestSupport
 
 private typealias F = Fixture
 private let h: TimeInterval = 3600
@@ -210,7 +208,7 @@ private let h: TimeInterval = 3600
         d = scheduler.decide(now: F.at("2026-11-25 22:40"), plan: plan, cursors: ["call": due], open: [o], shown: shown)
         #expect(d.actions.isEmpty)
         #expect(d.wake == F.at("2026-11-26 07:00"))  // the deadline (19:00 + 12 h) comes first
-        o.record.deadline = F.at("2026-11-26 12:00")
+        o.deadline = F.at("2026-11-26 12:00")
         d = scheduler.decide(now: F.at("2026-11-25 22:40"), plan: plan, cursors: ["call": due], open: [o], shown: shown)
         #expect(d.wake == F.at("2026-11-26 07:30"))
     }

@@ -1,55 +1,8 @@
-// The store's values as its users (trustd, trustctl, the report) see them.
-// Plain Sendable structs: no GRDB type crosses this module's boundary.
+// The ledger's vocabulary, part 2: the append-only event log of check-ins, a check-in with its
+// events, and what recording an answer did.
 import Foundation
-import TrustCore
 
-/// The store's id of one occurrence (SQLite rowid; never reused, since the store never deletes).
-public typealias OccurrenceID = Int64
-
-/// One occurrence as stored: the core's `OccurrenceRecord` plus what the daemon needs to
-/// resume after a restart (the notification showing it, the last prompt, a running snooze).
-/// Every field after `record` is a cache of the event log, kept in the same transaction.
-public struct StoredOccurrence: Sendable, Hashable, Identifiable {
-    public var record: OccurrenceRecord
-    /// The desktop notification that shows (or showed) the latest prompt, if any.
-    public var notificationID: UInt32?
-    /// When it was last prompted, if ever.
-    public var promptedAt: Date?
-    /// How many times it was prompted (snoozes and restarts re-prompt).
-    public var promptCount: Int
-    /// While snoozed: when to prompt again. Cleared by the next prompt, an answer or the deadline.
-    public var snoozedUntil: Date?
-    /// How the latest answer arrived, if answered.
-    public var answerChannel: Channel?
-
-    public init(
-        record: OccurrenceRecord, notificationID: UInt32? = nil, promptedAt: Date? = nil, promptCount: Int = 0,
-        snoozedUntil: Date? = nil, answerChannel: Channel? = nil
-    ) {
-        self.record = record
-        self.notificationID = notificationID
-        self.promptedAt = promptedAt
-        self.promptCount = promptCount
-        self.snoozedUntil = snoozedUntil
-        self.answerChannel = answerChannel
-    }
-
-    public var id: OccurrenceID { record.id }
-    public var item: ItemID { record.item }
-    public var kind: ItemKind { record.kind }
-    public var scheduled: Date { record.scheduled }
-    public var zone: String { record.zone }
-    public var day: DayKey { record.day }
-    public var deadline: Date { record.deadline }
-    public var state: OccurrenceState { record.state }
-    public var answeredAt: Date? { record.answeredAt }
-    public var note: String? { record.note }
-
-    /// Awaiting an answer (`pending` or `unanswered`): what `answerNewestOpen` may answer.
-    public var isOpen: Bool { state == .pending || state == .unanswered }
-}
-
-/// What happened to an occurrence. The event log is append-only: a correction is a new event.
+/// What happened to a check-in. The event log is append-only: a correction is a new event.
 public enum EventType: String, Sendable, Codable, CaseIterable, Hashable {
     /// The occurrence was entered in the ledger (always its first event).
     case scheduled
@@ -69,10 +22,10 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Hashable {
 }
 
 /// One entry of the append-only event log.
-public struct LedgerEvent: Sendable, Hashable, Identifiable {
+public struct CheckInEvent: Sendable, Hashable, Identifiable {
     /// Position in the log and in the hash chain: 1, 2, 3, … without gaps.
     public var sequence: Int64
-    public var occurrence: OccurrenceID
+    public var occurrence: CheckInID
     public var type: EventType
     /// When it happened (for an answer: when it was given, not the occurrence's day).
     public var at: Date
@@ -82,7 +35,7 @@ public struct LedgerEvent: Sendable, Hashable, Identifiable {
     /// For `answered`, `corrected` (optional) and `noted`.
     public var note: String?
     /// For `prompted`: the desktop notification id, when a notification server showed it.
-    public var notificationID: UInt32?
+    public var notificationID: NotificationID?
     /// For `snoozed`: when to prompt again.
     public var until: Date?
     /// SHA-256 over the previous event's hash and this event's canonical content (32 bytes).
@@ -91,8 +44,8 @@ public struct LedgerEvent: Sendable, Hashable, Identifiable {
     public var id: Int64 { sequence }
 
     public init(
-        sequence: Int64, occurrence: OccurrenceID, type: EventType, at: Date, channel: Channel, answer: Answer? = nil,
-        note: String? = nil, notificationID: UInt32? = nil, until: Date? = nil, hash: [UInt8]
+        sequence: Int64, occurrence: CheckInID, type: EventType, at: Date, channel: Channel, answer: Answer? = nil,
+        note: String? = nil, notificationID: NotificationID? = nil, until: Date? = nil, hash: [UInt8]
     ) {
         self.sequence = sequence
         self.occurrence = occurrence
@@ -111,11 +64,11 @@ public struct LedgerEvent: Sendable, Hashable, Identifiable {
 }
 
 /// An occurrence with its events, oldest event first: one entry of `history`.
-public struct OccurrenceHistory: Sendable, Hashable, Identifiable {
-    public var occurrence: StoredOccurrence
-    public var events: [LedgerEvent]
-    public var id: OccurrenceID { occurrence.id }
-    public init(occurrence: StoredOccurrence, events: [LedgerEvent]) {
+public struct CheckInHistory: Sendable, Hashable, Identifiable {
+    public var occurrence: CheckIn
+    public var events: [CheckInEvent]
+    public var id: CheckInID { occurrence.id }
+    public init(occurrence: CheckIn, events: [CheckInEvent]) {
         self.occurrence = occurrence
         self.events = events
     }
@@ -139,13 +92,13 @@ public struct AnswerResult: Sendable, Hashable {
     public var outcome: Outcome
     /// The occurrence after the answer. Its `notificationID` names the desktop notification
     /// still showing the prompt, which the caller should close.
-    public var occurrence: StoredOccurrence
+    public var occurrence: CheckIn
     /// Its state before the answer.
-    public var previousState: OccurrenceState
+    public var previousState: CheckInState
     /// The event recorded; nil when `unchanged`.
-    public var event: LedgerEvent?
+    public var event: CheckInEvent?
 
-    public init(outcome: Outcome, occurrence: StoredOccurrence, previousState: OccurrenceState, event: LedgerEvent?) {
+    public init(outcome: Outcome, occurrence: CheckIn, previousState: CheckInState, event: CheckInEvent?) {
         self.outcome = outcome
         self.occurrence = occurrence
         self.previousState = previousState
@@ -156,8 +109,9 @@ public struct AnswerResult: Sendable, Hashable {
     public var wasLate: Bool { previousState == .unanswered }
 }
 
-enum Hex {
-    static func encode(_ bytes: [UInt8]) -> String {
+/// Lowercase hexadecimal, for hashes.
+public enum Hex {
+    public static func encode(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
