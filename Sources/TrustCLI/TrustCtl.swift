@@ -26,6 +26,7 @@ public struct TrustCtl: AsyncParsableCommand {
             InitCommand.self,
             AddCommand.self,
             EditCommand.self,
+            ImportCommand.self,
         ]
     )
 
