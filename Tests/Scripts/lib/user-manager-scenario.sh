@@ -243,6 +243,29 @@ result=$(as_user systemctl --user show trustd -p Result --value)
 [[ $result == success ]] || fail "stop ended with Result=$result"
 say "stop: Result=success"
 
+# --- A trustd that cannot start (a damaged ledger) is restarted, then given up on, saying why.
+state="$home/.local/state/trust"
+as_user mv "$state" "$state.kept" # the ledger with its -wal and -shm
+as_user mkdir -m 0700 "$state"
+as_user sh -c "printf 'not a ledger' >'$state/ledger.sqlite'"
+as_user sh -c "printf '[Service]\nRestartSec=3s\n' >'$dropin/restart.conf'"
+as_user systemctl --user daemon-reload
+as_user systemctl --user start trustd 2>/dev/null && fail "trustd started on a damaged ledger"
+failed() { [[ $(as_user systemctl --user is-failed trustd) == failed ]]; }
+wait_for 60 failed || fail "trustd did not end failed: $(as_user systemctl --user is-active trustd)"
+restarts=$(as_user systemctl --user show trustd -p NRestarts --value)
+sleep 4 # RestartSec=3s: a manager still retrying would have restarted it again
+[[ $(as_user systemctl --user show trustd -p NRestarts --value) == "$restarts" ]] && failed ||
+    fail "still retrying after $restarts restarts"
+[[ $restarts -ge 4 ]] || fail "gave up after $restarts restarts, not at the start limit"
+grep -q "not a trustd ledger\|not a database\|ledger" <(tail -n 3 "$home/trustd.log") || fail "the log does not say why"
+as_user rm -r "$state"
+as_user mv "$state.kept" "$state"
+as_user rm "$dropin/restart.conf"
+as_user systemctl --user daemon-reload
+as_user systemctl --user reset-failed trustd
+say "damaged ledger: $restarts restarts, then failed for good: $(grep -i ledger "$home/trustd.log" | tail -n 1)"
+
 # --- The installed unit, as systemd reads it.
 verify=$(as_user systemd-analyze --user verify --man=no "$unit_file" 2>&1) || fail "verify: $verify"
 [[ -z "$verify" ]] || fail "systemd-analyze --user verify: $verify"
