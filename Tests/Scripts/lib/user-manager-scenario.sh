@@ -174,6 +174,16 @@ say "active, STATUS=$(status_text)"
 [[ $(stat -c %a "$home/.config/trust") == 700 && $(stat -c %a "$home/.local/state/trust") == 700 ]] ||
     fail "plan or ledger directory is not 0700"
 
+# trustctl doctor finds the unit (the user's or the package's) and agrees on the paths; with
+# XDG_STATE_HOME elsewhere in the terminal it warns and names the unit's ledger.
+doctor() { as_user env "$@" "$ctl" doctor --json 2>/dev/null || true; }
+check_of() { /usr/bin/python3 -c 'import json,sys; d={c["id"]: c for c in json.load(sys.stdin)["checks"]}; c=d[sys.argv[1]]; print(c["status"], c.get("remedy") or "")' "$1"; }
+[[ $(doctor | check_of unit) == "ok "* ]] || fail "doctor's unit check: $(doctor | check_of unit)"
+[[ $(doctor | check_of paths) == "ok "* ]] || fail "doctor's paths check: $(doctor | check_of paths)"
+paths=$(doctor XDG_STATE_HOME="$home/elsewhere/state" | check_of paths)
+[[ $paths == "warning "*"--store $home/.local/state/trust/ledger.sqlite"* ]] || fail "doctor misses the ledger mismatch: $paths"
+say "doctor: unit ok, paths agree; with XDG_STATE_HOME elsewhere: warning"
+
 # --- A plan appears (as trustctl init would write it): a check-in 8 s from now is shown.
 at=$(date -u -d '+8 sec' '+%H:%M:%S')
 as_user sh -c "umask 077; cat >'$home/.config/trust/plan.yaml.tmp' && mv '$home/.config/trust/plan.yaml.tmp' '$home/.config/trust/plan.yaml'" <<YAML
