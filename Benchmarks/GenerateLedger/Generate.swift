@@ -175,13 +175,13 @@ struct Generate: ParsableCommand {
                 item: item.id, kind: item.kind, scheduled: scheduled, zone: zone.identifier, day: day, deadline: deadline,
                 at: scheduled)
             notification &+= 1
-            _ = try tx.recordPrompted(occurrence: o.id, notificationID: notification, channel: .notification, at: scheduled)
+            _ = try tx.recordPrompted(occurrence: o.id, notificationID: NotificationID(notification), channel: .notification, at: scheduled)
             if Double.random(in: 0..<1, using: &rng) < 0.05 {
                 let snoozeAt = scheduled.addingTimeInterval(Double.random(in: 30...300, using: &rng))
                 _ = try tx.recordSnoozed(
                     occurrence: o.id, until: snoozeAt.addingTimeInterval(900), channel: .notification, at: snoozeAt)
                 _ = try tx.recordPrompted(
-                    occurrence: o.id, notificationID: notification, channel: .notification, at: snoozeAt.addingTimeInterval(900))
+                    occurrence: o.id, notificationID: NotificationID(notification), channel: .notification, at: snoozeAt.addingTimeInterval(900))
             }
 
             let r = Double.random(in: 0..<1, using: &rng)

@@ -68,7 +68,7 @@ struct Stress: ParsableCommand {
     }
 }
 
-/// Times the ledger's read paths on a generated ledger, in process: the report's (`itemLedgers`), the
+/// Times the ledger's read paths on a generated ledger, in process: the report's (`checkInsByItem`), the
 /// export's (`records`), `pending` and `history`.
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -100,13 +100,13 @@ struct Query: ParsableCommand {
         var ignored: [Double] = []
         for _ in 0..<max(1, runs) {
             let s = try time(&openTimes, &ignored) { try TrustStore(path: store, mode: .readOnly) }
-            _ = try time(&ledgerTimes, &ledgerCPU) { try s.itemLedgers() }
+            _ = try time(&ledgerTimes, &ledgerCPU) { try s.checkInsByItem() }
             rows = try time(&recordTimes, &recordCPU) { try s.records().count }
             _ = try time(&pendingTimes, &ignored) { try s.pending(asOf: Date()) }
             _ = try time(&historyTimes, &ignored) { try s.history(limit: 50) }
         }
         print(String(format: "open read-only:       %7.2f ms", median(openTimes) * 1000))
-        print(String(format: "itemLedgers() (report): %7.2f ms (CPU %.2f ms)", median(ledgerTimes) * 1000, median(ledgerCPU) * 1000))
+        print(String(format: "checkInsByItem() (report): %7.2f ms (CPU %.2f ms)", median(ledgerTimes) * 1000, median(ledgerCPU) * 1000))
         print(String(format: "records() %7d rows: %7.2f ms (CPU %.2f ms)", rows, median(recordTimes) * 1000, median(recordCPU) * 1000))
         print(String(format: "pending(asOf:):       %7.2f ms", median(pendingTimes) * 1000))
         print(String(format: "history(limit: 50):   %7.2f ms", median(historyTimes) * 1000))

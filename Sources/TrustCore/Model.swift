@@ -37,7 +37,7 @@ public enum Answer: String, Sendable, Codable, CaseIterable, Hashable {
 }
 
 /// Where an occurrence stands in the ledger.
-public enum OccurrenceState: String, Sendable, Codable, CaseIterable, Hashable {
+public enum CheckInState: String, Sendable, Codable, CaseIterable, Hashable {
     /// Scheduled (prompted or not yet), awaiting an answer, deadline not passed.
     case pending
     case kept

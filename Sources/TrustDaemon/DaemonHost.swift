@@ -1,6 +1,6 @@
 // Connects a Daemon to the machine: the plan and ledger files (inotify), clock changes (timerfd),
 // the systemd watchdog. Everything is delivered on the daemon's queue. (Signals are taken by the
-// main thread: see `TrustDaemonCommand`.)
+// main thread: see `TrustDaemonCommand`, in the trustd executable.)
 import Dispatch
 import Foundation
 import LinuxWatch

@@ -1,5 +1,6 @@
 import Dispatch
 import SystemdKit
+import TrustCore
 
 extension NotificationClient {
     /// Withdraws one notification over a short-lived connection and waits (at most `timeout`)

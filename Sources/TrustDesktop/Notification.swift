@@ -1,12 +1,5 @@
 import SystemdKit
-
-/// A notification id the server assigned (`Notify`'s return value); never 0.
-public struct NotificationID: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    public var rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-    public init(_ rawValue: UInt32) { self.rawValue = rawValue }
-    public var description: String { String(rawValue) }
-}
+import TrustCore
 
 /// The `urgency` hint (a byte on the wire).
 public enum Urgency: UInt8, Sendable, Hashable, CaseIterable {

@@ -1,5 +1,6 @@
 import Dispatch
 import SystemdKit
+import TrustCore
 
 /// The Desktop Notifications Specification 1.3 client over sd-bus: `Notify`,
 /// `CloseNotification`, `GetCapabilities`, `GetServerInformation`, and the signals

@@ -1,4 +1,5 @@
 import Dispatch
+import TrustCore
 
 /// Sends desktop notifications and reports what the person does with them.
 ///

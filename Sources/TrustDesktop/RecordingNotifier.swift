@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TrustCore
 
 /// A `Notifier` test double: records every request, answers with increasing ids, and lets a
 /// test play the server (`simulate`) or fail calls. Same threading contract as `Notifier`:

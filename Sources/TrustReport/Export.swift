@@ -26,7 +26,7 @@ public enum Export {
     /// JSON objects have their keys sorted and every column present (null when empty), `id` as a number;
     /// strings are escaped as `JSONEncoder` escapes them (`\"`, `\\`, `\b \t \n \f \r`, other control
     /// characters as `\u00XX`, `/` and non-ASCII kept as they are, in UTF-8).
-    public static func render(_ records: [OccurrenceRecord], titles: [ItemID: String], format: Format) throws -> Data {
+    public static func render(_ records: [CheckIn], titles: [ItemID: String], format: Format) throws -> Data {
         var w = Writer(titles: titles)
         var out = ByteBuffer(capacity: records.count * (format == .csv ? 200 : 330) + 256)
         switch format {
@@ -54,7 +54,7 @@ public enum Export {
     }
 
     /// Indices of `records` by day, then scheduled instant, then id.
-    static func order(_ records: [OccurrenceRecord]) -> [Int] {
+    static func order(_ records: [CheckIn]) -> [Int] {
         struct Key {
             var day: Int
             var scheduled: Double
@@ -156,7 +156,7 @@ public enum Export {
         }
 
         /// id,item,kind,title,day,scheduled,scheduled_local,zone,deadline,state,answered_at,note CRLF
-        mutating func csvRow(_ r: borrowing OccurrenceRecord, into out: inout ByteBuffer) {
+        mutating func csvRow(_ r: borrowing CheckIn, into out: inout ByteBuffer) {
             let item = item(r.item)
             let (zone, offset) = zone(r.zone, at: r.scheduled)
             let comma = UInt8(ascii: ",")
@@ -187,7 +187,7 @@ public enum Export {
         }
 
         /// One object, keys sorted (as `JSONEncoder` with `.sortedKeys` writes them).
-        mutating func jsonRow(_ r: borrowing OccurrenceRecord, into out: inout ByteBuffer) {
+        mutating func jsonRow(_ r: borrowing CheckIn, into out: inout ByteBuffer) {
             let item = item(r.item)
             let (zone, offset) = zone(r.zone, at: r.scheduled)
             out.ascii("{\"answered_at\":")

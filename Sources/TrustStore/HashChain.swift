@@ -4,22 +4,6 @@ import Crypto
 import Foundation
 import TrustCore
 
-/// Instants are stored as integer milliseconds since 1970-01-01 UTC: exact, compact, fast to
-/// read, and canonical for hashing.
-enum Millis {
-    static func from(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
-}
-
-/// Days are stored as the integer YYYYMMDD: readable in `sqlite3`, sortable, no string parsing.
-enum DayNumber {
-    static func from(_ day: DayKey) -> Int64 { Int64(day.year * 10000 + day.month * 100 + day.day) }
-    static func day(_ n: Int64) -> DayKey {
-        let v = Int(n)
-        return DayKey(year: v / 10000, month: v / 100 % 100, day: v % 100)
-    }
-}
-
 /// The immutable part of an occurrence row, covered by the hash of every one of its events:
 /// editing an occurrence's item, time, zone, day or deadline breaks its events' links.
 struct OccurrenceIdentity: Hashable, Sendable {
@@ -99,7 +83,7 @@ enum HashChain {
 /// folds the log from scratch and compares. Raw strings so that tampered values are reported,
 /// not trapped on.
 struct OccurrenceCache: Hashable, Sendable {
-    var state: String = OccurrenceState.pending.rawValue
+    var state: String = CheckInState.pending.rawValue
     var answeredAt: Int64?
     var answerChannel: String?
     var note: String?
@@ -139,7 +123,7 @@ struct OccurrenceCache: Hashable, Sendable {
         case .noted:
             note = e.note
         case .unanswered:
-            if state == OccurrenceState.pending.rawValue { state = OccurrenceState.unanswered.rawValue }
+            if state == CheckInState.pending.rawValue { state = CheckInState.unanswered.rawValue }
             snoozedUntil = nil
         }
     }

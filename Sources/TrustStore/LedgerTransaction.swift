@@ -18,8 +18,8 @@ public struct LedgerTransaction {
         self.db = db
         self.path = path
         if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")) {
-            headSequence = row[0]
-            headHash = [UInt8](row[1] as Data)
+            headSequence = row[EventRow.Columns.sequence]
+            headHash = [UInt8](row[EventRow.Columns.hash] as Data)
         } else {
             headSequence = 0
             headHash = HashChain.genesis
@@ -30,7 +30,7 @@ public struct LedgerTransaction {
 
     public mutating func schedule(
         item: ItemID, kind: ItemKind, scheduled: Date, zone: String, day: DayKey, deadline: Date, at: Date
-    ) throws -> StoredOccurrence {
+    ) throws -> CheckIn {
         let scheduledMs = Millis.from(scheduled)
         try db.cachedStatement(
             sql: """
@@ -57,23 +57,23 @@ public struct LedgerTransaction {
     }
 
     public mutating func recordPrompted(
-        occurrence id: OccurrenceID, notificationID: UInt32?, channel: Channel, at: Date
-    ) throws -> StoredOccurrence {
+        occurrence id: CheckInID, notificationID: NotificationID?, channel: Channel, at: Date
+    ) throws -> CheckIn {
         var row = try load(id)
-        _ = try append(to: &row, type: .prompted, at: at, channel: channel, notificationID: notificationID.map(Int64.init))
+        _ = try append(to: &row, type: .prompted, at: at, channel: channel, notificationID: notificationID.map { Int64($0.rawValue) })
         return try row.stored()
     }
 
     public mutating func recordSnoozed(
-        occurrence id: OccurrenceID, until: Date, channel: Channel, at: Date
-    ) throws -> StoredOccurrence {
+        occurrence id: CheckInID, until: Date, channel: Channel, at: Date
+    ) throws -> CheckIn {
         var row = try load(id)
         _ = try append(to: &row, type: .snoozed, at: at, channel: channel, until: Millis.from(until))
         return try row.stored()
     }
 
     public mutating func answer(
-        occurrence id: OccurrenceID, answer: Answer, note: String?, channel: Channel, at: Date
+        occurrence id: CheckInID, answer: Answer, note: String?, channel: Channel, at: Date
     ) throws -> AnswerResult {
         var row = try load(id)
         let before = try row.stored()
@@ -100,34 +100,34 @@ public struct LedgerTransaction {
         return AnswerResult(outcome: outcome, occurrence: try row.stored(), previousState: before.state, event: event)
     }
 
-    public mutating func addNote(occurrence id: OccurrenceID, note: String, channel: Channel, at: Date) throws
-        -> StoredOccurrence
+    public mutating func addNote(occurrence id: CheckInID, note: String, channel: Channel, at: Date) throws
+        -> CheckIn
     {
         var row = try load(id)
         _ = try append(to: &row, type: .noted, at: at, channel: channel, note: note)
         return try row.stored()
     }
 
-    public mutating func markUnanswered(occurrence id: OccurrenceID, channel: Channel, at: Date) throws -> Bool {
+    public mutating func markUnanswered(occurrence id: CheckInID, channel: Channel, at: Date) throws -> Bool {
         var row = try load(id)
-        guard row.cache.state == OccurrenceState.pending.rawValue else { return false }
+        guard row.cache.state == CheckInState.pending.rawValue else { return false }
         _ = try append(to: &row, type: .unanswered, at: at, channel: channel)
         return true
     }
 
     // MARK: Reads inside the transaction
 
-    public func occurrence(id: OccurrenceID) throws -> StoredOccurrence? {
+    public func occurrence(id: CheckInID) throws -> CheckIn? {
         try OccurrenceRow.fetchOne(db, path: path, where: "id = ?", [id]).map { try $0.stored() }
     }
 
-    public func occurrence(item: ItemID, scheduled: Date) throws -> StoredOccurrence? {
+    public func occurrence(item: ItemID, scheduled: Date) throws -> CheckIn? {
         try OccurrenceRow.fetchOne(db, path: path, where: "item = ? AND scheduled = ?", [item.rawValue, Millis.from(scheduled)])
             .map { try $0.stored() }
     }
 
     /// The newest `pending` or `unanswered` occurrence of `item` scheduled at or before `asOf`.
-    public func newestOpen(item: ItemID, asOf: Date) throws -> StoredOccurrence? {
+    public func newestOpen(item: ItemID, asOf: Date) throws -> CheckIn? {
         try OccurrenceRow.fetchOne(
             db, path: path,
             where: "item = ? AND scheduled <= ? AND state IN ('pending', 'unanswered') ORDER BY scheduled DESC",
@@ -136,7 +136,7 @@ public struct LedgerTransaction {
     }
 
     /// The newest occurrence of `item` scheduled at or before `asOf`.
-    public func latest(item: ItemID, asOf: Date) throws -> StoredOccurrence? {
+    public func latest(item: ItemID, asOf: Date) throws -> CheckIn? {
         try OccurrenceRow.fetchOne(
             db, path: path, where: "item = ? AND scheduled <= ? ORDER BY scheduled DESC", [item.rawValue, Millis.from(asOf)]
         ).map { try $0.stored() }
@@ -148,7 +148,7 @@ public struct LedgerTransaction {
 
     // MARK: The one way an event is written
 
-    private func load(_ id: OccurrenceID) throws -> OccurrenceRow {
+    private func load(_ id: CheckInID) throws -> OccurrenceRow {
         guard let row = try OccurrenceRow.fetchOne(db, path: path, where: "id = ?", [id]) else {
             throw StoreError.noSuchOccurrence(id)
         }
@@ -158,7 +158,7 @@ public struct LedgerTransaction {
     private mutating func append(
         to row: inout OccurrenceRow, type: EventType, at: Date, channel: Channel, answer: String? = nil,
         note: String? = nil, notificationID: Int64? = nil, until: Int64? = nil, isFirst: Bool = false
-    ) throws -> LedgerEvent {
+    ) throws -> CheckInEvent {
         let content = EventContent(
             sequence: headSequence + 1, type: type.rawValue, at: Millis.from(at), channel: channel.rawValue,
             answer: answer, note: note, notificationID: notificationID, until: until)
@@ -192,99 +192,10 @@ public struct LedgerTransaction {
         }
         headSequence = content.sequence
         headHash = hash
-        return LedgerEvent(
+        return CheckInEvent(
             sequence: content.sequence, occurrence: row.identity.id, type: type, at: Millis.date(content.at),
             channel: channel, answer: answer.flatMap(Answer.init(rawValue:)), note: note,
-            notificationID: notificationID.map { UInt32(truncatingIfNeeded: $0) }, until: until.map(Millis.date),
+            notificationID: notificationID.map(NotificationID.stored), until: until.map(Millis.date),
             hash: hash)
-    }
-}
-
-// MARK: - Rows
-
-/// An occurrence row as stored.
-struct OccurrenceRow {
-    var identity: OccurrenceIdentity
-    var cache: OccurrenceCache
-    var path: String = "ledger"
-
-    static let columns = """
-        id, item, kind, scheduled, zone, day, deadline, state, answered_at, answer_channel, note, prompted_at,
-        prompt_count, notification_id, snoozed_until
-        """
-
-    init(identity: OccurrenceIdentity, cache: OccurrenceCache, path: String = "ledger") {
-        self.identity = identity
-        self.cache = cache
-        self.path = path
-    }
-
-    init(_ r: Row, path: String) {
-        identity = OccurrenceIdentity(
-            id: r[0], item: r[1], kind: r[2], scheduled: r[3], zone: r[4], day: r[5], deadline: r[6])
-        cache = OccurrenceCache(
-            state: r[7], answeredAt: r[8], answerChannel: r[9], note: r[10], promptedAt: r[11], promptCount: r[12],
-            notificationID: r[13], snoozedUntil: r[14])
-        self.path = path
-    }
-
-    static func fetchOne(_ db: Database, path: String, where clause: String, _ arguments: StatementArguments) throws
-        -> OccurrenceRow?
-    {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM occurrence WHERE \(clause) LIMIT 1"), arguments: arguments)
-            .map { OccurrenceRow($0, path: path) }
-    }
-
-    static func fetchAll(_ db: Database, path: String, sql tail: String, _ arguments: StatementArguments = [])
-        throws -> [OccurrenceRow]
-    {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(columns) FROM occurrence \(tail)"), arguments: arguments)
-            .map { OccurrenceRow($0, path: path) }
-    }
-
-    func stored() throws -> StoredOccurrence {
-        let i = identity
-        guard let kind = ItemKind(rawValue: i.kind) else { throw bad("kind '\(i.kind)'") }
-        guard let state = OccurrenceState(rawValue: cache.state) else { throw bad("state '\(cache.state)'") }
-        let channel = try cache.answerChannel.map { c in
-            guard let channel = Channel(rawValue: c) else { throw bad("answer channel '\(c)'") }
-            return channel
-        }
-        let record = OccurrenceRecord(
-            id: i.id, item: ItemID(rawValue: i.item), kind: kind, scheduled: Millis.date(i.scheduled), zone: i.zone,
-            day: DayNumber.day(i.day), deadline: Millis.date(i.deadline), state: state,
-            answeredAt: cache.answeredAt.map(Millis.date), note: cache.note)
-        return StoredOccurrence(
-            record: record, notificationID: cache.notificationID.map { UInt32(truncatingIfNeeded: $0) },
-            promptedAt: cache.promptedAt.map(Millis.date), promptCount: Int(cache.promptCount),
-            snoozedUntil: cache.snoozedUntil.map(Millis.date), answerChannel: channel)
-    }
-
-    private func bad(_ what: String) -> StoreError {
-        .corrupt(path: path, detail: "occurrence #\(identity.id) has an invalid \(what); run `trustctl verify`")
-    }
-}
-
-extension LedgerEvent {
-    static let columns = "seq, occurrence, type, at, channel, answer, note, notification_id, until, hash"
-
-    init(_ r: Row, path: String) throws {
-        let type: String = r[2]
-        let channel: String = r[4]
-        let answer: String? = r[5]
-        guard let t = EventType(rawValue: type), let c = Channel(rawValue: channel),
-            answer == nil || Answer(rawValue: answer!) != nil
-        else {
-            let seq: Int64 = r[0]
-            throw StoreError.corrupt(path: path, detail: "event \(seq) has invalid values; run `trustctl verify`")
-        }
-        let notification: Int64? = r[7]
-        let until: Int64? = r[8]
-        let hash: Data = r[9]
-        self.init(
-            sequence: r[0], occurrence: r[1], type: t, at: Millis.date(r[3]), channel: c,
-            answer: answer.flatMap(Answer.init(rawValue:)), note: r[6],
-            notificationID: notification.map { UInt32(truncatingIfNeeded: $0) }, until: until.map(Millis.date),
-            hash: [UInt8](hash))
     }
 }

@@ -6,12 +6,12 @@ import TrustCore
 
 extension TrustStore {
     /// The occurrence with this id, if any.
-    public func occurrence(id: OccurrenceID) throws(StoreError) -> StoredOccurrence? {
+    public func occurrence(id: CheckInID) throws(StoreError) -> CheckIn? {
         try read { db in try OccurrenceRow.fetchOne(db, path: path, where: "id = ?", [id]).map { try $0.stored() } }
     }
 
     /// The occurrence of `item` scheduled at exactly `scheduled`, if any.
-    public func occurrence(item: ItemID, scheduled: Date) throws(StoreError) -> StoredOccurrence? {
+    public func occurrence(item: ItemID, scheduled: Date) throws(StoreError) -> CheckIn? {
         try read { db in
             try OccurrenceRow.fetchOne(
                 db, path: path, where: "item = ? AND scheduled = ?", [item.rawValue, Millis.from(scheduled)]
@@ -21,7 +21,7 @@ extension TrustStore {
 
     /// Occurrences awaiting an answer (`pending`) that are due at `asOf` (scheduled at or
     /// before it), oldest first. What `trustctl pending` lists.
-    public func pending(asOf: Date) throws(StoreError) -> [StoredOccurrence] {
+    public func pending(asOf: Date) throws(StoreError) -> [CheckIn] {
         try read { db in
             try OccurrenceRow.fetchAll(
                 db, path: path, sql: "WHERE state = 'pending' AND scheduled <= ? ORDER BY scheduled, id",
@@ -32,7 +32,7 @@ extension TrustStore {
 
     /// Every `pending` occurrence, due or not, oldest first: what trustd must resume after a
     /// restart (re-issue prompts, re-arm snoozes and deadlines).
-    public func openOccurrences() throws(StoreError) -> [StoredOccurrence] {
+    public func openOccurrences() throws(StoreError) -> [CheckIn] {
         try read { db in
             try OccurrenceRow.fetchAll(db, path: path, sql: "WHERE state = 'pending' ORDER BY scheduled, id")
                 .map { try $0.stored() }
@@ -40,12 +40,12 @@ extension TrustStore {
     }
 
     /// The newest `pending` or `unanswered` occurrence of `item` scheduled at or before `asOf`.
-    public func newestOpen(item: ItemID, asOf: Date) throws(StoreError) -> StoredOccurrence? {
+    public func newestOpen(item: ItemID, asOf: Date) throws(StoreError) -> CheckIn? {
         try read { db in try LedgerTransaction(db: db, path: path).newestOpen(item: item, asOf: asOf) }
     }
 
     /// The newest occurrence of `item` (any state) scheduled at or before `asOf`.
-    public func latest(item: ItemID, asOf: Date = .distantFuture) throws(StoreError) -> StoredOccurrence? {
+    public func latest(item: ItemID, asOf: Date = .distantFuture) throws(StoreError) -> CheckIn? {
         try read { db in try LedgerTransaction(db: db, path: path).latest(item: item, asOf: asOf) }
     }
 
@@ -67,7 +67,7 @@ extension TrustStore {
     /// The ledger newest first (by scheduled instant): occurrences of `item` (or all) on or after
     /// the day `since`, at most `limit` of them, each with its events (oldest first).
     public func history(item: ItemID? = nil, since: DayKey? = nil, limit: Int? = nil) throws(StoreError)
-        -> [OccurrenceHistory]
+        -> [CheckInHistory]
     {
         try read { db in
             var conditions: [String] = []
@@ -84,30 +84,27 @@ extension TrustStore {
             sql += " ORDER BY scheduled DESC, id DESC"
             if let limit { sql += " LIMIT \(max(0, limit))" }
             let occurrences = try OccurrenceRow.fetchAll(db, path: path, sql: sql, arguments).map { try $0.stored() }
-            var events: [OccurrenceID: [LedgerEvent]] = [:]
+            var events: [CheckInID: [CheckInEvent]] = [:]
             var start = 0
             while start < occurrences.count {
                 let chunk = occurrences[start..<min(start + 500, occurrences.count)]
                 let list = chunk.map { String($0.id) }.joined(separator: ",")
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT \(LedgerEvent.columns) FROM event WHERE occurrence IN (\(list)) ORDER BY seq")
+                let rows = try EventRow.fetchCursor(
+                    db, sql: "SELECT \(EventRow.columns) FROM event WHERE occurrence IN (\(list)) ORDER BY seq")
                 while let row = try rows.next() {
-                    let event = try LedgerEvent(row, path: path)
+                    let event = try row.event(path: path)
                     events[event.occurrence, default: []].append(event)
                 }
                 start += 500
             }
-            return occurrences.map { OccurrenceHistory(occurrence: $0, events: events[$0.id] ?? []) }
+            return occurrences.map { CheckInHistory(occurrence: $0, events: events[$0.id] ?? []) }
         }
     }
 
     /// The events of one occurrence, oldest first.
-    public func events(occurrence: OccurrenceID) throws(StoreError) -> [LedgerEvent] {
+    public func events(occurrence: CheckInID) throws(StoreError) -> [CheckInEvent] {
         try read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(LedgerEvent.columns) FROM event WHERE occurrence = ? ORDER BY seq"),
-                arguments: [occurrence]
-            ).map { try LedgerEvent($0, path: path) }
+            try EventRow.fetchAll(db, sql: "WHERE occurrence = ? ORDER BY seq", [occurrence]).map { try $0.event(path: path) }
         }
     }
 
@@ -119,12 +116,9 @@ extension TrustStore {
     /// `events(after:)` with the last sequence seen; an `answered`/`corrected` event whose channel
     /// is not `.notification` means: close that occurrence's notification (docs/ledger.md says the
     /// same). Both calls are index lookups.
-    public func events(after sequence: Int64, limit: Int = 10_000) throws(StoreError) -> [LedgerEvent] {
+    public func events(after sequence: Int64, limit: Int = 10_000) throws(StoreError) -> [CheckInEvent] {
         try read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(LedgerEvent.columns) FROM event WHERE seq > ? ORDER BY seq LIMIT ?"),
-                arguments: [sequence, limit]
-            ).map { try LedgerEvent($0, path: path) }
+            try EventRow.fetchAll(db, sql: "WHERE seq > ? ORDER BY seq LIMIT ?", [sequence, limit]).map { try $0.event(path: path) }
         }
     }
 

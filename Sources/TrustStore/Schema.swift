@@ -43,7 +43,7 @@ enum Schema {
                     CREATE INDEX occurrence_scheduled ON occurrence (scheduled);
                     -- Covers TrustStore.records (export, trustd's milestones): one sequential scan in
                     -- (item, scheduled) order, no table lookups, no sorting. (The report reads the table
-                    -- itself in rowid order: TrustStore.itemLedgers.)
+                    -- itself in rowid order: TrustStore.checkInsByItem.)
                     CREATE INDEX occurrence_report
                         ON occurrence (item, scheduled, kind, zone, day, deadline, state, answered_at, note);
 

@@ -26,11 +26,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another process held the ledger longer than the busy timeout.
     case busy(path: String, seconds: Double)
     /// No occurrence with this id.
-    case noSuchOccurrence(OccurrenceID)
+    case noSuchOccurrence(CheckInID)
     /// The ledger has no check-in of this item; `known` lists the items it has.
     case unknownItem(ItemID, known: [ItemID])
     /// Every check-in of the item up to `asOf` is answered; `latest` is the newest one, if any.
-    case nothingOpen(ItemID, latest: StoredOccurrence?)
+    case nothingOpen(ItemID, latest: CheckIn?)
     /// Any other SQLite or I/O failure, with its message.
     case io(path: String, detail: String)
 

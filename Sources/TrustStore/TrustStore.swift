@@ -15,8 +15,8 @@ import TrustCore
 ///   of it was recorded.
 /// - Errors are `StoreError`s naming the file and saying what to do.
 ///
-/// Thread-safe (`Sendable`): GRDB's `DatabasePool` serializes writes on its writer queue and runs
-/// reads on a pool of reader connections.
+/// Thread-safe (`Sendable`): GRDB's writer serializes writes (a `DatabasePool` also runs reads on a
+/// pool of reader connections).
 public final class TrustStore: Sendable {
     public enum Mode: Sendable, Hashable {
         /// Create the file (mode 0600, directories 0700) and the schema when missing, migrate an
@@ -31,146 +31,48 @@ public final class TrustStore: Sendable {
     /// Seconds a writer waits for another writer before giving up with `.busy`.
     public static let busyTimeout: Double = 10
 
-    /// Wait for a lock by polling every millisecond up to `busyTimeout`. SQLite's own timeout
-    /// handler backs off to 100 ms sleeps, and a waiting `trustctl answer` can then starve behind
-    /// a writer that commits back to back; polling at 1 ms gets it in within milliseconds.
-    static let busyMode = Database.BusyMode.callback { tries in
-        guard tries < Int(busyTimeout * 1000) else { return false }
-        usleep(1000)
-        return true
-    }
-
     public let path: String
     public let mode: Mode
-    let pool: DatabasePool
+    /// Any GRDB writer: the file's `DatabasePool` (see `init(path:mode:)`), or a `DatabaseQueue`
+    /// (in memory, for tests).
+    let writer: any DatabaseWriter
 
     /// Opens (or, with `.create`, creates) the ledger at `path`.
     ///
     /// Before anything is written the file is checked, read-only: a file that is not SQLite, is
     /// corrupt, belongs to another program (no trustd `application_id`) or was written by a newer
-    /// trustd is refused with a `StoreError` and left byte-for-byte untouched.
-    public init(path: String, mode: Mode = .create) throws(StoreError) {
+    /// trustd is refused with a `StoreError` and left byte-for-byte untouched (`LedgerFile.open`).
+    public convenience init(path: String, mode: Mode = .create) throws(StoreError) {
+        let pool = try LedgerFile.open(path: path, mode: mode)
+        try self.init(writer: pool, path: path, mode: mode)
+    }
+
+    /// The ledger in `writer`, migrated to the current schema unless `mode` is `.readOnly`.
+    /// `path` names it in errors. Tests pass an in-memory `DatabaseQueue()`.
+    public init(writer: any DatabaseWriter, path: String = ":memory:", mode: Mode = .create) throws(StoreError) {
+        self.writer = writer
         self.path = path
         self.mode = mode
-        let directory = (path as NSString).deletingLastPathComponent
-
-        var fresh = false
-        switch mode {
-        case .create:
-            if !directory.isEmpty { try FileSystem.makePrivateDirectory(directory) }
-            fresh = try FileSystem.createPrivateFile(path)
-        case .readWrite, .readOnly:
-            guard FileSystem.exists(path) else { throw .missing(path: path) }
-        }
-        guard FileSystem.isRegularFile(path) else {
-            throw .cannotOpen(path: path, reason: "not a regular file")
-        }
-
-        if !fresh && (FileSystem.size(path) ?? 0) == 0 && mode != .create { throw .missing(path: path) }
-        do {
-            pool = try Self.openChecked(location: path, path: path, mode: mode, fresh: fresh)
-        } catch let error where mode == .readOnly && Self.needsImmutableOpen(path, after: error) {
-            // A reader in a directory it cannot write (a backup on read-only media, another
-            // user's ledger): without -wal/-shm files SQLite cannot set up WAL reading. Nobody
-            // can be writing there either (a writer needs those files), so read it as immutable.
-            pool = try Self.openChecked(location: Self.immutableURI(path), path: path, mode: mode, fresh: false)
-        }
         if mode != .readOnly {
             try migrateAndHarden()
         }
     }
 
-    /// Checks the file's identity (read-only) and opens the pool on `location` (a path or a URI).
-    private static func openChecked(location: String, path: String, mode: Mode, fresh: Bool) throws(StoreError) -> DatabasePool {
-        if !fresh && (FileSystem.size(path) ?? 0) > 0 {
-            switch try probe(location: location, path: path) {
-            case .empty:
-                if mode != .create { throw .missing(path: path) }
-            case .trustStore(let version):
-                if version > Schema.version {
-                    throw .newerSchema(path: path, found: version, supported: Schema.version)
-                }
-                if version < Schema.version && mode == .readOnly {
-                    throw .olderSchema(path: path, found: version, supported: Schema.version)
-                }
-            }
-        }
-        var config = Configuration()
-        config.busyMode = busyMode
-        config.readonly = mode == .readOnly
-        config.label = "trustd-ledger"
-        config.foreignKeysEnabled = true
-        do {
-            return try DatabasePool(path: location, configuration: config)
-        } catch {
-            throw StoreError.wrap(error, path: path, busyTimeout: busyTimeout)
-        }
-    }
-
-    private static func needsImmutableOpen(_ path: String, after error: StoreError) -> Bool {
-        switch error {
-        case .readOnly, .cannotOpen:
-            let directory = (path as NSString).deletingLastPathComponent
-            return !FileSystem.isWritable(directory.isEmpty ? "." : directory) && !FileSystem.exists(path + "-wal")
-        default:
-            return false
-        }
-    }
-
-    /// `file:/path?immutable=1` (SQLite is built with URI filenames on Debian).
-    private static func immutableURI(_ path: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#%")
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
-    }
-
-    private enum ProbeResult {
-        case empty
-        case trustStore(version: Int)
-    }
-
-    /// Reads the identity of an existing file through a read-only connection.
-    private static func probe(location: String, path: String) throws(StoreError) -> ProbeResult {
-        var config = Configuration()
-        config.readonly = true
-        config.busyMode = busyMode
-        do {
-            let queue = try DatabaseQueue(path: location, configuration: config)
-            defer { try? queue.close() }
-            return try queue.read { db -> ProbeResult in
-                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-                if appID == Schema.applicationID {
-                    if try Schema.migrator.hasBeenSuperseded(db) {
-                        return .trustStore(version: max(version, Schema.version + 1))
-                    }
-                    return .trustStore(version: version)
-                }
-                if appID == 0 && objects == 0 { return .empty }
-                throw StoreError.notATrustStore(path: path)
-            }
-        } catch {
-            throw StoreError.wrap(error, path: path, busyTimeout: busyTimeout)
-        }
-    }
-
     private func migrateAndHarden() throws(StoreError) {
         do {
-            try pool.writeWithoutTransaction { db in
+            try writer.writeWithoutTransaction { db in
                 // GRDB sets synchronous=NORMAL for WAL; an acknowledged answer must survive power loss.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
             // Only take the write lock when something is missing (a new or an older ledger).
-            let current = try pool.read { db in
+            let current = try writer.read { db in
                 try Int32.fetchOne(db, sql: "PRAGMA application_id") == Schema.applicationID
                     && Int.fetchOne(db, sql: "PRAGMA user_version") == Schema.version
                     && Schema.migrator.hasCompletedMigrations(db)
             }
             if current { return }
-            try Schema.migrator.migrate(pool)
-            try pool.write { db in
+            try Schema.migrator.migrate(writer)
+            try writer.write { db in
                 try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
                 try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
             }
@@ -183,7 +85,7 @@ public final class TrustStore: Sendable {
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.read(body)
+            return try writer.read(body)
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
         }
@@ -199,7 +101,7 @@ public final class TrustStore: Sendable {
             throw .readOnly(path: path, reason: "the ledger was opened read-only; nothing was recorded")
         }
         do {
-            return try pool.write { db in
+            return try writer.write { db in
                 var tx = try LedgerTransaction(db: db, path: path)
                 return try body(&tx)
             }
@@ -220,7 +122,7 @@ extension TrustStore {
     public func schedule(
         item: ItemID, kind: ItemKind, scheduled: Date, zone: String, day: DayKey, deadline: Date,
         at: Date = Date()
-    ) throws(StoreError) -> StoredOccurrence {
+    ) throws(StoreError) -> CheckIn {
         try transaction { tx in
             try tx.schedule(item: item, kind: kind, scheduled: scheduled, zone: zone, day: day, deadline: deadline, at: at)
         }
@@ -230,8 +132,8 @@ extension TrustStore {
     /// the prompt (nil without a notification server). Clears a snooze.
     @discardableResult
     public func recordPrompted(
-        occurrence: OccurrenceID, notificationID: UInt32?, channel: Channel, at: Date = Date()
-    ) throws(StoreError) -> StoredOccurrence {
+        occurrence: CheckInID, notificationID: NotificationID?, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> CheckIn {
         try transaction { tx in
             try tx.recordPrompted(occurrence: occurrence, notificationID: notificationID, channel: channel, at: at)
         }
@@ -240,8 +142,8 @@ extension TrustStore {
     /// Records a snooze: prompt again at `until`.
     @discardableResult
     public func recordSnoozed(
-        occurrence: OccurrenceID, until: Date, channel: Channel, at: Date = Date()
-    ) throws(StoreError) -> StoredOccurrence {
+        occurrence: CheckInID, until: Date, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> CheckIn {
         try transaction { tx in
             try tx.recordSnoozed(occurrence: occurrence, until: until, channel: channel, at: at)
         }
@@ -253,7 +155,7 @@ extension TrustStore {
     /// records nothing. Durable when this returns.
     @discardableResult
     public func answer(
-        occurrence: OccurrenceID, answer: Answer, note: String? = nil, channel: Channel, at: Date = Date()
+        occurrence: CheckInID, answer: Answer, note: String? = nil, channel: Channel, at: Date = Date()
     ) throws(StoreError) -> AnswerResult {
         try transaction { tx in
             try tx.answer(occurrence: occurrence, answer: answer, note: note, channel: channel, at: at)
@@ -283,8 +185,8 @@ extension TrustStore {
     /// Adds a note to an occurrence without changing its answer.
     @discardableResult
     public func addNote(
-        occurrence: OccurrenceID, note: String, channel: Channel, at: Date = Date()
-    ) throws(StoreError) -> StoredOccurrence {
+        occurrence: CheckInID, note: String, channel: Channel, at: Date = Date()
+    ) throws(StoreError) -> CheckIn {
         try transaction { tx in
             try tx.addNote(occurrence: occurrence, note: note, channel: channel, at: at)
         }
@@ -293,7 +195,7 @@ extension TrustStore {
     /// Records that the deadline passed without an answer. Only a `pending` occurrence changes
     /// (returns true); an answered or already unanswered one is left alone (returns false).
     @discardableResult
-    public func markUnanswered(occurrence: OccurrenceID, at: Date = Date(), channel: Channel = .daemon) throws(StoreError) -> Bool {
+    public func markUnanswered(occurrence: CheckInID, at: Date = Date(), channel: Channel = .daemon) throws(StoreError) -> Bool {
         try transaction { tx in
             try tx.markUnanswered(occurrence: occurrence, channel: channel, at: at)
         }
@@ -308,7 +210,7 @@ extension TrustStore {
     public func checkpoint() throws(StoreError) {
         guard mode != .readOnly else { return }
         do {
-            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
         }

@@ -9,7 +9,7 @@ public struct VerifyReport: Sendable, Hashable {
     /// One finding, tied to an event (`sequence`) and/or an occurrence when it can be.
     public struct Finding: Sendable, Hashable, CustomStringConvertible {
         public var sequence: Int64?
-        public var occurrence: OccurrenceID?
+        public var occurrence: CheckInID?
         public var message: String
         public var description: String {
             var prefix = ""
@@ -95,26 +95,12 @@ extension TrustStore {
             var rows = OccurrenceTable<OccurrenceRow>(capacity: Int(clamping: maxID))
             let occurrenceCursor = try Row.fetchCursor(db, sql: "SELECT \(OccurrenceRow.columns) FROM occurrence")
             while let r = try occurrenceCursor.next() {
-                let id: Int64? = r[0]
-                let item: String? = r[1]
-                let kind: String? = r[2]
-                let scheduled: Int64? = r[3]
-                let zone: String? = r[4]
-                let day: Int64? = r[5]
-                let deadline: Int64? = r[6]
-                let state: String? = r[7]
-                let count: Int64? = r[12]
-                guard let id, let item, let kind, let scheduled, let zone, let day, let deadline, let state, let count
-                else {
+                let (id, row) = OccurrenceRow.checked(r, path: path)
+                guard let id, let row else {
                     note(.init(occurrence: id, message: "has missing values"))
                     continue
                 }
-                rows[id] = OccurrenceRow(
-                    identity: .init(id: id, item: item, kind: kind, scheduled: scheduled, zone: zone, day: day, deadline: deadline),
-                    cache: .init(
-                        state: state, answeredAt: r[8], answerChannel: r[9], note: r[10], promptedAt: r[11],
-                        promptCount: count, notificationID: r[13], snoozedUntil: r[14]),
-                    path: path)
+                rows[id] = row
             }
             report.occurrenceCount = rows.count
 
@@ -127,14 +113,14 @@ extension TrustStore {
                 report.brokenLinkCount += 1
                 if report.firstBrokenLink == nil { report.firstBrokenLink = f }
             }
-            let eventCursor = try Row.fetchCursor(db, sql: "SELECT \(LedgerEvent.columns) FROM event ORDER BY seq")
+            let eventCursor = try EventRow.fetchCursor(db, sql: "SELECT \(EventRow.columns) FROM event ORDER BY seq")
             while let r = try eventCursor.next() {
-                let seq: Int64 = r[0]
-                let occurrence: Int64? = r[1]
-                let type: String? = r[2]
-                let at: Int64? = r[3]
-                let channel: String? = r[4]
-                let storedHash = (r[9] as Data?).map { [UInt8]($0) } ?? []
+                let seq = r.sequence
+                let occurrence = r.occurrence
+                let type = r.type
+                let at = r.at
+                let channel = r.channel
+                let storedHash = r.hash
                 report.eventCount += 1
                 defer {
                     previousHash = storedHash
@@ -161,8 +147,8 @@ extension TrustStore {
                     continue
                 }
                 let content = EventContent(
-                    sequence: seq, type: type, at: at, channel: channel, answer: r[5], note: r[6], notificationID: r[7],
-                    until: r[8])
+                    sequence: seq, type: type, at: at, channel: channel, answer: r.answer, note: r.note,
+                    notificationID: r.notificationID, until: r.until)
                 let expected = HashChain.link(previous: previousHash, row.identity, content)
                 if expected != storedHash {
                     broken(

@@ -1,5 +1,3 @@
-import TrustDaemon
-
 @main
 enum Entrypoint {
     static func main() {

@@ -29,7 +29,7 @@ private final class Ledger: Sendable {
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 
     @discardableResult
-    func schedule(_ item: ItemID, _ iso: String, kind: ItemKind = .commitment) throws -> StoredOccurrence {
+    func schedule(_ item: ItemID, _ iso: String, kind: ItemKind = .commitment) throws -> CheckIn {
         let when = at(iso)
         return try store.schedule(
             item: item, kind: kind, scheduled: when, zone: "Europe/Berlin", day: DayKey.of(when, in: berlinZone),
@@ -210,7 +210,7 @@ private final class Ledger: Sendable {
 
     @Test func historyIsNewestFirstAndMarksCorrections() throws {
         let ledger = try Ledger()
-        var ids: [OccurrenceID] = []
+        var ids: [CheckInID] = []
         for day in 23...25 {
             let o = try ledger.schedule("evening-call", "2026-11-\(day)T21:30:00+01:00")
             try ledger.store.answer(

@@ -241,7 +241,7 @@ import TrustTestSupport
 
         let after = try await server.calls().dropFirst(before)
         let closed = after.filter { $0.method == "CloseNotification" }
-        #expect(closed.map { $0.arguments.first } == [.uint32(id)])
+        #expect(closed.map { $0.arguments.first } == [.uint32(id.rawValue)])
         #expect(closed.allSatisfy { c in !shown.contains { $0.sender == c.sender } })  // trustctl's own connection
         #expect(!after.contains { $0.method == "Notify" })
         await server.stop()
@@ -347,8 +347,8 @@ import TrustTestSupport
             let prompts = try reader.events(occurrence: o.id).filter { $0.type == .prompted }
             #expect(prompts.count <= 2)
             if prompts.count == 2, let old = prompts[0].notificationID, let new = prompts[1].notificationID {
-                let closedAt = calls.firstIndex { $0.method == "CloseNotification" && $0.arguments.first == .uint32(old) }
-                let shownAt = calls.firstIndex { $0.method == "Notify" && $0.result == new }
+                let closedAt = calls.firstIndex { $0.method == "CloseNotification" && $0.arguments.first == .uint32(old.rawValue) }
+                let shownAt = calls.firstIndex { $0.method == "Notify" && $0.result == new.rawValue }
                 #expect(closedAt != nil && shownAt != nil && closedAt! < shownAt!)
             }
         }

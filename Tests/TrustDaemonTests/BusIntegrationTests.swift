@@ -52,7 +52,7 @@ private struct OnBus {
         await rig.set(F.at("2026-11-25 19:00"))
         #expect(try await eventually { try await notifies(server).count == 1 })
         let id = try #require(try await notifies(server).first?.result)
-        #expect(try await eventually { try rig.occurrences().first?.notificationID == id })
+        #expect(try await eventually { try rig.occurrences().first?.notificationID?.rawValue == id })
         return id
     }
 
@@ -132,7 +132,7 @@ private struct OnBus {
         let server = try await FakeNotificationServer.start(on: bus)
         #expect(try await eventually { try await notifies(server).count == 1 })
         let first = try #require(try await notifies(server).first?.result)
-        #expect(try await eventually { try rig.occurrences().first?.notificationID == first })
+        #expect(try await eventually { try rig.occurrences().first?.notificationID?.rawValue == first })
 
         await server.stop()
         #expect(await eventually { await rig.daemon.inspect { $0.serverName } == nil })

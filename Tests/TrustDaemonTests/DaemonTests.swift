@@ -315,6 +315,32 @@ private let callPlan = planYAML(
         await rig.stop()
     }
 
+    /// With the daemon caught up on the ledger (as its WAL watch keeps it), the answer's own event
+    /// is the next one: the daemon reacts to it without reading it back, with the same result.
+    @Test func anAnswerThatIsTheNextEventIsReactedToWithoutReadingItBack() async throws {
+        let plan = planYAML(
+            """
+              - id: evening-call
+                title: Call Sam
+                to: Sam
+                at: "19:00"
+                celebrate: [2]
+            """)
+        let rig = try Rig(plan: plan, at: F.at("2026-11-24 18:00"))
+        await rig.start()
+        for (day, notification) in [("2026-11-24 19:00", UInt32(1)), ("2026-11-25 19:00", 2)] {
+            await rig.set(F.at(day))
+            try await rig.ledgerWritten()  // caught up: the prompt's events are seen
+            await rig.act(notification, "kept")
+            // Reacted to without a WAL notice: the answer's event is seen, its prompt withdrawn.
+            let head = try rig.store.lastEventSequence()
+            #expect(await rig.daemon.inspect { $0.ledgerSequence } == head)
+            #expect(rig.closed.last == notification)
+        }
+        #expect(rig.requests.last?.summary == "2 check-ins in a row: Call Sam")
+        await rig.stop()
+    }
+
     @Test func aStreakReachingAMilestoneIsCelebratedOnce() async throws {
         let plan = planYAML(
             """

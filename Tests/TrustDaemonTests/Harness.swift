@@ -198,7 +198,7 @@ final class Rig: @unchecked Sendable {
         daemon = Daemon(
             options: options,
             ports: DaemonPorts(
-                ledger: store, clock: clock, notifier: client ?? notifier, console: console, service: service,
+                ledger: StoreLedger(store), clock: clock, notifier: client ?? notifier, console: console, service: service,
                 logger: logs.logger()),
             queue: queue)
     }
@@ -252,11 +252,11 @@ final class Rig: @unchecked Sendable {
     var requests: [NotificationRequest] { notifier?.requests ?? [] }
     var closed: [UInt32] { notifier?.closed.map(\.rawValue) ?? [] }
 
-    func occurrences(_ item: ItemID? = nil) throws -> [StoredOccurrence] {
+    func occurrences(_ item: ItemID? = nil) throws -> [CheckIn] {
         try store.history(item: item).map(\.occurrence).sorted { $0.scheduled < $1.scheduled }
     }
 
-    func events(_ id: OccurrenceID) throws -> [EventType] { try store.events(occurrence: id).map(\.type) }
+    func events(_ id: CheckInID) throws -> [EventType] { try store.events(occurrence: id).map(\.type) }
 
     func writePlan(_ text: String) throws { try text.write(toFile: planPath, atomically: true, encoding: .utf8) }
 }

@@ -84,7 +84,7 @@ import TrustTestSupport
 }
 
 @Suite struct ExportTests {
-    func records() -> [OccurrenceRecord] {
+    func records() -> [CheckIn] {
         var b = LedgerBuilder()
         b.add("call", on: .d("2026-11-20"), .kept, note: "said \"hi\", then talked\nfor an hour")
         b.add("call", on: .d("2026-11-19"), .missed)
@@ -164,12 +164,12 @@ import TrustTestSupport
 
     /// Records across zones (half-hour and 45-minute offsets, negative ones, an unknown zone), instants
     /// before 1970 and far ahead, large ids, hard notes and titles; shuffled.
-    static func hardRecords(count: Int) -> [OccurrenceRecord] {
+    static func hardRecords(count: Int) -> [CheckIn] {
         var rng = SplitMix64(seed: 0x7275_7374)
         let zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "America/St_Johns", "UTC", "Mars/Olympus"]
         let items: [ItemID] = ["call", "walk", "phone", "check-in-2", "x"]
         let pool: [String] = ["a", "Z", " ", ",", "\"", "\\", "/", "\n", "\r", "\t", "\u{1}", "\u{1F}", "\u{7F}", "é", "😀", "\u{2028}", "ß"]
-        var records: [OccurrenceRecord] = []
+        var records: [CheckIn] = []
         for n in 0..<count {
             let scheduled = Date(timeIntervalSince1970: Double(Int64(rng.next() % 6_000_000_000)) - 1_000_000_000 + 0.25)
             let zone = zones[Int(rng.next() % UInt64(zones.count))]
@@ -180,9 +180,9 @@ import TrustTestSupport
             } else if rng.next() % 3 == 0 {
                 note = String((0..<Int(rng.next() % 12)).map { _ in pool[Int(rng.next() % UInt64(pool.count))] }.joined())
             }
-            let state = OccurrenceState.allCases[Int(rng.next() % 5)]
+            let state = CheckInState.allCases[Int(rng.next() % 5)]
             records.append(
-                OccurrenceRecord(
+                CheckIn(
                     id: n % 7 == 0 ? Int64.max - Int64(n) : Int64(n), item: items[Int(rng.next() % 5)],
                     kind: rng.next() % 2 == 0 ? .commitment : .boundary, scheduled: scheduled, zone: zone,
                     day: DayKey.of(scheduled, in: tz), deadline: scheduled.addingTimeInterval(Double(rng.next() % 90_000)),
@@ -200,7 +200,7 @@ import TrustTestSupport
     /// The export as it was first written (a String per field, one `JSONEncoder` encode per row), with the
     /// general formatters: the byte writer must give the same bytes.
     enum Reference {
-        static func sorted(_ records: [OccurrenceRecord]) -> [OccurrenceRecord] {
+        static func sorted(_ records: [CheckIn]) -> [CheckIn] {
             records.sorted { a, b in
                 if a.day != b.day { return a.day < b.day }
                 if a.scheduled != b.scheduled { return a.scheduled < b.scheduled }
@@ -208,7 +208,7 @@ import TrustTestSupport
             }
         }
 
-        static func fields(_ r: OccurrenceRecord, titles: [ItemID: String]) -> [String?] {
+        static func fields(_ r: CheckIn, titles: [ItemID: String]) -> [String?] {
             let zone = TimeZone(identifier: r.zone) ?? TimeZone(identifier: "UTC")!
             return [
                 String(r.id), r.item.rawValue, r.kind.rawValue, titles[r.item], r.day.description,
@@ -223,7 +223,7 @@ import TrustTestSupport
             return needs ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
 
-        static func csv(_ records: [OccurrenceRecord], titles: [ItemID: String]) -> String {
+        static func csv(_ records: [CheckIn], titles: [ItemID: String]) -> String {
             var text = Export.columns.joined(separator: ",") + "\r\n"
             for r in sorted(records) {
                 text += fields(r, titles: titles).map { csvField($0 ?? "") }.joined(separator: ",") + "\r\n"
@@ -231,7 +231,7 @@ import TrustTestSupport
             return text
         }
 
-        static func jsonObjects(_ records: [OccurrenceRecord], titles: [ItemID: String]) throws -> [Data] {
+        static func jsonObjects(_ records: [CheckIn], titles: [ItemID: String]) throws -> [Data] {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return try sorted(records).map { try encoder.encode(Row(values: fields($0, titles: titles))) }

@@ -72,7 +72,7 @@ enum Sample {
         return b
     }()
 
-    static var records: [OccurrenceRecord] { ledger.records }
+    static var records: [CheckIn] { ledger.records }
     static let now = ledger.instant(today, TimeOfDay(hour: 12, minute: 0))
     static var report: Report { Report(plan: plan, records: records, today: today, now: now) }
     static var meta: ReportMeta { ReportMeta(generatedAt: now, timeZone: zone, planPath: "/home/me/.config/trust/plan.yaml") }

@@ -27,7 +27,7 @@ func instant(_ iso: String) -> Date {
 extension TrustStore {
     /// Schedules `item` at the instant `iso` (Berlin), deadline 3 h later.
     @discardableResult
-    func schedule(_ item: ItemID, _ iso: String, kind: ItemKind = .commitment) throws -> StoredOccurrence {
+    func schedule(_ item: ItemID, _ iso: String, kind: ItemKind = .commitment) throws -> CheckIn {
         let when = instant(iso)
         return try schedule(
             item: item, kind: kind, scheduled: when, zone: berlin,

@@ -6,6 +6,25 @@ import TrustCore
 @testable import TrustStore
 
 @Suite struct LedgerTests {
+    /// The store takes any GRDB writer: an in-memory queue gets the same schema, the same chain and
+    /// the same answers as a file (no file is touched).
+    @Test func anInMemoryLedgerBehavesLikeAFile() throws {
+        let store = try TrustStore(writer: DatabaseQueue())
+        let o = try store.schedule("evening-call", "2026-11-25T21:30:00+01:00")
+        try store.recordPrompted(occurrence: o.id, notificationID: 7, channel: .notification, at: instant("2026-11-25T21:30:00+01:00"))
+        let first = try store.answer(occurrence: o.id, answer: .missed, channel: .notification, at: instant("2026-11-25T21:40:00+01:00"))
+        let second = try store.answer(occurrence: o.id, answer: .kept, note: "late", channel: .terminal, at: instant("2026-11-25T22:00:00+01:00"))
+        #expect(first.outcome == .answered)
+        #expect(second.outcome == .corrected(previous: .missed))
+        #expect(second.occurrence.notificationID == 7)
+        #expect(try store.events(occurrence: o.id).map(\.type) == [.scheduled, .prompted, .answered, .corrected])
+        #expect(try store.records(items: nil, since: nil) == [second.occurrence.withoutPromptCache])
+        #expect(try store.checkInsByItem().map(\.entries.count) == [1])
+        let report = try store.verify()
+        #expect(report.isIntact)
+        #expect(report.eventCount == 4)
+    }
+
     @Test func scheduleIsIdempotentPerItemAndInstant() throws {
         let scratch = Scratch()
         let store = try TrustStore(path: scratch.ledger)
@@ -43,7 +62,7 @@ import TrustCore
         var answer: Answer
         var note: String?
         var outcome: AnswerResult.Outcome
-        var state: OccurrenceState
+        var state: CheckInState
         var storedNote: String?
         var description: String { "\(answer)\(note.map { " '\($0)'" } ?? "")" }
     }
@@ -180,7 +199,7 @@ import TrustCore
     @Test func recordsHistoryAndChangeCounter() throws {
         let scratch = Scratch()
         let store = try TrustStore(path: scratch.ledger)
-        var expected: [OccurrenceID] = []
+        var expected: [CheckInID] = []
         for day in 20...25 {
             for item in ["b-item", "a-item"] {
                 let o = try store.schedule(ItemID(item), "2026-11-\(day)T21:30:00+01:00")
@@ -246,7 +265,7 @@ import TrustCore
             }
         }
         // The reference: a plain query, decoded the slow way.
-        let expected = try store.history().map(\.occurrence.record).sorted { ($0.item, $0.scheduled) < ($1.item, $1.scheduled) }
+        let expected = try store.history().map(\.occurrence.withoutPromptCache).sorted { ($0.item, $0.scheduled) < ($1.item, $1.scheduled) }
         let all = try store.records(items: nil, since: nil, parallelAbove: parallelAbove)
         #expect(all.map(\.id) == expected.map(\.id))
         #expect(all == expected)
@@ -280,11 +299,11 @@ import TrustCore
     @Test func writesAreDurableWithSynchronousFull() throws {
         let scratch = Scratch()
         let store = try TrustStore(path: scratch.ledger)
-        let synchronous = try store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let synchronous = try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(synchronous == 2, "FULL")
-        let journal = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        let journal = try store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
-        let appID = try store.pool.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
+        let appID = try store.writer.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
         #expect(appID == Schema.applicationID)
     }
 }

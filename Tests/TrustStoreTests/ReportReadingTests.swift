@@ -3,7 +3,7 @@ import Testing
 import TrustCore
 @testable import TrustStore
 
-/// `itemLedgers` (the report's fast read) says exactly what `records` says, split by item.
+/// `checkInsByItem` (the report's fast read) says exactly what `records` says, split by item.
 @Suite struct ReportReadingTests {
     func makeLedger() throws -> (Scratch, TrustStore) {
         let scratch = Scratch()
@@ -30,10 +30,10 @@ import TrustCore
         return (scratch, store)
     }
 
-    func expected(_ records: [OccurrenceRecord], notesSince: DayKey?) -> [ItemID: ItemLedger] {
-        var result: [ItemID: ItemLedger] = [:]
-        for var l in ItemLedger.group(records) {
-            l.entries.sort(by: LedgerEntry.chronological)
+    func expected(_ records: [CheckIn], notesSince: DayKey?) -> [ItemID: ItemCheckIns] {
+        var result: [ItemID: ItemCheckIns] = [:]
+        for var l in ItemCheckIns.group(records) {
+            l.entries.sort(by: CompactCheckIn.chronological)
             l.notes = l.notes.filter { id, _ in
                 guard let notesSince else { return false }
                 return records.first { $0.id == id }!.day >= notesSince
@@ -55,16 +55,16 @@ import TrustCore
         let notesDay = notesSince.flatMap { DayKey($0) }
         let want = expected(try store.records(items: ids, since: sinceDay), notesSince: notesDay)
         for parallelAbove in [0, 1_000_000] {  // two halves on two connections, and one pass
-            let fast = try store.itemLedgers(items: ids, since: sinceDay, notesSince: notesDay, parallelAbove: parallelAbove)
+            let fast = try store.checkInsByItem(items: ids, since: sinceDay, notesSince: notesDay, parallelAbove: parallelAbove)
             try check(fast, want, all: ids == nil && sinceDay == nil)
         }
     }
 
-    func check(_ fast: [ItemLedger], _ want: [ItemID: ItemLedger], all: Bool) throws {
+    func check(_ fast: [ItemCheckIns], _ want: [ItemID: ItemCheckIns], all: Bool) throws {
         #expect(Set(fast.map(\.item)) == Set(want.keys))
         for l in fast {
             let w = try #require(want[l.item])
-            #expect(l.entries.sorted(by: LedgerEntry.chronological) == w.entries)
+            #expect(l.entries.sorted(by: CompactCheckIn.chronological) == w.entries)
             #expect(l.kind == w.kind)
             #expect(l.notes == w.notes)
         }
@@ -78,9 +78,9 @@ import TrustCore
         let (scratch, store) = try makeLedger()
         _ = store
         let reader = try TrustStore(path: scratch.ledger, mode: .readOnly)
-        #expect(try reader.itemLedgers().count == 3)
+        #expect(try reader.checkInsByItem().count == 3)
         let empty = Scratch()
-        #expect(try TrustStore(path: empty.ledger).itemLedgers().isEmpty)
+        #expect(try TrustStore(path: empty.ledger).checkInsByItem().isEmpty)
     }
 
     /// Both fast reads, in two parts on two connections, while another connection commits transactions that
@@ -126,9 +126,9 @@ import TrustCore
                     let a = records.count { $0.item == "a-item" && $0.state == .kept }
                     let z = records.count { $0.item == "z-item" && $0.state == .kept }
                     #expect(a == z, "records(): a-item has \(a) answers, z-item \(z)")
-                    let ledgers = try reader.itemLedgers(items: nil, since: nil, notesSince: nil, parallelAbove: 0)
+                    let ledgers = try reader.checkInsByItem(items: nil, since: nil, notesSince: nil, parallelAbove: 0)
                     let kept = ledgers.map { l in (l.item, l.entries.count { $0.state == .kept }) }
-                    #expect(kept.count == 2 && kept[0].1 == kept[1].1, "itemLedgers(): \(kept)")
+                    #expect(kept.count == 2 && kept[0].1 == kept[1].1, "checkInsByItem(): \(kept)")
                     reads += 1
                     done = a == count
                 }

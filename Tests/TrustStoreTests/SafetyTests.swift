@@ -76,7 +76,7 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
         do {
             let store = try TrustStore(path: scratch.ledger)
             try store.schedule("x", "2026-11-25T21:30:00+01:00")
-            try store.pool.write { db in
+            try store.writer.write { db in
                 try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v2-from-the-future')")
                 try db.execute(sql: "PRAGMA user_version = \(Schema.version + 1)")
             }
@@ -98,7 +98,7 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
         do {
             let store = try TrustStore(path: scratch.ledger)
             try store.schedule("x", "2026-11-25T21:30:00+01:00")
-            try store.pool.write { db in try db.execute(sql: "PRAGMA user_version = 0") }
+            try store.writer.write { db in try db.execute(sql: "PRAGMA user_version = 0") }
         }
         #expect(throws: StoreError.olderSchema(path: scratch.ledger, found: 0, supported: Schema.version)) {
             try TrustStore(path: scratch.ledger, mode: .readOnly)
@@ -107,7 +107,7 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
         let writer = try TrustStore(path: scratch.ledger, mode: .readWrite)
         #expect(try writer.counts().occurrences == 1)
         let reader = try TrustStore(path: scratch.ledger, mode: .readOnly)
-        #expect(try reader.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
+        #expect(try reader.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
         #expect(try reader.verify().isIntact)
     }
 
@@ -124,7 +124,7 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
                     _ = try tx.answer(occurrence: o.id, answer: .kept, note: String(repeating: "n", count: 200), channel: .terminal, at: when)
                 }
             }
-            try store.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try store.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         }
         // Overwrite a few pages in the middle of the file (not the header).
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: scratch.ledger))
@@ -150,7 +150,7 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
         let scratch = Scratch()
         let store = try TrustStore(path: scratch.ledger)
         let o = try store.schedule("evening-call", "2026-11-25T21:30:00+01:00")
-        try store.pool.writeWithoutTransaction { db in
+        try store.writer.writeWithoutTransaction { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
             _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)")
         }
@@ -180,7 +180,7 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
         let scratch = Scratch()
         let store = try TrustStore(path: scratch.ledger)
         let o = try store.schedule("evening-call", "2026-11-25T21:30:00+01:00")
-        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        try store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") }
         do {
             try store.answer(occurrence: o.id, answer: .kept, channel: .terminal, at: instant("2026-11-25T21:40:00+01:00"))
             Issue.record("the answer was accepted")
@@ -207,7 +207,7 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
         for day in 20...22 {
             for item in ["evening-call", "no-phone-dinner"] {
                 let o = try store.schedule(ItemID(item), "2026-11-\(day)T21:30:00+01:00")
-                try store.recordPrompted(occurrence: o.id, notificationID: UInt32(day), channel: .notification, at: instant("2026-11-\(day)T21:30:00+01:00"))
+                try store.recordPrompted(occurrence: o.id, notificationID: NotificationID(UInt32(day)), channel: .notification, at: instant("2026-11-\(day)T21:30:00+01:00"))
                 try store.answer(occurrence: o.id, answer: day == 21 ? .missed : .kept, note: day == 21 ? "forgot" : nil, channel: .notification, at: instant("2026-11-\(day)T21:35:00+01:00"))
             }
         }
@@ -243,7 +243,7 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
             "UPDATE occurrence SET day = 20261124 WHERE id = 1",
         ] {
             #expect(throws: DatabaseError.self, "\(sql)") {
-                try store.pool.write { db in try db.execute(sql: sql) }
+                try store.writer.write { db in try db.execute(sql: sql) }
             }
         }
         #expect(try store.verify().isIntact)

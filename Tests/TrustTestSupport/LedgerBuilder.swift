@@ -1,13 +1,13 @@
 import Foundation
 import TrustCore
 
-/// Builds hand-made ledgers (`[OccurrenceRecord]`) for report tests, the way the store would record them:
+/// Builds hand-made ledgers (`[CheckIn]`) for report tests, the way the store would record them:
 /// the scheduled instant is a local time in `zone`, stored as a UTC `Date`; `day` is that instant's day
 /// in `zone` with `dayStart` applied.
 public struct LedgerBuilder: Sendable {
     public let zone: TimeZone
     public let dayStart: TimeOfDay
-    public private(set) var records: [OccurrenceRecord] = []
+    public private(set) var records: [CheckIn] = []
     private var nextID: Int64 = 1
 
     public init(zone: String = "Europe/Berlin", dayStart: TimeOfDay = .midnight) {
@@ -28,10 +28,10 @@ public struct LedgerBuilder: Sendable {
     @discardableResult
     public mutating func add(
         _ item: ItemID, kind: ItemKind = .commitment, on day: DayKey, at time: TimeOfDay = TimeOfDay(hour: 21, minute: 30),
-        _ state: OccurrenceState, answeredAt: Date? = nil, note: String? = nil, deadline: TimeInterval = 3 * 3600
-    ) -> OccurrenceRecord {
+        _ state: CheckInState, answeredAt: Date? = nil, note: String? = nil, deadline: TimeInterval = 3 * 3600
+    ) -> CheckIn {
         let scheduled = instant(day, time)
-        let record = OccurrenceRecord(
+        let record = CheckIn(
             id: nextID, item: item, kind: kind, scheduled: scheduled, zone: zone.identifier,
             day: DayKey.of(scheduled, in: zone, dayStart: dayStart), deadline: scheduled.addingTimeInterval(deadline),
             state: state,

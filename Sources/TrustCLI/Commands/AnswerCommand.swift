@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustReport
 import SystemdKit
 import TrustDesktop
 import TrustStore
@@ -66,7 +67,7 @@ public struct AnswerCommand: ParsableCommand {
         // answer, an unanswered one's at the deadline, and by now the server may have given that
         // id to another notification (ids restart with the server), which must not be closed.
         if let desktop, let id = result.occurrence.notificationID, result.previousState == .pending {
-            _ = NotificationClient.closeOnce(NotificationID(id), address: desktop)
+            _ = NotificationClient.closeOnce(id, address: desktop)
         }
         return Self.describe(result, answeredAt: when)
     }

@@ -92,7 +92,7 @@ public struct HistoryCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ history: [OccurrenceHistory], _ f: inout StoreZoneFormatter) -> String {
+    static func json(_ history: [CheckInHistory], _ f: inout StoreZoneFormatter) -> String {
         StoreJSON.array(
             history.map { h in
                 let o = h.occurrence
@@ -114,7 +114,7 @@ public struct HistoryCommand: ParsableCommand {
                                         ("channel", .string(e.channel.rawValue)),
                                         ("answer", .optional(e.answer?.rawValue)),
                                         ("note", .optional(e.note)),
-                                        ("notification_id", e.notificationID.map { .number(Int64($0)) } ?? .null),
+                                        ("notification_id", e.notificationID.map { .number(Int64($0.rawValue)) } ?? .null),
                                         ("until", e.until.map { .string(f.iso($0, o.zone)) } ?? .null),
                                         ("hash", .string(e.hashHex)),
                                     ])

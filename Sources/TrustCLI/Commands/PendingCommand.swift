@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustReport
 import TrustStore
 
 /// `trustctl pending [--json]`
@@ -34,7 +35,7 @@ public struct PendingCommand: ParsableCommand {
                         StoreJSON.identity(o, &f) + [
                             ("prompted_at", o.promptedAt.map { .string(f.iso($0, o.zone)) } ?? .null),
                             ("snoozed_until", o.snoozedUntil.map { .string(f.iso($0, o.zone)) } ?? .null),
-                            ("notification_id", o.notificationID.map { .number(Int64($0)) } ?? .null),
+                            ("notification_id", o.notificationID.map { .number(Int64($0.rawValue)) } ?? .null),
                             ("deadline_passed", .bool(o.deadline <= now)),
                         ])
                 }

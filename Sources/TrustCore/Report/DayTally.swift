@@ -1,10 +1,10 @@
 // Per-day tallies of one item's occurrences: the input every report number is computed from.
 import Foundation
 
-/// Where one occurrence stands for the report at a given instant: like `OccurrenceState`, except that
+/// Where one occurrence stands for the report at a given instant: like `CheckInState`, except that
 /// an occurrence still `pending` after its deadline counts as `unanswered` (the daemon records that
 /// state at the deadline; a report taken before it catches up must not read a silence as "pending").
-/// `LedgerEntry.reportState(nowMs:)` decides it.
+/// `CompactCheckIn.reportState(nowMs:)` decides it.
 public enum ReportState: String, Sendable, Hashable, CaseIterable, Codable {
     case kept, missed, skipped, unanswered, pending
 }

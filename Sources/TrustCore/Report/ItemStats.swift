@@ -189,13 +189,13 @@ public struct ItemStats: Sendable {
     /// Computes everything for `item` from `records` (records of other items are ignored).
     /// `today` is the current day in the plan's zone with `day-starts` applied; `now` decides whether a
     /// pending occurrence's deadline has passed.
-    public init(item: Item, inPlan: Bool = true, records: [OccurrenceRecord], today: DayKey, now: Date) {
-        let ledger = ItemLedger.group(records.filter { $0.item == item.id }).first
+    public init(item: Item, inPlan: Bool = true, records: [CheckIn], today: DayKey, now: Date) {
+        let ledger = ItemCheckIns.group(records.filter { $0.item == item.id }).first
         self.init(item: item, inPlan: inPlan, ledger: ledger, today: today, now: now)
     }
 
     /// Computes everything for `item` from its part of the ledger (nil: no occurrences yet).
-    public init(item: Item, inPlan: Bool = true, ledger: ItemLedger?, today: DayKey, now: Date) {
+    public init(item: Item, inPlan: Bool = true, ledger: ItemCheckIns?, today: DayKey, now: Date) {
         self.item = item
         self.inPlan = inPlan
         self.today = today
@@ -204,7 +204,7 @@ public struct ItemStats: Sendable {
         skipsPeriodEnd = today.startOfNext(item.skips.period).adding(days: -1)
 
         var entries = ledger?.entries ?? []
-        if !entries.isSorted(by: LedgerEntry.chronological) { entries.sort(by: LedgerEntry.chronological) }
+        if !entries.isSorted(by: CompactCheckIn.chronological) { entries.sort(by: CompactCheckIn.chronological) }
         var counter = StreakCounter(celebrate: item.celebrate)
         guard let firstEntry = entries.first, let lastEntry = entries.last else {
             days = nil
@@ -225,7 +225,7 @@ public struct ItemStats: Sendable {
             progress = ItemStats.frequencyProgress(item: item, inPlan: inPlan, days: nil, today: today)
             return
         }
-        let nowMs = LedgerEntry.millis(now)
+        let nowMs = CompactCheckIn.millis(now)
         let first = DayKey(daysSinceEpoch: Int(firstEntry.day))
         let firstIndex = Int(firstEntry.day)
         let todayOffset = today.daysSinceEpoch - firstIndex
@@ -489,8 +489,8 @@ struct SkipBudget {
     init(_ budget: PerPeriod) { self.budget = budget }
 
     /// Spends the budget on a skip; whether it is forgiven. Call it for each skip in
-    /// `LedgerEntry.chronological` order.
-    mutating func forgives(skipOn e: LedgerEntry) -> Bool {
+    /// `CompactCheckIn.chronological` order.
+    mutating func forgives(skipOn e: CompactCheckIn) -> Bool {
         let key = e.dayKey.start(of: budget.period).daysSinceEpoch
         let count = used[key, default: 0] + 1
         used[key] = count
@@ -590,7 +590,7 @@ extension ItemStats {
     /// deadline, when the pending occurrence already counts as unanswered) celebrate only the
     /// step it adds, and a correction that joins two runs celebrate what the joined run reaches.
     public static func milestoneReached(
-        item: Item, records: [OccurrenceRecord], answered: Int64, today: DayKey, now: Date
+        item: Item, records: [CheckIn], answered: Int64, today: DayKey, now: Date
     ) -> ReachedMilestone? {
         guard !item.celebrate.isEmpty,
             let i = records.firstIndex(where: { $0.id == answered }), records[i].state == .kept

@@ -35,20 +35,20 @@ public struct Report: Sendable {
     /// `only` restricts the report to those ids (in the order given); ids in neither plan nor ledger are ignored
     /// here — callers check them with `unknownItems`. Records before `since` are left out of every number.
     public init(
-        plan: Plan?, records: [OccurrenceRecord], only: [ItemID]? = nil, since: DayKey? = nil, today: DayKey,
+        plan: Plan?, records: [CheckIn], only: [ItemID]? = nil, since: DayKey? = nil, today: DayKey,
         now: Date
     ) {
-        self.init(plan: plan, ledgers: ItemLedger.group(records), only: only, since: since, today: today, now: now)
+        self.init(plan: plan, ledgers: ItemCheckIns.group(records), only: only, since: since, today: today, now: now)
     }
 
-    /// The same from the ledger already split by item (what `TrustStore.itemLedgers` reads).
+    /// The same from the ledger already split by item (what `TrustStore.checkInsByItem` reads).
     public init(
-        plan: Plan?, ledgers: [ItemLedger], only: [ItemID]? = nil, since: DayKey? = nil, today: DayKey, now: Date
+        plan: Plan?, ledgers: [ItemCheckIns], only: [ItemID]? = nil, since: DayKey? = nil, today: DayKey, now: Date
     ) {
         self.today = today
         self.now = now
         self.since = since
-        var byItem: [ItemID: ItemLedger] = [:]
+        var byItem: [ItemID: ItemCheckIns] = [:]
         for var ledger in ledgers {
             if let since {
                 let s = Int32(since.daysSinceEpoch)

@@ -45,14 +45,14 @@ public struct WeekReview: Sendable {
     /// Whether the week is over (today is after its Sunday).
     public var isComplete: Bool { today > end }
 
-    public init(plan: Plan?, records: [OccurrenceRecord], week: DayKey, today: DayKey, now: Date) {
-        self.init(plan: plan, ledgers: ItemLedger.group(records), week: week, today: today, now: now)
+    public init(plan: Plan?, records: [CheckIn], week: DayKey, today: DayKey, now: Date) {
+        self.init(plan: plan, ledgers: ItemCheckIns.group(records), week: week, today: today, now: now)
     }
 
     /// The review of the week (Monday–Sunday) containing `week`. Numbers are as of the week's end, or today
     /// when the week is not over yet; records after that are left out. Items with nothing asked that week and
     /// no pending check-ins are left out. `ledgers` must carry the notes of the week.
-    public init(plan: Plan?, ledgers: [ItemLedger], week: DayKey, today: DayKey, now: Date) {
+    public init(plan: Plan?, ledgers: [ItemCheckIns], week: DayKey, today: DayKey, now: Date) {
         let start = week.start(of: .week)
         let end = start.adding(days: 6)
         self.start = start
@@ -60,14 +60,14 @@ public struct WeekReview: Sendable {
         self.today = today
         // A finished week is judged as of the Monday after it (its last day is over); the current one as of today.
         let last = Int32(min(end, today).daysSinceEpoch)
-        let upTo = ledgers.map { l -> ItemLedger in
+        let upTo = ledgers.map { l -> ItemCheckIns in
             var l = l
             l.entries.removeAll { $0.day > last }
             return l
         }
         let report = Report(plan: plan, ledgers: upTo, today: min(end.adding(days: 1), today), now: now)
         let byItem = Dictionary(upTo.map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
-        let nowMs = LedgerEntry.millis(now)
+        let nowMs = CompactCheckIn.millis(now)
         let first = Int32(start.daysSinceEpoch)
         var items: [ItemWeek] = []
         var total = DayTally()
@@ -78,7 +78,7 @@ public struct WeekReview: Sendable {
             total += tally
             let forgiven = WeekReview.forgivenSkips(item: stats.item, entries: ledger.entries, nowMs: nowMs)
             var week = ledger.entries.filter { $0.day >= first }
-            week.sort(by: LedgerEntry.chronological)
+            week.sort(by: CompactCheckIn.chronological)
             let entries = week.compactMap { e -> ReviewEntry? in
                 let state = e.reportState(nowMs: nowMs)
                 if state == .pending { return nil }
@@ -94,9 +94,9 @@ public struct WeekReview: Sendable {
     }
 
     /// Ids of the item's skips that fall within its forgiveness budget.
-    static func forgivenSkips(item: Item, entries: [LedgerEntry], nowMs: Int64) -> Set<Int64> {
+    static func forgivenSkips(item: Item, entries: [CompactCheckIn], nowMs: Int64) -> Set<Int64> {
         var skips = entries.filter { $0.reportState(nowMs: nowMs) == .skipped }
-        skips.sort(by: LedgerEntry.chronological)
+        skips.sort(by: CompactCheckIn.chronological)
         var budget = SkipBudget(item.skips)
         var forgiven = Set<Int64>()
         for e in skips where budget.forgives(skipOn: e) { forgiven.insert(e.id) }

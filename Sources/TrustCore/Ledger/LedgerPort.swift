@@ -1,0 +1,33 @@
+// The part of the ledger the daemon uses, as a port in the core's vocabulary. TrustStore's
+// `StoreLedger` is the implementation; tests use a real store on a temporary file and, for
+// failures, wrap one. The daemon and the scheduler never see the store's own types.
+import Foundation
+
+/// Why a ledger operation failed, as the store said it (a sentence a person can act on: it names
+/// the file and what to do). Nothing was recorded by the operation that threw it.
+public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// What the daemon reads from and writes to the ledger. Every write is committed (durable) when
+/// it returns, or throws and recorded nothing.
+public protocol Ledger: Sendable {
+    var path: String { get }
+    func lastScheduled(item: ItemID) throws(LedgerError) -> Date?
+    func openOccurrences() throws(LedgerError) -> [CheckIn]
+    func occurrence(id: CheckInID) throws(LedgerError) -> CheckIn?
+    /// Enters the creations of one scheduling step in one transaction (occurrences that fell due
+    /// while trustd was not running are recorded unanswered in it too).
+    func enter(_ creations: [Creation], at: Date) throws(LedgerError) -> [CheckIn]
+    func recordPrompted(occurrence: CheckInID, notificationID: NotificationID?, channel: Channel, at: Date)
+        throws(LedgerError) -> CheckIn
+    func recordSnoozed(occurrence: CheckInID, until: Date, channel: Channel, at: Date) throws(LedgerError) -> CheckIn
+    func answer(occurrence: CheckInID, answer: Answer, note: String?, channel: Channel, at: Date) throws(LedgerError)
+        -> AnswerResult
+    func addNote(occurrence: CheckInID, note: String, channel: Channel, at: Date) throws(LedgerError) -> CheckIn
+    func markUnanswered(occurrence: CheckInID, at: Date, channel: Channel) throws(LedgerError) -> Bool
+    func lastEventSequence() throws(LedgerError) -> Int64
+    func events(after sequence: Int64, limit: Int) throws(LedgerError) -> [CheckInEvent]
+    func records(items: [ItemID]?, since: DayKey?) throws(LedgerError) -> [CheckIn]
+}

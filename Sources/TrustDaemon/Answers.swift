@@ -1,0 +1,146 @@
+// Owns the way back from the person to the ledger: answers, snoozes and notes from any surface,
+// the reaction to new ledger events (celebrations, withdrawals), and retrying after the ledger
+// failed. The path of a click: `answer` commits it (one transaction), takes the prompt off the
+// screen, and reacts to the event it wrote (a milestone, then a scheduling step) without reading
+// it back when no other process wrote in between. The inotify watch on the ledger's WAL then
+// wakes `syncLedger` once more; it finds no newer event and does nothing.
+import Dispatch
+import Foundation
+import Logging
+import TrustCore
+
+extension Daemon {
+    /// An answer from any surface: committed to the ledger before anything else reacts.
+    func answer(_ id: CheckInID, _ answer: Answer, note: String?, channel: Channel) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let now = clock.now()
+        do {
+            let result = try ledger.answer(occurrence: id, answer: answer, note: note, channel: channel, at: now)
+            let o = result.occurrence
+            log.log(
+                level: console == nil ? .info : .debug,
+                "Check-in #\(id) \(o.item): \(answer.rawValue) (\(DaemonText.outcome(result)), via \(channel.rawValue))\(note.map { " — note: \($0)" } ?? "")",
+                metadata: DaemonText.meta(o.item, id))
+            withdraw(id, why: "recorded: \(answer.rawValue)")
+            if let event = result.event, event.sequence == lastSequence + 1 {
+                react(to: [event])  // nothing else was written since: no need to read it back
+                return
+            }
+        } catch {
+            log.error("Could not record the answer \(answer.rawValue) to check-in #\(id): \(error)")
+            console?.print("Could not record your answer: \(error)")
+            announce(summary: "trustd could not record your answer", body: "\(error)", replacing: nil) { _ in }
+            return
+        }
+        syncLedger()
+    }
+
+    func snooze(_ id: CheckInID, channel: Channel) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let now = clock.now()
+        let plan = keeper.plan
+        do {
+            guard let o = try ledger.occurrence(id: id), o.state == .pending else { return }
+            // A snooze never outlasts the check-in: one that would end after its deadline ends
+            // halfway there, so the check-in comes back with time left to answer it.
+            let length = min(plan?.item(o.item)?.snooze ?? PlanDefaults.snooze, o.deadline.timeIntervalSince(now) / 2)
+            let until = now.addingTimeInterval(length)
+            _ = try ledger.recordSnoozed(occurrence: id, until: until, channel: channel, at: now)
+            let untilText = DaemonText.format(until, plan?.timeZone ?? .current)
+            log.info("Check-in #\(id) \(o.item): snoozed until \(untilText)", metadata: DaemonText.meta(o.item, id))
+            // Off the screen until then; the re-show replaces it in place.
+            if let nid = prompts[id]?.notificationID { notifier?.close(nid) { _ in } }
+            console?.print("  #\(id): snoozed until \(untilText)")
+        } catch {
+            log.error("Could not record the snooze of check-in #\(id): \(error)")
+            return
+        }
+        syncLedger()
+    }
+
+    func note(_ id: CheckInID, _ text: String, channel: Channel) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        // A reply that starts with an answer word answers; anything else is a note.
+        if case .act(.only, .answer(let a), let note) = TerminalCommand.parse(text) {
+            answer(id, a, note: note, channel: channel)
+            return
+        }
+        do {
+            _ = try ledger.addNote(occurrence: id, note: text, channel: channel, at: clock.now())
+            log.info("Check-in #\(id): note added")
+        } catch {
+            log.error("Could not record the note on check-in #\(id): \(error)")
+        }
+    }
+
+    /// Reads the ledger events this run has not seen and reacts to them.
+    func syncLedger() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard phase == .running else { return }
+        let events: [CheckInEvent]
+        do {
+            events = try ledger.events(after: lastSequence, limit: 10_000)
+        } catch {
+            ledgerFailed(error, doing: "reading new ledger events")
+            return
+        }
+        react(to: events)
+    }
+
+    /// Reacts to new ledger events (the next ones after `lastSequence`, oldest first): celebrations
+    /// after kept answers (from any channel), withdrawals of prompts answered elsewhere (the next
+    /// step), log lines.
+    func react(to events: [CheckInEvent]) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard phase == .running, let last = events.last else { return }
+        lastSequence = last.sequence
+        for e in events where e.type == .answered || e.type == .corrected {
+            if e.channel == .terminal, prompts[e.occurrence] != nil {
+                log.info("Check-in #\(e.occurrence) was answered from the terminal (\(e.answer?.rawValue ?? "?"))")
+            }
+            if e.answer == .kept { celebrateIfMilestone(e.occurrence) }
+        }
+        step()
+    }
+
+    func celebrateIfMilestone(_ id: CheckInID) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let plan = keeper.plan else { return }
+        do {
+            guard let o = try ledger.occurrence(id: id), o.state == .kept, let item = plan.item(o.item),
+                !item.celebrate.isEmpty
+            else { return }
+            let now = clock.now()
+            let records = try ledger.records(items: [item.id], since: nil)
+            guard
+                let reached = ItemStats.milestoneReached(
+                    item: item, records: records, answered: id, today: plan.day(of: now), now: now)
+            else { return }
+            // A correction back and forth reaches the same milestone on the same day again.
+            let key = "\(item.id)/\(reached.event.count)/\(reached.event.day)"
+            guard celebrated.insert(key).inserted else { return }
+            let count = reached.event.count
+            let unit = reached.unit.noun(count)
+            log.notice("Milestone: \(item.id) kept \(count) \(unit) in a row", metadata: DaemonText.meta(item.id, id))
+            let summary = plan.discreet ? "A milestone" : "\(count) \(unit) in a row: \(item.title)"
+            let body =
+                plan.discreet
+                ? "A promise kept \(count) times in a row."
+                : "A promise\(item.to.map { " to \($0)" } ?? ""), kept \(count) \(unit) in a row. That is how trust grows back."
+            announce(summary: summary, body: body, replacing: nil) { _ in }
+        } catch {
+            ledgerFailed(error, doing: "reading the streak")
+        }
+    }
+
+    func ledgerFailed(_ error: LedgerError, doing what: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        ledgerFailures += 1
+        let delay = min(options.ledgerRetryMax, options.ledgerRetry * pow(2, Double(min(ledgerFailures - 1, 16))))
+        log.error("Failed \(what): \(error). Trying again in \(Int(delay)) s; no answer is lost meanwhile")
+        service.tell([.status("Ledger error: \(error)")])
+        lastStatus = ""
+        if retryTimer == nil { retryTimer = clock.makeTimer(queue: queue) { [weak self] in self?.step() } }
+        retryTimer?.arm(at: clock.now().addingTimeInterval(delay))
+    }
+}

@@ -1,0 +1,220 @@
+// Owns what this run has put in front of the person: the prompts on screen (by check-in and by
+// notification id), the notifications an earlier run left, and the plan notice. A value kept by
+// the `Daemon` on its queue; the daemon's extension below shows, withdraws and announces.
+import Dispatch
+import Foundation
+import Logging
+import TrustCore
+import TrustDesktop
+
+/// The prompts on screen. Pure bookkeeping: the `Daemon` does the talking.
+struct PromptBoard {
+    /// What this run has on screen, by check-in.
+    private(set) var shown: [CheckInID: ShownPrompt] = [:]
+    /// Notification id → check-in, for the notifier's events.
+    private var byNotification: [NotificationID: CheckInID] = [:]
+    /// Notifications an earlier run left, to close once a server is there.
+    var leftovers: [NotificationID] = []
+    /// The notification saying the plan was rejected, while it shows.
+    var planNotice: NotificationID?
+
+    subscript(id: CheckInID) -> ShownPrompt? { shown[id] }
+
+    /// The check-ins waiting on screen, oldest id first.
+    var waiting: [CheckInID] { shown.keys.sorted() }
+
+    /// The check-in a notification shows, if this run showed it.
+    func checkIn(showing notification: NotificationID) -> CheckInID? { byNotification[notification] }
+
+    /// Shown now on `surface` (a notification in flight, the terminal, the journal).
+    mutating func show(_ id: CheckInID, on surface: ShownPrompt.Surface, at: Date) {
+        shown[id] = ShownPrompt(surface: surface, at: at)
+    }
+
+    /// `Notify` answered: the check-in shows as notification `notification`.
+    mutating func showing(_ id: CheckInID, as notification: NotificationID, at: Date) {
+        shown[id] = ShownPrompt(surface: .notification(notification), at: at)
+        byNotification[notification] = id
+    }
+
+    /// Off the screen; returns what it was.
+    mutating func remove(_ id: CheckInID) -> ShownPrompt? {
+        guard let s = shown.removeValue(forKey: id) else { return nil }
+        if let nid = s.notificationID { byNotification[nid] = nil }
+        return s
+    }
+
+    /// A server appeared: prompts that went only to the journal or the terminal (or to a server
+    /// that went away) are forgotten, so the next step shows them on the desktop.
+    mutating func forgetOffDesktop() {
+        for (id, s) in shown where s.notificationID == nil { shown[id] = nil }
+    }
+
+    /// The server went away: what it showed (or was about to) now counts as shown on `fallback`.
+    mutating func fallBack(to fallback: ShownPrompt.Surface) {
+        for (id, s) in shown where s.notificationID != nil || s.inFlight {
+            shown[id] = ShownPrompt(surface: fallback, at: s.at)
+        }
+        byNotification = [:]
+    }
+
+    /// Everything on screen goes (a stop): the notifications to close.
+    mutating func clear() -> [NotificationID] {
+        var ids = shown.values.compactMap(\.notificationID)
+        if let planNotice { ids.append(planNotice) }
+        shown = [:]
+        byNotification = [:]
+        return ids
+    }
+}
+
+extension Daemon {
+    /// Shows a check-in: on the terminal, on the desktop (when a server is there), else in the
+    /// journal; recorded `prompted` once it is shown.
+    func prompt(_ o: CheckIn, item: Item, reason: PromptReason, plan: Plan, now: Date) throws(LedgerError) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let previous = prompts[o.id]
+        let late = reason == .late
+        let when = late ? " (due \(DaemonText.format(o.scheduled, plan.timeZone)), while trustd was not running)" : ""
+        // On a terminal the prompt itself is printed; the log line would repeat it.
+        log.log(
+            level: console == nil ? .info : .debug,
+            "Check-in #\(o.id) \(item.id): \(plan.discreet ? "check-in due" : item.ask)\(when)",
+            metadata: DaemonText.meta(item.id, o.id))
+        if let console {
+            console.print(DaemonText.terminalPrompt(o, item: item, plan: plan, late: late))
+        }
+        if let notifier, let server {
+            let content = CheckInPrompt(item: item, discreet: plan.discreet, capabilities: server.capabilities)
+            var request = content.request(replacing: previous?.notificationID)
+            if late, !plan.discreet {
+                request.body = "Due \(DaemonText.format(o.scheduled, plan.timeZone)), while trustd was not running.\n" + request.body
+            }
+            prompts.show(o.id, on: .notification(nil), at: now)
+            let channel: Channel = late ? .catchUp : .notification
+            notifier.notify(request) { [weak self] result in
+                self?.notified(o, item: item, result: result, channel: channel)
+            }
+        } else {
+            prompts.show(o.id, on: offDesktop, at: now)
+            let channel: Channel = late ? .catchUp : (console != nil ? .terminal : .daemon)
+            _ = try ledger.recordPrompted(occurrence: o.id, notificationID: nil, channel: channel, at: now)
+        }
+    }
+
+    /// Where a prompt shows without a notification server.
+    var offDesktop: ShownPrompt.Surface { console != nil ? .terminal : .journal }
+
+    /// `Notify` answered (on the daemon's queue).
+    func notified(_ o: CheckIn, item: Item, result: Result<NotificationID, NotifierError>, channel: Channel) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard phase == .running else {
+            if case .success(let id) = result { notifier?.close(id) { _ in } }
+            return
+        }
+        let now = clock.now()
+        switch result {
+        case .success(let id):
+            // Answered or expired while Notify was in flight: take it back at once.
+            guard prompts[o.id]?.inFlight == true else {
+                notifier?.close(id) { _ in }
+                return
+            }
+            prompts.showing(o.id, as: id, at: now)
+            do {
+                _ = try ledger.recordPrompted(occurrence: o.id, notificationID: id, channel: channel, at: now)
+            } catch {
+                ledgerFailed(error, doing: "recording a prompt")
+            }
+        case .failure(let error):
+            log.warning(
+                "Could not show check-in #\(o.id) on the desktop: \(error); it is in the journal and in trustctl pending",
+                metadata: DaemonText.meta(item.id, o.id))
+            guard prompts[o.id]?.inFlight == true else { return }
+            prompts.show(o.id, on: offDesktop, at: now)
+            do {
+                _ = try ledger.recordPrompted(
+                    occurrence: o.id, notificationID: nil, channel: channel == .catchUp ? .catchUp : .daemon, at: now)
+            } catch {
+                ledgerFailed(error, doing: "recording a prompt")
+            }
+        }
+        step()
+    }
+
+    /// Takes a prompt off the screen (answered, expired, or no longer open).
+    func withdraw(_ id: CheckInID, why: String?) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let s = prompts.remove(id) else { return }
+        if let nid = s.notificationID { notifier?.close(nid) { _ in } }
+        if let console, let why { console.print("  #\(id): \(why)") }
+    }
+
+    /// A notice that is not a check-in (a rejected plan, a milestone, a failed answer): on the
+    /// terminal, and on the desktop when a server is there. `completion` gets its notification id.
+    func announce(
+        summary: String, body: String, replacing: NotificationID?,
+        completion: @escaping @Sendable (NotificationID?) -> Void
+    ) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        console?.print("\(summary)\n\(body)")
+        guard let notifier, server != nil else {
+            completion(nil)
+            return
+        }
+        let request = NotificationRequest(
+            replaces: replacing, summary: summary, body: body,
+            hints: NotificationHints(urgency: .normal, category: "x-trustd.notice", desktopEntry: "trustd"))
+        notifier.notify(request) { result in completion(try? result.get()) }
+    }
+
+    /// What the notifier reports: servers coming and going, and the person's clicks and replies.
+    func desktopEvent(_ event: NotifierEvent) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard phase == .running || phase == .starting else { return }
+        switch event {
+        case .serverAppeared(let s):
+            let first = !desktopKnown
+            desktopKnown = true
+            server = s
+            log.info("Notification server: \(s.name) \(s.version) by \(s.vendor) (\(s.capabilities))")
+            for id in prompts.leftovers { notifier?.close(id) { _ in } }
+            prompts.leftovers = []
+            prompts.forgetOffDesktop()
+            if first && phase == .starting { firstStep() } else { step() }
+        case .serverVanished, .busLost:
+            let first = !desktopKnown
+            desktopKnown = true
+            if server != nil || first {
+                let fallback = console != nil ? "this terminal" : "the journal and trustctl pending"
+                if case .busLost(let e, _) = event {
+                    log.warning(
+                        first
+                            ? "No session bus (\(e)): no desktop notifications; check-ins go to \(fallback). trustd keeps trying to connect"
+                            : "Lost the session bus (\(e)); check-ins go to \(fallback) until it is back")
+                } else {
+                    log.warning("No notification server on the session bus; check-ins go to \(fallback)")
+                }
+            }
+            server = nil
+            prompts.fallBack(to: offDesktop)
+            if first && phase == .starting { firstStep() }
+        case .actionInvoked(let nid, let key):
+            guard let id = prompts.checkIn(showing: nid) else { return }
+            guard let action = PromptAction(key: key) else { return }  // "default": a click on the body
+            if let a = action.answer {
+                answer(id, a, note: nil, channel: .notification)
+            } else {
+                snooze(id, channel: .notification)
+            }
+        case .replied(let nid, let text):
+            guard let id = prompts.checkIn(showing: nid) else { return }
+            note(id, text, channel: .notification)
+        case .closed(let nid, let reason):
+            // Dismissed: the check-in stays pending (trustctl pending lists it) until its deadline.
+            if let id = prompts.checkIn(showing: nid), reason == .dismissed {
+                log.info("Check-in #\(id) was dismissed without an answer; it stays pending")
+            }
+        }
+    }
+}
