@@ -74,7 +74,7 @@ import TrustTestSupport
         #expect(out.count == 3)
         let text = Array(out[1].dropFirst(" 1 | ".count))
         let caret = Array(out[2].dropFirst("   | ".count))
-        #expect(text.count <= Diagnostic.excerptWidth + 2)
+        #expect(text.count <= 120 + 2)
         #expect((text.first == "…") == (column > 61))
         #expect((text.last == "…") == (column < 1_000_000 - 60))
         #expect(caret.last == "^")
