@@ -133,3 +133,18 @@ private final class Gate: @unchecked Sendable {
         }
     }
 }
+
+/// The terminal prompt shows an ask or why with escapes written out (a plan copied from
+/// somewhere cannot clear the screen or forge a line).
+@Test func theTerminalPromptWritesOutControlCharacters() throws {
+    let item = Item(
+        id: "call", kind: .commitment, title: "Call", why: "\u{9B}31mred", ask: "Called?\u{1B}[2J\rforged", schedule: [])
+    let plan = Plan(timeZone: Fixture.berlin, items: [item])
+    var b = LedgerBuilder()
+    b.add("call", on: .d("2026-11-25"), .pending)
+    let o = try #require(b.records.first)
+    let text = DaemonText.terminalPrompt(o, item: item, plan: plan, late: false)
+    #expect(!text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) })
+    #expect(text.contains("Called?\\x1B[2J\\rforged"))
+    #expect(text.contains("\\x9B31mred"))
+}
