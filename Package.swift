@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "TrustDaemonTests",
             dependencies: [
-                "TrustDaemon", "TrustCore", "TrustStore", "TrustDesktop", "SystemdKit", "TrustTestSupport",
+                "TrustDaemon", "TrustCore", "TrustStore", "TrustDesktop", "TrustPlan", "SystemdKit", "TrustTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

@@ -18,6 +18,8 @@ import TrustDesktop
 /// with `dispatchPrecondition`. That is what makes `@unchecked Sendable` sound.
 public final class Daemon: @unchecked Sendable {
     public let queue: DispatchQueue
+    /// Where the plan file is read and parsed (see PlanKeeper): never `queue`.
+    let planQueue = DispatchQueue(label: "trustd-plan-reader", qos: .utility)
     public let options: DaemonOptions
     let ledger: any Ledger
     let clock: any DaemonClock
@@ -140,8 +142,21 @@ public final class Daemon: @unchecked Sendable {
             scheduler.quietHoursExempt = ["demo"]
         }
 
-        loadFirstPlan(now: now)
+        readPlan(now: now) { result in
+            guard self.phase == .starting else { return }
+            self.adoptFirstPlan(result, now: now)
+            self.connect()
+            if let reason = self.keeper.pendingReload {
+                self.keeper.pendingReload = nil
+                self.reloadPlan(reason: reason)
+            }
+        }
+    }
 
+    /// The rest of the start, once the first plan is read: the ledger's open check-ins, the
+    /// terminal and the desktop.
+    func connect() {
+        dispatchPrecondition(condition: .onQueue(queue))
         do {
             lastSequence = try ledger.lastEventSequence()
             // Prompts an earlier run left on screen: their actions would reach nobody.
@@ -336,7 +351,8 @@ public final class Daemon: @unchecked Sendable {
     private var snapshot: DaemonSnapshot {
         DaemonSnapshot(
             ready: ready, planItems: keeper.plan?.items.map(\.id) ?? [], cursors: keeper.cursors, shown: prompts.shown, wake: wakeAt,
-            status: lastStatus, serverName: server?.name, ledgerSequence: lastSequence)
+            status: lastStatus, serverName: server?.name, ledgerSequence: lastSequence,
+            readingPlan: keeper.readsInFlight > 0)
     }
 }
 
@@ -351,4 +367,6 @@ public struct DaemonSnapshot: Sendable {
     public var serverName: String?
     /// The newest ledger event this run has reacted to.
     public var ledgerSequence: Int64
+    /// A read of the plan file is under way (on the plan reader's queue).
+    public var readingPlan: Bool
 }

@@ -31,7 +31,7 @@ public final class DaemonHost: @unchecked Sendable {
         self.log = logger
     }
 
-    /// Starts the event sources and the daemon.
+    /// Starts the event sources and the daemon. Not on `daemon.queue`.
     public func start() {
         let queue = daemon.queue
         let daemon = self.daemon
@@ -40,12 +40,13 @@ public final class DaemonHost: @unchecked Sendable {
         let planDirectory = (planPath as NSString).deletingLastPathComponent
         let planName = (planPath as NSString).lastPathComponent
         do {
-            let w = try FileWatcher(directory: planDirectory.isEmpty ? "." : planDirectory, names: [planName], queue: queue) {
+            // Also when the directory does not exist yet (or is removed): the watch waits for it.
+            let w = try PathWatcher(directory: planDirectory.isEmpty ? "." : planDirectory, names: [planName], queue: queue) {
                 events in
                 if events.contains(.directoryGone) {
-                    log.warning("\(planDirectory) was removed or moved: plan changes are no longer noticed (reload with SIGHUP)")
+                    log.warning("\(planDirectory) was removed or moved: trustd reads the plan again when it is back")
                 }
-                if events.contains(where: { if case .changed = $0 { true } else { $0 == .overflow } }) {
+                if events.contains(where: { $0 != .directoryGone }) {
                     self.followPlanTarget()  // the link may point elsewhere now
                     daemon.planFileChanged()
                 }
@@ -129,6 +130,7 @@ public final class DaemonHost: @unchecked Sendable {
             watchdog?.stop()
             for w in watchers {
                 (w as? FileWatcher)?.cancel()
+                (w as? PathWatcher)?.cancel()
                 (w as? ClockChangeWatcher)?.cancel()
             }
             daemon.stop(completion: completion)

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import TrustCore
 import TrustDesktop
+import TrustPlan
 
 /// Settings of one daemon run.
 public struct DaemonOptions: Sendable {
@@ -32,6 +33,11 @@ public struct DaemonOptions: Sendable {
     /// The zone of a plan that names none: the system's, asked again at every plan load (a
     /// changed system zone reloads the plan).
     public var systemTimeZone: @Sendable () -> TimeZone
+    /// Reads and validates the plan file (path, the zone of a plan without one, now); called on
+    /// the daemon's plan reader queue, never on its main queue.
+    public var readPlan: @Sendable (_ path: String, _ zone: TimeZone, _ now: Date) -> PlanReadResult = {
+        PlanReader.load(path: $0, defaultTimeZone: $1, now: $2)
+    }
 
     public init(
         planPath: String, systemTimeZone: @escaping @Sendable () -> TimeZone = Self.currentSystemTimeZone,

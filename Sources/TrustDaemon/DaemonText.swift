@@ -26,8 +26,8 @@ enum DaemonText {
         var lines: [String] = []
         let when = format(o.scheduled, plan.timeZone)
         lines.append("▶ Check-in #\(o.id) · \(item.id) · \(when)\(late ? " (while trustd was not running)" : "")")
-        lines.append("  \(plan.discreet ? "A check-in is waiting for your answer." : item.ask)")
-        if !plan.discreet, let why = item.why { lines.append("  \(why)") }
+        lines.append("  \(plan.discreet ? "A check-in is waiting for your answer." : DisplayText.terminal(item.ask))")
+        if !plan.discreet, let why = item.why { lines.append("  \(DisplayText.terminal(why))") }
         let labels = PromptAction.allCases.map { a -> String in
             let key = a == .snooze ? "z" : String(a.key.prefix(1))
             return "\(key) = \(a.label(for: item.kind, discreet: plan.discreet, snooze: item.snooze).lowercased())"

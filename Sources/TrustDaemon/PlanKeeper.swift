@@ -1,6 +1,8 @@
 // Owns the plan in force: reading it (with the demo check-in of `trustd --demo`), adopting a
 // valid one or rejecting one with errors, the reload debounce, and the per-item cursors the
 // scheduler starts from. A value kept by the `Daemon` on its queue; the extension acts on it.
+// The file is read and parsed on `Daemon.planQueue`, never on the daemon's queue: that queue
+// sends the watchdog pings and the prompts, and a big or hostile plan must stall neither.
 import Dispatch
 import Foundation
 import Logging
@@ -19,6 +21,14 @@ struct PlanKeeper {
     var adoptedOnce = false
     /// Bumped by each plan file event: only the last one of a burst reloads.
     var reloadGeneration = 0
+    /// Bumped by each read of the file: only the newest read's result is applied.
+    var readGeneration = 0
+    /// Reads started on `planQueue` whose result has not come back yet.
+    var readsInFlight = 0
+    /// The first plan of the run has been read (and adopted or rejected).
+    var firstRead = false
+    /// A reload asked for while the first plan was being read: done right after it.
+    var pendingReload: String?
 }
 
 extension Daemon {
@@ -32,8 +42,29 @@ extension Daemon {
         }
     }
 
-    func readPlan(now: Date) -> PlanReadResult {
-        var result = PlanReader.load(path: options.planPath, defaultTimeZone: options.systemTimeZone(), now: now)
+    /// Reads the plan on `planQueue` and hands the result (with the demo item added) to `apply`
+    /// on the daemon's queue; the result of a read overtaken by a newer one is dropped.
+    func readPlan(now: Date, then apply: @escaping @Sendable (PlanReadResult) -> Void) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        keeper.readGeneration += 1
+        keeper.readsInFlight += 1
+        let generation = keeper.readGeneration
+        let read = options.readPlan
+        let path = options.planPath
+        let zone = options.systemTimeZone()
+        planQueue.async {
+            let result = read(path, zone, now)
+            self.queue.async {
+                self.keeper.readsInFlight -= 1
+                guard generation == self.keeper.readGeneration else { return }
+                apply(self.withDemoItem(result))
+            }
+        }
+    }
+
+    private func withDemoItem(_ read: PlanReadResult) -> PlanReadResult {
+        dispatchPrecondition(condition: .onQueue(queue))
+        var result = read
         if let demoItem = keeper.demoItem, var p = result.plan {
             var item = demoItem
             if p.item(item.id) != nil { item.id = "trustd-demo" }
@@ -45,9 +76,9 @@ extension Daemon {
     }
 
     /// The first plan of a run: adopted, or (missing) the demo alone, or rejected.
-    func loadFirstPlan(now: Date) {
+    func adoptFirstPlan(_ result: PlanReadResult, now: Date) {
         dispatchPrecondition(condition: .onQueue(queue))
-        let result = readPlan(now: now)
+        keeper.firstRead = true
         if let p = result.plan, result.errors.isEmpty {
             adopt(p, now: now)
             logPlanWarnings(result)
@@ -66,11 +97,21 @@ extension Daemon {
     func reloadPlan(reason: String) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard phase == .running || phase == .starting else { return }
+        guard keeper.firstRead else {
+            keeper.pendingReload = reason
+            return
+        }
         service.tell([.reloading, .status("Reloading the plan")])
-        // Everything due under the old plan first: the new one starts from now.
+        // Everything due under the old plan first: the new one starts from when it is read.
+        step()
+        readPlan(now: clock.now()) { result in self.applyReload(result, reason: reason) }
+    }
+
+    private func applyReload(_ result: PlanReadResult, reason: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard phase == .running || phase == .starting else { return }
         step()
         let now = clock.now()
-        let result = readPlan(now: now)
         if let p = result.plan, result.errors.isEmpty {
             let before = keeper.plan
             adopt(p, now: now)

@@ -39,8 +39,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         hint.map { "\(headline)\n  hint: \($0)" } ?? headline
     }
 
+    /// How many columns of a source line an excerpt shows at most.
+    public static let excerptWidth = 120
+
     /// The headline, an excerpt of the source line with a caret under the column (like clang and
-    /// rustc), and the hint.
+    /// rustc; at most `excerptWidth` columns of it), and the hint.
     public func rendered(source: String?) -> String {
         rendered(lines: source.map(Diagnostic.lines(of:)))
     }
@@ -49,14 +52,26 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public func rendered(lines: [Substring]?) -> String {
         var out = headline
         if line > 0, let lines, line <= lines.count {
-            let text = lines[line - 1]
+            let scalars = Array(lines[line - 1].unicodeScalars)
+            let caret = min(max(column, 1) - 1, scalars.count)
+            // A long line is cut to `excerptWidth` columns around the caret, marked with '…'.
+            var start = 0
+            var end = scalars.count
+            if scalars.count > Diagnostic.excerptWidth {
+                start = max(0, caret - Diagnostic.excerptWidth / 2)
+                end = min(scalars.count, start + Diagnostic.excerptWidth)
+                start = max(0, end - Diagnostic.excerptWidth)
+            }
+            var text = start > 0 ? "…" : ""
+            // Keep tabs so the caret lines up under the same characters.
+            var pad = start > 0 ? " " : ""
+            for i in start..<end {
+                text.unicodeScalars.append(scalars[i])
+                if i < caret { pad.unicodeScalars.append(scalars[i] == "\t" ? "\t" : " ") }
+            }
+            if end < scalars.count { text += "…" }
             let number = String(line)
             let gutter = String(repeating: " ", count: number.count)
-            // Keep tabs so the caret lines up under the same characters.
-            var pad = ""
-            for (i, s) in text.unicodeScalars.enumerated() where i < max(column, 1) - 1 {
-                pad.unicodeScalars.append(s == "\t" ? "\t" : " ")
-            }
             out += "\n \(number) | \(text)\n \(gutter) | \(pad)^"
         }
         if let hint { out += "\n  hint: \(hint)" }

@@ -51,10 +51,9 @@ public enum PlanReader {
     ///   - upcoming: how many check-ins after `now` to list per item in `PlanReadResult.upcoming`.
     public static func load(path: String, defaultTimeZone: TimeZone, now: Date, upcoming: Int = 1) -> PlanReadResult {
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            return fileProblem(path: path, error: error)
+        switch PlanFile.read(path: path, limit: PlanReader.maximumSize) {
+        case .success(let d): data = d
+        case .failure(let problem): return fileProblem(path: path, problem)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             let (line, column) = firstInvalidUTF8(data)
@@ -87,29 +86,35 @@ public enum PlanReader {
         return result
     }
 
-    private static func fileProblem(path: String, error: any Error) -> PlanReadResult {
-        let ns = error as NSError
-        let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError
-        let posix = underlying?.domain == NSPOSIXErrorDomain ? underlying?.code : nil
+    /// The largest plan read, in bytes (1 MiB): a real one is a few kilobytes.
+    public static let maximumSize = 1 << 20
+
+    private static func fileProblem(path: String, _ problem: PlanFile.Problem) -> PlanReadResult {
         var missing = false
         let message: String
         var hint: String?
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            message = "the plan path is a directory, not a file"
-            hint = "pass the plan file itself with --plan PATH"
-        } else if ns.code == NSFileReadNoSuchFileError || posix == Int(ENOENT) {
+        switch problem {
+        case .missing:
             missing = true
             message = "no plan file here"
             hint = """
                 run `trustctl init` to write it with a few questions, or create it from the example: \
                 mkdir -p \(shellQuote(directory(of: path))) && cp Config/plan.example.yaml \(shellQuote(path)), then edit it
                 """
-        } else if ns.code == NSFileReadNoPermissionError || posix == Int(EACCES) {
+        case .notAFile(let kind):
+            message = "the plan path is \(kind.description), not a file"
+            hint =
+                kind == .directory
+                ? "pass the plan file itself with --plan PATH"
+                : "trustd reads the plan from a regular file: put the plan there, or pass its path with --plan PATH"
+        case .permissionDenied:
             message = "permission denied reading the plan"
             hint = "the plan should be yours and readable only by you: chmod 600 \(shellQuote(path))"
-        } else {
-            message = "cannot read the plan: \(underlying?.localizedDescription ?? ns.localizedDescription)"
+        case .tooLarge(let size):
+            message = "the plan is \(PlanFile.describe(bytes: size)); a plan may be at most \(PlanFile.describe(bytes: maximumSize))"
+            hint = "is this the right file? A plan of a hundred commitments is a few kilobytes"
+        case .other(let description):
+            message = "cannot read the plan: \(description)"
         }
         let d = Diagnostic(severity: .error, file: path, line: 0, column: 0, message: message, hint: hint)
         return PlanReadResult(
@@ -253,6 +258,29 @@ private struct Reader {
     // MARK: The document
 
     mutating func read() -> Plan? {
+        if source.utf8.count > PlanReader.maximumSize {
+            self.error(
+                SourcePosition(line: 1, column: 1),
+                "the plan is \(PlanFile.describe(bytes: source.utf8.count)); a plan may be at most \(PlanFile.describe(bytes: PlanReader.maximumSize))")
+            return nil
+        }
+        let budget = WorkBudget()
+        switch budget.check(source) {
+        case .aliases(let line, let column, _):
+            self.error(
+                SourcePosition(line: line, column: column),
+                "the aliases up to here stand for more than \(budget.aliasedNodes) values; a plan refuses so much work",
+                hint: "write the values out instead of aliasing aliases (*name refers to the value marked &name)")
+            return nil
+        case .depth(let line, let column):
+            self.error(
+                SourcePosition(line: line, column: column),
+                "lists and mappings are nested more than \(budget.depth) deep here; a plan refuses so much work",
+                hint: "a plan needs four levels: the top, the commitments list, an item, its list of times")
+            return nil
+        case nil:
+            break
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: source, Resolver.basic, Constructor.default, .utf8)

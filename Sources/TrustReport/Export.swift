@@ -72,7 +72,8 @@ public enum Export {
     }
 
     /// RFC 4180: quoted when it contains a comma, a quote, CR or LF (and then quotes doubled); also when it
-    /// starts or ends with a space, which some spreadsheets would trim.
+    /// starts or ends with a space, which some spreadsheets would trim. A field that starts with `=`, `+`,
+    /// `-`, `@`, a tab or CR gets a `'` first (OWASP's guard against formulas run by a spreadsheet).
     public static func csvField(_ s: String) -> String {
         var b = ByteBuffer(capacity: s.utf8.count + 2)
         b.csv(s)
@@ -403,19 +404,29 @@ struct ByteBuffer: ~Copyable {
     }
 
     /// An RFC 4180 field: quoted when it contains a comma, a quote, CR or LF (quotes doubled), or starts or
-    /// ends with a space.
+    /// ends with a space. A field a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`,
+    /// a tab or CR) is quoted with a `'` before it, as OWASP recommends against CSV injection: the
+    /// spreadsheet shows the text and runs nothing. (The JSON export carries the text unchanged.)
+    /// The first bytes a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+    static func startsFormula(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "=") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "@") || b == 9 || b == 13
+    }
+
     mutating func csv(_ s: String) {
         var s = s
         s.withUTF8 { utf8 in
+            let formula = utf8.first.map(ByteBuffer.startsFormula) ?? false
             let needs =
-                utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 13 || $0 == 10 }
+                formula
+                || utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 13 || $0 == 10 }
                 || utf8.first == UInt8(ascii: " ") || utf8.last == UInt8(ascii: " ")
             guard needs else {
                 reserve(utf8.count)
                 return put(utf8.baseAddress!, utf8.count)
             }
-            reserve(utf8.count * 2 + 2)
+            reserve(utf8.count * 2 + 3)
             put(UInt8(ascii: "\""))
+            if formula { put(UInt8(ascii: "'")) }
             for c in utf8 {
                 if c == UInt8(ascii: "\"") { put(c) }
                 put(c)

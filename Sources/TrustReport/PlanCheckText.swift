@@ -41,7 +41,7 @@ public enum PlanCheckText {
         let formatter = InstantFormatter(zone: plan.timeZone, from: now)
         let allUpcoming = upcoming(plan: plan, result: result, count: count)
         for (item, upcoming) in zip(plan.items, allUpcoming) {
-            out += "\n\(item.kind.rawValue) \(item.id): \(item.title)\n"
+            out += "\n\(item.kind.rawValue) \(item.id): \(DisplayText.terminal(item.title))\n"
             out += "  at      "
             for (i, spec) in item.schedule.enumerated() { out += (i == 0 ? "" : "; ") + spec.normalized }
             out += "\n"

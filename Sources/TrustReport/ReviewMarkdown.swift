@@ -137,13 +137,15 @@ public enum ReviewMarkdown {
 
     static func plural(_ n: Int, _ word: String) -> String { n == 1 ? "1 \(word)" : "\(n) \(word)s" }
 
-    /// Escapes Markdown's inline markup characters in user text.
+    /// Escapes Markdown's inline markup characters in user text; a newline becomes a space and any
+    /// other control character is written out (`DisplayText.terminal`: the review is often read
+    /// in a terminal).
     static func escape(_ s: String) -> String {
         var out = ""
         for c in s {
             if "\\`*_[]<>#|".contains(c) { out.append("\\") }
             out.append(c == "\n" ? " " : c)
         }
-        return out
+        return DisplayText.terminal(out)
     }
 }

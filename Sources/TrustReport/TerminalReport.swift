@@ -78,7 +78,7 @@ public enum TerminalReport {
     }
 
     static func block(_ s: ItemStats, report: Report, style: TerminalStyle, out: inout Painter) {
-        var title = out.bold(s.item.title)
+        var title = out.bold(DisplayText.terminal(s.item.title))
         if s.item.title != s.item.id.rawValue { title += " " + out.dim("(\(s.item.id))") }
         if !s.inPlan { title += out.dim(" — not in the plan; built-in defaults") }
         out.line(title)

@@ -251,6 +251,21 @@ private final class Ledger: Sendable {
         #expect(throws: (any Error).self) { _ = try HistoryCommand.parse(["--since", "yesterday"]) }
     }
 
+    /// A note with terminal escapes (clear the screen, retitle the window, a forged line after a
+    /// CR) is shown written out in `history`; `--json` keeps it exactly.
+    @Test func historyShowsControlCharactersInNotesInsteadOfObeyingThem() throws {
+        let ledger = try Ledger()
+        let o = try ledger.schedule("evening-call", "2026-11-25T21:30:00+01:00")
+        let note = "ok\u{1B}[2J\u{1B}]0;owned\u{07}\rverify: intact\u{9B}31m"
+        try ledger.store.answer(occurrence: o.id, answer: .kept, note: note, channel: .terminal, at: at("2026-11-25T21:45:00+01:00"))
+        let text = try HistoryCommand.parse(["--events"]).render(store: ledger.store)
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) })
+        #expect(text.contains("ok\\x1B[2J\\x1B]0;owned\\x07\\rverify: intact\\x9B31m"))
+        let json = try HistoryCommand.parse(["--json"]).render(store: ledger.store)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        #expect(parsed[0]["note"] as? String == note)
+    }
+
     @Test func verifySaysIntactAndPrintsTheHeadToAnchor() throws {
         let ledger = try Ledger()
         let o = try ledger.schedule("evening-call", "2026-11-25T21:30:00+01:00")

@@ -4,6 +4,7 @@ import Logging
 import SystemdKit
 import TrustCore
 import TrustDesktop
+import TrustPlan
 import TrustStore
 import TrustTestSupport
 
@@ -166,14 +167,17 @@ final class Rig: @unchecked Sendable {
     init(
         plan: String, at start: Date, scratch: ScratchDirectory? = nil, server: NotificationServer? = RecordingNotifier.server(capabilities: ["actions", "body"]),
         desktop: Bool = true, terminal: Bool = false, zone: TimeZone = Fixture.berlin, demoDelay: TimeInterval? = nil,
-        bus: PrivateBus? = nil, settled: (@Sendable () -> Void)? = nil
+        bus: PrivateBus? = nil, settled: (@Sendable () -> Void)? = nil, planFile: String = "plan.yaml",
+        readPlan: (@Sendable (String, TimeZone, Date) -> PlanReadResult)? = nil
     ) throws {
         let scratch = try scratch ?? ScratchDirectory()
         self.scratch = scratch
         let dir = scratch.path
-        planPath = dir + "/plan.yaml"
+        planPath = dir + "/" + planFile
         storePath = dir + "/state/ledger.sqlite"
-        try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
+        if FileManager.default.fileExists(atPath: (planPath as NSString).deletingLastPathComponent) {
+            try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
+        }
         store = try TrustStore(path: storePath)
         clock = ManualClock(start)
         if let bus {
@@ -191,6 +195,7 @@ final class Rig: @unchecked Sendable {
         var options = DaemonOptions(planPath: planPath, systemTimeZone: { systemZone.get() }, demoDelay: demoDelay)
         options.desktopGrace = 0.05
         options.settled = settled
+        if let readPlan { options.readPlan = readPlan }
         options.settleDelay = 0.2
         // A stop waits this long at most for the server's close replies: ample on a loaded
         // machine (a server that is gone answers at once, with an error).
@@ -225,8 +230,13 @@ final class Rig: @unchecked Sendable {
         await withCheckedContinuation { c in daemon.stop { c.resume() } }
     }
 
-    /// Lets every hop on the daemon's queue (notifier completions, timers) run.
+    /// Lets every hop on the daemon's queue (notifier completions, timers) run, and a read of
+    /// the plan (on its own queue) come back.
     func settle() async {
+        for _ in 0..<8 { _ = await daemon.inspect { _ in 0 } }
+        for _ in 0..<1000 where await daemon.inspect({ $0.readingPlan }) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         for _ in 0..<8 { _ = await daemon.inspect { _ in 0 } }
     }
 

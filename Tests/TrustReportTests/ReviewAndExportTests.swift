@@ -113,6 +113,26 @@ import TrustTestSupport
         #expect(text.contains("\" leading space\""))
     }
 
+    /// OWASP's guard against CSV injection: a cell a spreadsheet would run as a formula gets a `'`
+    /// first, inside quotes; the JSON export keeps the person's text exactly.
+    @Test(arguments: ["=HYPERLINK(\"http://x\",\"hi\")", "+1 cup", "-2 cups", "@SUM(A1)", "\tTab", "\rCR"])
+    func csvCellsThatStartAFormulaAreGuardedAndJSONIsNot(note: String) throws {
+        var b = LedgerBuilder()
+        b.add("call", on: .d("2026-11-20"), .kept, note: note)
+        b.add("call", on: .d("2026-11-21"), .kept, note: "a = b + c - d @ e")
+        let titles: [ItemID: String] = ["call": "=cmd|' /C calc'!A0"]
+        let csv = String(decoding: try Export.render(b.records, titles: titles, format: .csv), as: UTF8.self)
+        let rows = try parseCSV(csv)
+        #expect(rows[1][11] == "'" + note)
+        #expect(rows[1][3] == "'=cmd|' /C calc'!A0")
+        #expect(rows[2][11] == "a = b + c - d @ e")
+        #expect(csv.contains("\"'" + note.replacingOccurrences(of: "\"", with: "\"\"") + "\""))
+        let json = try Export.render(b.records, titles: titles, format: .json)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: json) as? [[String: Any]])
+        #expect(parsed[0]["note"] as? String == note)
+        #expect(parsed[0]["title"] as? String == "=cmd|' /C calc'!A0")
+    }
+
     @Test func jsonArrayAndLines() throws {
         let array = try Export.render(records(), titles: [:], format: .json)
         let parsed = try #require(try JSONSerialization.jsonObject(with: array) as? [[String: Any]])
@@ -218,9 +238,10 @@ import TrustTestSupport
         }
 
         static func csvField(_ s: String) -> String {
-            let needs = s.contains { $0 == "," || $0 == "\"" || $0.unicodeScalars.contains { $0 == "\r" || $0 == "\n" } }
+            let formula = s.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+            let needs = formula || s.contains { $0 == "," || $0 == "\"" || $0.unicodeScalars.contains { $0 == "\r" || $0 == "\n" } }
                 || s.unicodeScalars.first == " " || s.unicodeScalars.last == " "
-            return needs ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            return needs ? "\"" + (formula ? "'" : "") + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
 
         static func csv(_ records: [CheckIn], titles: [ItemID: String]) -> String {
@@ -295,7 +316,9 @@ import TrustTestSupport
         #expect(zip(a, b).first { $0 != $1 }.map { "\($0.0) ≠ \($0.1)" } == nil)
         #expect(ours.utf8.elementsEqual(reference.utf8))
         let rows = try parseCSV(String(decoding: csv, as: UTF8.self))
-        #expect(zip(rows.dropFirst(), Reference.sorted(records)).allSatisfy { row, r in row[11] == (r.note ?? "") })
+        // Read back, a note is the note, with the `'` of the formula guard before one that needs it.
+        let guarded = { (s: String) in (s.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false) ? "'" + s : s }
+        #expect(zip(rows.dropFirst(), Reference.sorted(records)).allSatisfy { row, r in row[11] == guarded(r.note ?? "") })
         for note in Self.hardNotes.compactMap({ $0 }) { #expect(Export.csvField(note) == Reference.csvField(note)) }
     }
 

@@ -120,7 +120,7 @@ public struct AnswerCommand: ParsableCommand {
         case .unchanged:
             lines.append("\(o.item) for \(day) is already \(o.state.rawValue) (\(checkIn)); nothing recorded.")
         }
-        if let note = o.note, result.previousState == .pending { lines.append("Note: \(note)") }
+        if let note = o.note, result.previousState == .pending { lines.append("Note: \(DisplayText.terminal(note))") }
         return lines.joined(separator: "\n")
     }
 }

@@ -75,14 +75,14 @@ public struct HistoryCommand: ParsableCommand {
             lines.append(
                 Format.trimmingTrailingSpaces(storePad(StoreZoneFormatter.weekdayAndDay(o.day), 14) + "  " + storePad(f.clock(o.scheduled, o.zone, relativeTo: o.day), 5)
                     + "  " + storePad(o.item.rawValue, itemWidth) + "  " + storePad(state, 11) + "  " + storePad(given, 22) + "  "
-                    + (o.note ?? "")))
+                    + DisplayText.terminal(o.note ?? "")))
             if events {
                 for e in h.events {
                     var detail = e.type.rawValue
                     if let a = e.answer { detail += " \(a.rawValue)" }
                     if let until = e.until { detail += " until \(f.clock(until, o.zone, relativeTo: o.day))" }
                     if let n = e.notificationID { detail += " (notification \(n))" }
-                    if let note = e.note { detail += " — \(note)" }
+                    if let note = e.note { detail += " — \(DisplayText.terminal(note))" }
                     lines.append(
                         "    event \(e.sequence)  \(f.iso(e.at, o.zone))  \(storePad(e.channel.rawValue, 12))  \(detail)")
                 }
