@@ -81,6 +81,7 @@ struct ReportInputs {
             switch read {
             case .ledgers(let notesFrom):
                 inputs.ledgers = try store.checkInsByItem(items: items, since: since, notesSince: notesFrom(today))
+                inputs.meta.imported = try store.importedHistory().filter { items?.contains($0.item) ?? true }
             case .records:
                 inputs.records = try store.records(items: items, since: since)
             }

@@ -22,6 +22,7 @@ public struct TrustCtl: AsyncParsableCommand {
             CalendarCommand.self,
             VerifyCommand.self,
             DoctorCommand.self,
+            ImportCommand.self,
         ]
     )
 
