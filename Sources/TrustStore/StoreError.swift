@@ -12,6 +12,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notADatabase(path: String)
     /// SQLite reports corruption. Left untouched: never overwritten, never "repaired".
     case corrupt(path: String, detail: String)
+    /// A writer's check before its first write (`PRAGMA quick_check`) found damaged pages
+    /// (`problems`: the first few lines SQLite gave). Refused, nothing written: the file is left
+    /// byte-for-byte as it was, for `trustctl verify` and `export` to save what can be read.
+    case damaged(path: String, problems: [String])
     /// Written by a newer trustd (schema `found` > `supported`): refused, never migrated down.
     case newerSchema(path: String, found: Int, supported: Int)
     /// Written by an older trustd and opened read-only, so it cannot be upgraded here.
@@ -44,6 +48,14 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path) is not a SQLite database or its header is damaged; it was left untouched (restore it from a backup, or move it away and let trustd start a new ledger)"
         case .corrupt(let path, let detail):
             return "the ledger \(path) is corrupt (\(detail)); it was left untouched: copy it somewhere safe, then try `sqlite3 \(path) .recover` on the copy, or restore a backup"
+        case .damaged(let path, let problems):
+            let what = problems.prefix(3).joined(separator: "; ")
+            return """
+                the ledger \(path) is damaged (SQLite's quick_check: \(what)\(problems.count > 3 ? "; …" : "")); \
+                nothing was written to it and it was left byte-for-byte as it was. To recover: `trustctl verify --store \(path)` \
+                shows what is damaged; `trustctl export --store \(path)` saves what can still be read; then move the file \
+                away and restore your backup (or copy it and try `sqlite3 COPY .recover`); trustd starts a new ledger if there is none
+                """
         case .newerSchema(let path, let found, let supported):
             return "the ledger \(path) was written by a newer trustd (schema \(found); this one knows up to \(supported)); refusing to use it: update trustd"
         case .olderSchema(let path, let found, let supported):
