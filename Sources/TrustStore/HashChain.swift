@@ -58,8 +58,9 @@ enum HashChain {
             out.append(UInt8(ascii: ","))
         }
         func field(_ n: Int64?) { field(n.map { String($0) }) }
-        // Version 2 (an imported event) is version 1 with four fields after `until`; events
-        // without them keep version 1, so ledgers written before schema v2 verify unchanged.
+        // Version 2 (an imported event, or a `celebrated` one, whose streak is in `value`) is
+        // version 1 with four fields after `until`; events without them keep version 1, so ledgers
+        // written before schema v2 verify unchanged.
         field(e.isImported ? "trustd-event-2" : "trustd-event-1")
         field(e.sequence)
         field(o.id)
@@ -141,6 +142,14 @@ struct OccurrenceCache: Hashable, Sendable {
         case .unanswered:
             if state == CheckInState.pending.rawValue { state = CheckInState.unanswered.rawValue }
             snoozedUntil = nil
+        case .voided:
+            // Only a check-in never answered: an answer given stays.
+            if state == CheckInState.pending.rawValue || state == CheckInState.unanswered.rawValue {
+                state = CheckInState.voided.rawValue
+            }
+            snoozedUntil = nil
+        case .celebrated:
+            break  // the occurrence is unchanged; the event is the record
         }
     }
 }
