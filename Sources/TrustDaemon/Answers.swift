@@ -17,9 +17,12 @@ extension Daemon {
         do {
             let result = try ledger.answer(occurrence: id, answer: answer, note: note, channel: channel, at: now)
             let o = result.occurrence
+            // The journal keeps text for months: in discreet mode a note is only said to exist.
+            let discreet = keeper.plan?.discreet ?? false
+            let noteText = note.map { discreet ? " — with a note" : " — note: \($0)" } ?? ""
             log.log(
                 level: console == nil ? .info : .debug,
-                "Check-in #\(id) \(o.item): \(answer.rawValue) (\(DaemonText.outcome(result)), via \(channel.rawValue))\(note.map { " — note: \($0)" } ?? "")",
+                "Check-in #\(id) \(o.item): \(answer.rawValue) (\(DaemonText.outcome(result)), via \(channel.rawValue))\(noteText)",
                 metadata: DaemonText.meta(o.item, id))
             withdraw(id, why: "recorded: \(answer.rawValue)")
             if let event = result.event, event.sequence == lastSequence + 1 {

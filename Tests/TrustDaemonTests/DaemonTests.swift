@@ -515,6 +515,35 @@ private let callPlan = planYAML(
         #expect(try rig.store.verify().isIntact)
     }
 
+    /// Discreet mode keeps titles, asks and notes out of the journal too (what the daemon logs is
+    /// what the journald handler writes): item ids and check-in numbers only.
+    @Test func discreetModeKeepsTitlesAsksAndNotesOutOfTheLog() async throws {
+        let plan = planYAML(
+            extra: "discreet: true",
+            """
+              - id: evening-call
+                title: Call Sam
+                ask: Did you call Sam tonight?
+                why: Sam is waiting
+                at: "19:00"
+                celebrate: [1]
+            """)
+        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00"))
+        rig.notifier?.simulate(.replied(NotificationID(1), text: "kept called from the hotel"))
+        await rig.settle()
+        _ = try rig.store.addNote(occurrence: 1, note: "Sam sounded happy", channel: .terminal)
+        try await rig.ledgerWritten()
+        await rig.stop()
+        let log = rig.logs.text
+        #expect(try rig.store.occurrence(id: 1)?.state == .kept)
+        #expect(log.contains("Check-in #1 evening-call: kept"), "\(log)")
+        for secret in ["Sam", "hotel", "Did you call", "waiting"] {
+            #expect(!log.contains(secret), "'\(secret)' in the log:\n\(log)")
+        }
+    }
+
     /// A restart closes what the previous run left on screen and shows it again; nothing is
     /// entered or prompted twice.
     @Test func aRestartClosesLeftoversAndReissues() async throws {
