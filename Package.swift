@@ -1,17 +1,23 @@
 // swift-tools-version:6.0
 // trustd — keep the promises that rebuild trust.
 //
-// Layout (see README "Architecture"):
-//   TrustCore     pure core: plan model, calendar engine, occurrences, streak/score math
+// Layout (docs/architecture.md says how they fit together):
+//   TrustCore     pure core: plan model, calendar engine, occurrences, the scheduler and the
+//                 ledger's vocabulary, streak/score math
 //   TrustPlan     YAML plan reader (Yams) with file:line:column diagnostics
 //   CSystemd      system-library target over libsystemd (module map + shim header only)
-//   SystemdKit    the only Swift target that touches C: sd-bus, sd_notify, journald
-//   TrustDesktop  org.freedesktop.Notifications client + journald LogHandler over SystemdKit
+//   SystemdKit    libsystemd: sd-bus, sd_notify, journald, and the journald/stderr log handlers
+//   CLinuxWatch, LinuxWatch   the C library and kernel: inotify, signals, timerfd, memory advice,
+//                 local time and the clock, the terminal, file permissions
+//   TrustDesktop  org.freedesktop.Notifications client, check-in prompts, doctor's desktop checks
 //   TrustStore    SQLite ledger (GRDB) with a SHA-256 hash chain (swift-crypto)
-//   TrustReport   report rendering: terminal, JSON, CSV, HTML, weekly review
-//   TrustDaemon   the daemon: scheduler, prompts, answers, reload
-//   TrustCLI      trustctl's subcommands (one per file)
+//   TrustReport   all of trustctl's output: report (terminal, JSON, CSV, HTML), review, calendar,
+//                 the ledger commands' text and JSON
+//   TrustDaemon   the daemon's runtime behind ports: prompts, answers, plan reload
+//   TrustCLI      trustctl's subcommands (one per file): parse, call a library, print
 //   trustd, trustctl   thin executables
+// C is called from SystemdKit and LinuxWatch (their own wrappers, typed values out), and from
+// TrustStore, whose fast scans read SQLite's C API and whose file checks call the C library.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -48,11 +54,11 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]),
         .target(
             name: "SystemdKit",
-            dependencies: ["CSystemd"],
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(
             name: "TrustDesktop",
-            dependencies: ["SystemdKit", "TrustCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SystemdKit", "TrustCore"],
             swiftSettings: swiftSettings),
         .target(
             name: "TrustStore",
@@ -82,7 +88,7 @@ let package = Package(
         // MARK: Features
         .target(
             name: "TrustReport",
-            dependencies: ["TrustCore"],
+            dependencies: ["TrustCore", "TrustPlan"],
             swiftSettings: swiftSettings),
         .target(
             name: "TrustDaemon",
@@ -94,7 +100,8 @@ let package = Package(
         .target(
             name: "TrustCLI",
             dependencies: [
-                "TrustCore", "TrustPlan", "TrustStore", "TrustReport", "TrustDesktop", "SystemdKit", "TrustImport",
+                "TrustCore", "TrustPlan", "TrustStore", "TrustReport", "TrustDesktop", "SystemdKit", "LinuxWatch",
+                "TrustImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "trustd",
             dependencies: [
-                "TrustDaemon", "TrustCore", "TrustStore", "TrustDesktop", "TrustPlan", "LinuxWatch",
+                "TrustDaemon", "TrustCore", "TrustStore", "TrustDesktop", "TrustPlan", "LinuxWatch", "SystemdKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -139,9 +146,11 @@ let package = Package(
         .testTarget(name: "TrustPlanTests", dependencies: ["TrustPlan", "TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SystemdKitTests",
-            dependencies: [
-                "SystemdKit", "TrustDesktop", "TrustCore", "TrustTestSupport", .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["SystemdKit", "TrustTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrustDesktopTests",
+            dependencies: ["TrustDesktop", "SystemdKit", "TrustCore", "TrustTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TrustStoreTests",
@@ -164,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "TrustCLITests",
             dependencies: [
-                "TrustCLI", "TrustCore", "TrustStore", "TrustTestSupport",
+                "TrustCLI", "TrustCore", "TrustReport", "TrustStore", "TrustTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

@@ -1,7 +1,7 @@
 // Notify round trips through trustd's notification client (TrustDesktop over sd-bus) to the
 // test notification server on a private bus: sequential round trips per second with latency
 // percentiles, then throughput with a window of calls in flight. Run through
-// Scripts/bench-notify (release build).
+// Benchmarks/bench-notify (release build).
 import Dispatch
 import Foundation
 import TrustDesktop
@@ -10,7 +10,7 @@ import TrustTestSupport
 // Usage: notify-benchmark [COUNT] [WINDOW]   |   notify-benchmark idle SECONDS ADDRESS
 // `idle`: a client connected to the bus at ADDRESS and its server (both started outside this
 // process, so only the client's own threads are traced), doing nothing: prints "idle PID" and
-// waits, so Scripts/bench-notify can count its system calls with strace.
+// waits, so Benchmarks/bench-notify can count its system calls with strace.
 let arguments = CommandLine.arguments.dropFirst()
 let count = arguments.first.flatMap(Int.init) ?? 1000
 let window = arguments.dropFirst().first.flatMap(Int.init) ?? 32

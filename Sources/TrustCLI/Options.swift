@@ -28,3 +28,21 @@ public struct StoreOptions: ParsableArguments {
         store ?? StoreLocation.defaultPath(environment: environment)
     }
 }
+
+/// `-o/--output FILE`, for the commands that can write their output to a private file instead.
+public struct OutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to FILE (mode 0600) instead of standard output.", valueName: "FILE"))
+    public var output: String?
+
+    public init() {}
+
+    /// `data` on standard output, or written to the file (0600, fsynced) with a line on standard
+    /// error saying so (`trustctl COMMAND: wrote WHAT`).
+    func deliver(_ data: Data, command: String, stderr: String, wrote what: (String) -> String) throws
+        -> CommandOutput
+    {
+        guard let output else { return CommandOutput(stdout: data, stderr: stderr, status: 0) }
+        try PrivateFile.write(data, to: output)
+        return CommandOutput(stdout: Data(), stderr: stderr + "trustctl \(command): wrote \(what(output))\n", status: 0)
+    }
+}

@@ -109,6 +109,19 @@ struct ReportInputs {
         return inputs
     }
 
+    /// `load` for a command's `--plan`, `--store`, item arguments and `--since`, checked first.
+    static func load(
+        _ plan: PlanOptions, _ store: StoreOptions, environment: [String: String], now: Date, items texts: [String],
+        since text: String?, read: Read, defaultTimeZone: TimeZone
+    ) throws(CommandFailure) -> (inputs: ReportInputs, items: [ItemID]?, since: DayKey?) {
+        let ids = try itemIDs(texts)
+        let since = try text.map { text throws(CommandFailure) in try day(text, option: "--since") }
+        let inputs = try load(
+            planPath: plan.planPath(environment: environment), storePath: store.storePath(environment: environment),
+            now: now, items: ids, since: since, read: read, defaultTimeZone: defaultTimeZone)
+        return (inputs, ids, since)
+    }
+
     /// Parses `--since`/`--week` dates: `YYYY-MM-DD`.
     static func day(_ text: String, option: String) throws(CommandFailure) -> DayKey {
         guard let day = DayKey(text) else {
@@ -124,30 +137,5 @@ struct ReportInputs {
             throw CommandFailure(message: notAnItemID(t))
         }
         return texts.map { ItemID($0) }
-    }
-}
-
-/// Terminal facts the report's look depends on.
-enum TerminalInfo {
-    /// Colour only on a TTY, never with NO_COLOR set (to anything but the empty string) or TERM=dumb.
-    static func useColor(mode: ColorMode, isTTY: Bool, environment: [String: String]) -> Bool {
-        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
-        switch mode {
-        case .never: return false
-        case .always: return true
-        case .auto: return isTTY && environment["TERM"] != "dumb"
-        }
-    }
-
-    static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) == 1 }
-
-    /// `COLUMNS`, else the terminal's width, else 80.
-    static func width(environment: [String: String]) -> Int {
-        if let c = environment["COLUMNS"].flatMap(Int.init), c > 20 { return c }
-        var size = winsize()
-        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 {
-            return Int(size.ws_col)
-        }
-        return 80
     }
 }

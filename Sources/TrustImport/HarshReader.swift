@@ -123,8 +123,7 @@ public enum HarshReader {
                     amount = v
                 }
             }
-            habits[h].days.append(
-                ImportedDay(day: day, mark: mark, note: comment, amount: amount == 0 ? nil : amount, location: "\(file):\(number)"))
+            habits[h].days.append(ImportedDay(day: day, mark: mark, note: comment, amount: amount, location: "\(file):\(number)"))
         }
     }
 }

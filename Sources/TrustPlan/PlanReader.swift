@@ -122,13 +122,7 @@ public enum PlanReader {
     }
 
     static func shellQuote(_ s: String) -> String {
-        if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty, s.hasPrefix(home + "/"),
-            s.dropFirst(home.count).allSatisfy({ $0.isLetter || $0.isNumber || "/._-".contains($0) })
-        {
-            return "~" + s.dropFirst(home.count)
-        }
-        if !s.isEmpty, s.allSatisfy({ $0.isLetter || $0.isNumber || "/._-~".contains($0) }) { return s }
-        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        ShellWord.quote(s, safe: "/._-~", home: ProcessInfo.processInfo.environment["HOME"])
     }
 
     private static func firstInvalidUTF8(_ data: Data) -> (Int, Int) {

@@ -92,7 +92,7 @@ enum RawColumn {
 //
 // Full records, fast: what `trustctl export` and trustd's milestones read (the report reads the
 // more compact `checkInsByItem`, below). All 177,666 occurrences of a 10-year, 50-item
-// ledger in 84–109 ms on the 2-core development machine (docs/ledger.md, `Scripts/bench-store`).
+// ledger in 84–109 ms on the 2-core development machine (docs/ledger.md, `Benchmarks/bench-store`).
 //
 // Sequential scans of the covering index `occurrence_report` (already in (item, scheduled)
 // order: no table lookups, no sorting), columns read in place with the SQLite C API on GRDB's

@@ -133,15 +133,15 @@ struct EventRow: FetchableRecord {
         static let notificationID = Column("notification_id")
         static let until = Column("until")
         static let hash = Column("hash")
-        // Schema v2 (`trustctl import`): provenance and a numeric habit's value, covered by the hash.
+        // Schema v2: set only on events written by `trustctl import` (ImportWriting.swift).
         static let importSource = Column("import_source")
         static let importFile = Column("import_file")
         static let importSHA256 = Column("import_sha256")
         static let value = Column("value")
 
         static let all = [
-            sequence, occurrence, type, at, channel, answer, note, notificationID, until, hash,
-            importSource, importFile, importSHA256, value,
+            sequence, occurrence, type, at, channel, answer, note, notificationID, until, hash, importSource, importFile,
+            importSHA256, value,
         ]
     }
 

@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import LinuxWatch
 import Logging
+import SystemdKit
 import TrustCore
 import TrustDaemon
 import TrustDesktop

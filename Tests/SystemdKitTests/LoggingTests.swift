@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import SystemdKit
 import Testing
-import TrustDesktop
 import TrustTestSupport
 
 /// Records journal entries, or refuses them like an absent journal.

@@ -6,6 +6,7 @@ import Testing
 import TrustCore
 
 @testable import TrustCLI
+@testable import TrustReport
 
 /// A clock for a named zone that does not depend on the process's $TZ (tests run in parallel).
 private struct ZoneClock: LocalClock {

@@ -70,7 +70,7 @@ private let threeDays = [
                     first: d("2025-03-02"), last: d("2025-03-30"))
             ])
         // The report reads imported check-ins like any other.
-        let ledgers = try store.checkInsByItem(items: ["meditate"], since: nil, notesSince: nil)
+        let ledgers = try store.checkInsByItem(items: ["meditate"])
         #expect(ledgers.first?.entries.count == 3)
 
         // Importing again adds nothing.

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A test notification server (Desktop Notifications Specification 1.3) for trustd's tests.
+"""A test notification server (Desktop Notifications Specification 1.3) for trustd's tests and benchmarks.
 
 Owns org.freedesktop.Notifications on the bus at --address, answers Notify,
 CloseNotification, GetCapabilities and GetServerInformation, and records every call with the
@@ -8,11 +8,17 @@ lets a test read the record (Calls) and make the server emit ActionInvoked,
 NotificationClosed and NotificationReplied on demand.
 
 Prints "READY <unique-name>" on stdout once it owns the name; exits when stdin closes (its
-parent is gone) or on Quit. Needs Debian's /usr/bin/python3 with python3-dbus and python3-gi.
+parent is gone) or on Quit. With --print-notify (the benchmarks: Benchmarks/bench-daemon,
+Benchmarks/bench-notify) it keeps no record and prints one line per Notify as it arrives,
+
+    NOTIFY <unix seconds, microsecond precision> <id> <summary>
+
+the time taken first thing in the handler, so it measures when the call reached the server. Needs Debian's /usr/bin/python3 with python3-dbus and python3-gi.
 """
 import argparse
 import json
 import sys
+import time
 
 import dbus
 import dbus.service
@@ -78,6 +84,8 @@ class Server(dbus.service.Object):
         self.next_id = 1
 
     def record(self, method, sender, signature, values, result=None):
+        if self.args.print_notify:
+            return
         entry = {"method": method, "sender": str(sender), "signature": signature,
                  "args": [typed(v) for v in values]}
         if result is not None:
@@ -86,11 +94,15 @@ class Server(dbus.service.Object):
 
     @dbus.service.method(IFACE, in_signature="susssasa{sv}i", out_signature="u", sender_keyword="sender")
     def Notify(self, app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout, sender=None):
+        received = time.time()
         if replaces_id:
             nid = int(replaces_id)
         else:
             nid = self.next_id
             self.next_id += 1
+        if self.args.print_notify:
+            print("NOTIFY %.6f %d %s" % (received, nid, summary), flush=True)
+            return dbus.UInt32(nid)
         self.record("Notify", sender, "susssasa{sv}i",
                     [app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout], nid)
         return dbus.UInt32(nid)
@@ -98,6 +110,8 @@ class Server(dbus.service.Object):
     @dbus.service.method(IFACE, in_signature="u", out_signature="", sender_keyword="sender")
     def CloseNotification(self, nid, sender=None):
         self.record("CloseNotification", sender, "u", [nid])
+        if self.args.print_notify:
+            return  # as the benchmarks have always measured: no signal back
         self.NotificationClosed(dbus.UInt32(nid), dbus.UInt32(3))
 
     @dbus.service.method(IFACE, in_signature="", out_signature="as", sender_keyword="sender")
@@ -157,6 +171,8 @@ def main():
     p.add_argument("--name", default="trustd-test-server")
     p.add_argument("--vendor", default="trustd")
     p.add_argument("--version", default="1.0")
+    p.add_argument("--print-notify", action="store_true",
+                   help="print NOTIFY <time> <id> <summary> per Notify and record nothing (benchmarks)")
     args = p.parse_args()
     args.capabilities = [c for c in args.capabilities.split(",") if c]
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustReport
 import SystemdKit
 import TrustDesktop
 import TrustStore

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import LinuxWatch
 import TrustCore
 import TrustDesktop
 import TrustPlan
+import TrustReport
 import TrustStore
 
 /// `trustctl doctor [--send] [--json]`: why prompts do or don't appear, and what to do.
@@ -89,12 +91,12 @@ public enum Doctor {
         facts["boundaries"] = .number(boundaries)
         facts["discreet"] = .flag(plan.discreet)
         let summary =
-            "\(path): valid, \(PlanCheck.plural(commitments, "commitment")), \(PlanCheck.plural(boundaries, "boundary"))"
+            "\(path): valid, \(PlanCheckText.plural(commitments, "commitment")), \(PlanCheckText.plural(boundaries, "boundary"))"
             + (plan.discreet ? ", discreet prompts" : "")
         if !result.warnings.isEmpty {
             return DoctorCheck(
                 id: "plan", title: "Plan", status: .warning,
-                summary: summary + ", \(PlanCheck.plural(result.warnings.count, "warning"))",
+                summary: summary + ", \(PlanCheckText.plural(result.warnings.count, "warning"))",
                 remedy: "See them with trustctl check", facts: facts)
         }
         return DoctorCheck(id: "plan", title: "Plan", status: .ok, summary: summary, facts: facts)
@@ -106,8 +108,8 @@ public enum Doctor {
     public static func checkStore(path: String) -> DoctorCheck {
         var facts: [String: DoctorFact] = ["path": .text(path)]
         let directory = (path as NSString).deletingLastPathComponent
-        let fileMode = permissions(path)
-        let dirMode = permissions(directory)
+        let fileMode = FilePermissions.of(path)
+        let dirMode = FilePermissions.of(directory)
         if let fileMode { facts["mode"] = .text(octal(fileMode)) }
         if let dirMode { facts["directory-mode"] = .text(octal(dirMode)) }
         let store: TrustStore
@@ -126,7 +128,7 @@ public enum Doctor {
         if let counts = try? store.counts() {
             facts["occurrences"] = .number(counts.occurrences)
             facts["events"] = .number(counts.events)
-            summary += ": \(PlanCheck.plural(counts.occurrences, "check-in")), \(PlanCheck.plural(counts.events, "event"))"
+            summary += ": \(PlanCheckText.plural(counts.occurrences, "check-in")), \(PlanCheckText.plural(counts.events, "event"))"
         }
         var loose: [String] = []
         if let fileMode, fileMode & 0o077 != 0 { loose.append("the file is \(octal(fileMode)), not 0600") }
@@ -214,8 +216,8 @@ public enum Doctor {
             out += "No problems found.\n"
         } else {
             var parts: [String] = []
-            if errors > 0 { parts.append(PlanCheck.plural(errors, "problem")) }
-            if warnings > 0 { parts.append(PlanCheck.plural(warnings, "warning")) }
+            if errors > 0 { parts.append(PlanCheckText.plural(errors, "problem")) }
+            if warnings > 0 { parts.append(PlanCheckText.plural(warnings, "warning")) }
             out += parts.joined(separator: ", ") + ".\n"
         }
         return out
@@ -234,15 +236,7 @@ public enum Doctor {
 
     // MARK: Helpers
 
-    static func permissions(_ path: String) -> Int? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return Int(st.st_mode) & 0o777
-    }
-
     static func octal(_ mode: Int) -> String { "0" + String(mode, radix: 8) }
 
-    static func shellQuoted(_ s: String) -> String {
-        s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
+    static func shellQuoted(_ s: String) -> String { ShellWord.quote(s, safe: "/._-+") }
 }

@@ -27,8 +27,7 @@ public struct ExportCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Only these items (their ids); every item when none.", valueName: "ITEM"))
     public var items: [String] = []
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to FILE (mode 0600) instead of standard output.", valueName: "FILE"))
-    public var output: String?
+    @OptionGroup public var outputOptions: OutputOptions
 
     @OptionGroup public var planOptions: PlanOptions
     @OptionGroup public var storeOptions: StoreOptions
@@ -42,11 +41,8 @@ public struct ExportCommand: AsyncParsableCommand {
     public func execute(now: Date, environment: [String: String], defaultTimeZone: TimeZone = .current) -> CommandOutput {
         var stderr = ""
         do {
-            let ids = try ReportInputs.itemIDs(items)
-            let sinceDay = try since.map { text throws(CommandFailure) in try ReportInputs.day(text, option: "--since") }
-            let inputs = try ReportInputs.load(
-                planPath: planOptions.planPath(environment: environment),
-                storePath: storeOptions.storePath(environment: environment), now: now, items: ids, since: sinceDay,
+            let (inputs, _, _) = try ReportInputs.load(
+                planOptions, storeOptions, environment: environment, now: now, items: items, since: since,
                 read: .records, defaultTimeZone: defaultTimeZone)
             // A missing or invalid plan only costs the titles: no warning for it.
             if let w = inputs.ledgerWarning { stderr += "trustctl export: warning: \(w)\n" }
@@ -58,12 +54,9 @@ public struct ExportCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure(message: "could not encode the export: \(error)")
             }
-            if let output {
-                try PrivateFile.write(data, to: output)
-                stderr += "trustctl export: wrote \(inputs.records.count) check-ins to \(output)\n"
-                return CommandOutput(stdout: Data(), stderr: stderr, status: 0)
+            return try outputOptions.deliver(data, command: "export", stderr: stderr) {
+                "\(inputs.records.count) check-ins to \($0)"
             }
-            return CommandOutput(stdout: data, stderr: stderr, status: 0)
         } catch {
             return CommandOutput(stdout: Data(), stderr: stderr + "trustctl export: error: \(error)\n", status: 1)
         }

@@ -68,11 +68,8 @@ public struct ReportCommand: AsyncParsableCommand {
     ) -> CommandOutput {
         var stderr = ""
         do {
-            let ids = try ReportInputs.itemIDs(items)
-            let sinceDay = try since.map { text throws(CommandFailure) in try ReportInputs.day(text, option: "--since") }
-            let inputs = try ReportInputs.load(
-                planPath: planOptions.planPath(environment: environment),
-                storePath: storeOptions.storePath(environment: environment), now: now, items: ids, since: sinceDay,
+            let (inputs, ids, sinceDay) = try ReportInputs.load(
+                planOptions, storeOptions, environment: environment, now: now, items: items, since: since,
                 read: .ledgers(notesFrom: { $0.adding(days: -29) }), defaultTimeZone: defaultTimeZone)
             for w in inputs.warnings { stderr += "trustctl report: warning: \(w)\n" }
             let report = Report(

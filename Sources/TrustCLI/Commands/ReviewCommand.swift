@@ -21,8 +21,7 @@ public struct ReviewCommand: AsyncParsableCommand {
             "The week containing this day, or 'this' (default) or 'last'.", valueName: "YYYY-MM-DD|this|last"))
     public var week: String = "this"
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to FILE (mode 0600) instead of standard output.", valueName: "FILE"))
-    public var output: String?
+    @OptionGroup public var outputOptions: OutputOptions
 
     @OptionGroup public var planOptions: PlanOptions
     @OptionGroup public var storeOptions: StoreOptions
@@ -49,12 +48,7 @@ public struct ReviewCommand: AsyncParsableCommand {
             let target = day ?? (week == "last" ? inputs.today.adding(days: -7) : inputs.today)
             let review = WeekReview(plan: inputs.plan, ledgers: inputs.ledgers, week: target, today: inputs.today, now: now)
             let markdown = Data(ReviewMarkdown.render(review, meta: inputs.meta).utf8)
-            if let output {
-                try PrivateFile.write(markdown, to: output)
-                stderr += "trustctl review: wrote \(output)\n"
-                return CommandOutput(stdout: Data(), stderr: stderr, status: 0)
-            }
-            return CommandOutput(stdout: markdown, stderr: stderr, status: 0)
+            return try outputOptions.deliver(markdown, command: "review", stderr: stderr) { $0 }
         } catch {
             return CommandOutput(stdout: Data(), stderr: stderr + "trustctl review: error: \(error)\n", status: 1)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustReport
 import TrustStore
 
 /// `trustctl verify [--anchor SEQ:HASH] [--json]`

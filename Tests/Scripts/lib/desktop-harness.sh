@@ -9,13 +9,8 @@
 #                            directories, so nothing is ever auto-started) listening on
 #                            unix:path=$work/bus, its address in $address
 
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-} 2>/dev/null  # no "Killed" job notices
-trap cleanup EXIT
+source "${BASH_SOURCE[0]%/*}/cleanup.sh"
+clean_up_on_exit "$work"
 
 fail() {
     echo "$name: FAIL: $*" >&2

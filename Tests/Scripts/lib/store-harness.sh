@@ -27,10 +27,5 @@ for b in "$gen" "$ctl"; do
 done
 
 tmp=${tmp:-$(mktemp -d "/tmp/trust-$name.XXXXXX")}
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$tmp"
-} 2>/dev/null # no "Killed" job notices
-trap cleanup EXIT
+source "${BASH_SOURCE[0]%/*}/cleanup.sh"
+clean_up_on_exit "$tmp"

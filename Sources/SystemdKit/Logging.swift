@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import SystemdKit
 
 /// Where journal entries go: the real journal, or a test recorder.
 public protocol JournalSink: Sendable {
