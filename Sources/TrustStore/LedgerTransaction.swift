@@ -77,6 +77,8 @@ public struct LedgerTransaction {
     ) throws -> AnswerResult {
         var row = try load(id)
         let before = try row.stored()
+        // Entered for an instant that had not come: the check-in of that instant is another one.
+        if before.state == .voided { throw StoreError.voided(before) }
         let note = note.flatMap { $0.isEmpty ? nil : $0 }
         let type: EventType
         let outcome: AnswerResult.Outcome

@@ -35,6 +35,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownItem(ItemID, known: [ItemID])
     /// Every check-in of the item up to `asOf` is answered; `latest` is the newest one, if any.
     case nothingOpen(ItemID, latest: CheckIn?)
+    /// The check-in was voided by a clock correction (entered for an instant that had not come);
+    /// it takes no answer.
+    case voided(CheckIn)
     /// Any other SQLite or I/O failure, with its message.
     case io(path: String, detail: String)
 
@@ -79,6 +82,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 return "no check-in of '\(item)' is due yet (see `trustctl pending`)"
             }
             return "no open check-in of '\(item)'; the latest (#\(latest.id), \(latest.day)) is \(latest.state.rawValue): to change it, pass --occurrence \(latest.id)"
+        case .voided(let o):
+            return "check-in #\(o.id) (\(o.item), \(o.day)) was voided by a clock correction: it was entered while the clock was ahead, for an instant that had not come; nothing was recorded (answer the check-in entered when its time came: trustctl pending, trustctl history \(o.item))"
         case .io(let path, let detail):
             return "ledger \(path): \(detail)"
         }
