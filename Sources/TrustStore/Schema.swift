@@ -93,7 +93,8 @@ enum Schema {
         // alter a CHECK constraint, so both tables are rebuilt the way SQLite's documentation says
         // (ALTER TABLE, "other kinds of table schema changes"): a new table with the new CHECK, every
         // row copied as it is (same ids, same bytes: the hash chain does not change), the old one
-        // dropped, the new one renamed, then the indexes and triggers of v1 and v2 made again. The
+        // dropped, the new one renamed, then the indexes and triggers of v1 and v2 made again (their
+        // text repeated, not shared: a shipped migration is never edited, not even by a refactor). The
         // migrator runs it in one transaction with foreign keys off and checks them all before
         // committing; `verify` checks that the triggers stand.
         m.registerMigration("v3-void-and-celebrate") { db in

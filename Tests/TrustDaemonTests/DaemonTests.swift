@@ -20,6 +20,16 @@ private let callPlan = planYAML(
         snooze: 15m
     """)
 
+/// Call Sam at 19:00, celebrated at a streak of 2.
+private let celebrateAtTwoPlan = planYAML(
+    """
+      - id: evening-call
+        title: Call Sam
+        to: Sam
+        at: "19:00"
+        celebrate: [2]
+    """)
+
 /// The runtime on a real ledger file with a deterministic clock and the recording notifier.
 @Suite struct DaemonTests {
     @Test func promptsAtItsTimeAndAnActionAnswerLandsInTheStore() async throws {
@@ -321,14 +331,7 @@ private let callPlan = planYAML(
     /// With the daemon caught up on the ledger (as its WAL watch keeps it), the answer's own event
     /// is the next one: the daemon reacts to it without reading it back, with the same result.
     @Test func anAnswerThatIsTheNextEventIsReactedToWithoutReadingItBack() async throws {
-        let plan = planYAML(
-            """
-              - id: evening-call
-                title: Call Sam
-                to: Sam
-                at: "19:00"
-                celebrate: [2]
-            """)
+        let plan = celebrateAtTwoPlan
         let rig = try Rig(plan: plan, at: F.at("2026-11-24 18:00"))
         await rig.start()
         for (day, notification) in [("2026-11-24 19:00", UInt32(1)), ("2026-11-25 19:00", 2)] {
@@ -456,14 +459,7 @@ private let callPlan = planYAML(
     /// A milestone reached by `trustctl answer` while trustd was stopped is celebrated at the next
     /// start, once: the ledger records it (`celebrated`), so a further restart does not repeat it.
     @Test func aMilestoneReachedWhileTrustdWasStoppedIsCelebratedOnceAcrossRestarts() async throws {
-        let plan = planYAML(
-            """
-              - id: evening-call
-                title: Call Sam
-                to: Sam
-                at: "19:00"
-                celebrate: [2]
-            """)
+        let plan = celebrateAtTwoPlan
         let milestone = "2 check-ins in a row: Call Sam"
         let first = try Rig(plan: plan, at: F.at("2026-11-24 18:00"))
         await first.start()

@@ -164,25 +164,9 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
 
     @Test func aCorruptLedgerIsReportedNotRepaired() throws {
         let scratch = Scratch()
-        do {
-            let store = try TrustStore(path: scratch.ledger)
-            try store.transaction { tx in
-                for i in 0..<400 {
-                    let when = instant("2026-01-01T21:30:00+01:00").addingTimeInterval(Double(i) * 86400)
-                    let o = try tx.schedule(
-                        item: "evening-call", kind: .commitment, scheduled: when, zone: berlin, day: DayKey.of(when, in: TimeZone(identifier: berlin)!),
-                        deadline: when.addingTimeInterval(3600), at: when)
-                    _ = try tx.answer(occurrence: o.id, answer: .kept, note: String(repeating: "n", count: 200), channel: .terminal, at: when)
-                }
-            }
-            try store.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-        }
+        try ledgerOfSomePages(scratch)
         // Overwrite a few pages in the middle of the file (not the header).
-        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: scratch.ledger))
-        try handle.seek(toOffset: 4096 * 6)
-        handle.write(Data(repeating: 0xA5, count: 4096 * 3))
-        try handle.close()
-        let damaged = try sha(scratch.ledger)
+        let damaged = try overwritePages(of: scratch.ledger)
 
         // Readers open it (the damage is not on the first page) and verify reports it.
         let store = try TrustStore(path: scratch.ledger, mode: .readOnly)
