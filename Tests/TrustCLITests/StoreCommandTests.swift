@@ -220,7 +220,7 @@ private final class Ledger: Sendable {
         #expect(voided.map(\.id) == [ahead.id])
         let text = try HistoryCommand.parse(["evening-call", "--events"]).render(store: ledger.store)
         #expect(text.contains("Wed 2026-11-25  21:30  evening-call  voided"), "\(text)")
-        #expect(text.contains("voided"))
+        #expect(text.contains("event 4  2026-11-25T09:00:00+01:00  daemon        voided"), "\(text)")
         do {
             _ = try AnswerCommand.parse(["evening-call", "kept", "--occurrence", "\(ahead.id)"])
                 .perform(on: ledger.store, now: at("2026-11-25T22:00:00+01:00"), zone: berlinZone)
