@@ -52,12 +52,15 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corrupt(let path, let detail):
             return "the ledger \(path) is corrupt (\(detail)); it was left untouched: copy it somewhere safe, then try `sqlite3 \(path) .recover` on the copy, or restore a backup"
         case .damaged(let path, let problems):
-            let what = problems.prefix(3).joined(separator: "; ")
+            // quick_check's rows may hold several lines each, under a "*** in database main ***" title.
+            let lines = problems.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("***") }
+            let what = lines.prefix(3).joined(separator: "; ") + (lines.count > 3 ? "; … \(lines.count - 3) more" : "")
             return """
-                the ledger \(path) is damaged (SQLite's quick_check: \(what)\(problems.count > 3 ? "; …" : "")); \
-                nothing was written to it and it was left byte-for-byte as it was. To recover: `trustctl verify --store \(path)` \
-                shows what is damaged; `trustctl export --store \(path)` saves what can still be read; then move the file \
-                away and restore your backup (or copy it and try `sqlite3 COPY .recover`); trustd starts a new ledger if there is none
+                the ledger \(path) is damaged (SQLite's quick_check: \(what)); nothing was written to it and it was \
+                left byte-for-byte as it was. To recover: `trustctl verify --store \(path)` shows what is damaged; \
+                `trustctl export --store \(path)` saves the check-ins when their pages are intact; then move the file \
+                away and restore your backup, or try `sqlite3 COPY .recover` on a copy (trustd starts a new ledger \
+                when there is none)
                 """
         case .newerSchema(let path, let found, let supported):
             return "the ledger \(path) was written by a newer trustd (schema \(found); this one knows up to \(supported)); refusing to use it: update trustd"
