@@ -1,7 +1,7 @@
 import Foundation
+import Synchronization
 import Testing
 import TrustCore
-import TrustTestSupport
 @testable import TrustStore
 
 /// `checkInsByItem` (the report's fast read) says exactly what `records` says, split by item.
@@ -105,57 +105,49 @@ import TrustTestSupport
         }
         let path = scratch.ledger
         let late = instant("2027-01-01T12:00:00+01:00")
-        // Writer and reader each on a thread of its own: as two tasks of the cooperative pool, on a
-        // loaded two-core machine the writer's synchronous loop could hold a pool thread until it
-        // was done, before the reader's first read (the full suite saw `reads == 1`).
-        typealias Reads = (reads: Int, mismatches: [String])
-        let results = try await withThrowingTaskGroup(of: Reads.self) { group in
+        // The writer starts after the reader's first read, so the reader sees the ledger before, while
+        // and after the writes: on a loaded machine the writer could otherwise finish before any read.
+        let firstRead = FirstRead()
+        let reads = try await withThrowingTaskGroup(of: Int.self) { group in
             group.addTask {
-                try await onBlockingThread { () throws -> Reads in
-                    let writer = try TrustStore(path: path, mode: .readWrite)
-                    for _ in 0..<count {
-                        try writer.transaction { tx in
-                            for item: ItemID in ["a-item", "z-item"] {
-                                guard let open = try tx.newestOpen(item: item, asOf: late) else {
-                                    throw StoreError.nothingOpen(item, latest: nil)
-                                }
-                                _ = try tx.answer(occurrence: open.id, answer: .kept, note: nil, channel: .terminal, at: late)
-                            }
+                let writer = try TrustStore(path: path, mode: .readWrite)
+                while !firstRead.done.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+                for _ in 0..<count {
+                    try writer.transaction { tx in
+                        for item: ItemID in ["a-item", "z-item"] {
+                            let open = try #require(try tx.newestOpen(item: item, asOf: late))
+                            _ = try tx.answer(occurrence: open.id, answer: .kept, note: nil, channel: .terminal, at: late)
                         }
                     }
-                    return (0, [])
                 }
+                return 0
             }
             group.addTask {
-                try await onBlockingThread { () throws -> Reads in
-                    let reader = try TrustStore(path: path, mode: .readOnly)
-                    var reads = 0
-                    var mismatches: [String] = []
-                    var done = false
-                    while !done {
-                        let records = try reader.records(items: nil, since: nil, parallelAbove: 0)
-                        let a = records.count { $0.item == "a-item" && $0.state == .kept }
-                        let z = records.count { $0.item == "z-item" && $0.state == .kept }
-                        if a != z { mismatches.append("records(): a-item has \(a) answers, z-item \(z)") }
-                        let ledgers = try reader.checkInsByItem(items: nil, since: nil, notesSince: nil, parallelAbove: 0)
-                        let kept = ledgers.map { l in (l.item, l.entries.count { $0.state == .kept }) }
-                        if !(kept.count == 2 && kept[0].1 == kept[1].1) { mismatches.append("checkInsByItem(): \(kept)") }
-                        reads += 1
-                        done = a == count
-                    }
-                    return (reads, mismatches)
+                let reader = try TrustStore(path: path, mode: .readOnly)
+                var reads = 0
+                var done = false
+                while !done {
+                    let records = try reader.records(items: nil, since: nil, parallelAbove: 0)
+                    let a = records.count { $0.item == "a-item" && $0.state == .kept }
+                    let z = records.count { $0.item == "z-item" && $0.state == .kept }
+                    #expect(a == z, "records(): a-item has \(a) answers, z-item \(z)")
+                    let ledgers = try reader.checkInsByItem(items: nil, since: nil, notesSince: nil, parallelAbove: 0)
+                    let kept = ledgers.map { l in (l.item, l.entries.count { $0.state == .kept }) }
+                    #expect(kept.count == 2 && kept[0].1 == kept[1].1, "checkInsByItem(): \(kept)")
+                    reads += 1
+                    firstRead.done.store(true, ordering: .releasing)
+                    done = a == count
                 }
+                return reads
             }
-            var total: Reads = (0, [])
-            for try await r in group {
-                total.reads += r.reads
-                total.mismatches += r.mismatches
-            }
-            return total
+            return try await group.reduce(0, +)
         }
-        #expect(results.mismatches.isEmpty, "\(results.mismatches.prefix(5))")
-        let reads = results.reads
         #expect(reads > 1)
         #expect(try setup.verify().isIntact)
     }
+}
+
+/// Set once the reader has read: the writer waits for it.
+private final class FirstRead: Sendable {
+    let done = Atomic<Bool>(false)
 }
