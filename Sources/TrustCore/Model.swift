@@ -45,6 +45,10 @@ public enum CheckInState: String, Sendable, Codable, CaseIterable, Hashable {
     case skipped
     /// The deadline passed without an answer.
     case unanswered
+    /// Withdrawn by a clock correction: entered for an instant that, once the clock was set back,
+    /// had not come yet, and never answered. Out of every figure (report, review, export); shown by
+    /// `history`.
+    case voided
 
     public init(_ answer: Answer) {
         switch answer {
@@ -60,7 +64,7 @@ public enum CheckInState: String, Sendable, Codable, CaseIterable, Hashable {
         case .kept: .kept
         case .missed: .missed
         case .skipped: .skipped
-        case .pending, .unanswered: nil
+        case .pending, .unanswered, .voided: nil
         }
     }
 }

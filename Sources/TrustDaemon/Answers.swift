@@ -17,9 +17,12 @@ extension Daemon {
         do {
             let result = try ledger.answer(occurrence: id, answer: answer, note: note, channel: channel, at: now)
             let o = result.occurrence
+            // The journal keeps text for months: in discreet mode a note is only said to exist.
+            let discreet = keeper.plan?.discreet ?? false
+            let noteText = note.map { discreet ? " — with a note" : " — note: \($0)" } ?? ""
             log.log(
                 level: console == nil ? .info : .debug,
-                "Check-in #\(id) \(o.item): \(answer.rawValue) (\(DaemonText.outcome(result)), via \(channel.rawValue))\(note.map { " — note: \($0)" } ?? "")",
+                "Check-in #\(id) \(o.item): \(answer.rawValue) (\(DaemonText.outcome(result)), via \(channel.rawValue))\(noteText)",
                 metadata: DaemonText.meta(o.item, id))
             withdraw(id, why: "recorded: \(answer.rawValue)")
             if let event = result.event, event.sequence == lastSequence + 1 {
@@ -116,10 +119,14 @@ extension Daemon {
                 let reached = ItemStats.milestoneReached(
                     item: item, records: records, answered: id, today: plan.day(of: now), now: now)
             else { return }
-            // A correction back and forth reaches the same milestone on the same day again.
-            let key = "\(item.id)/\(reached.event.count)/\(reached.event.day)"
-            guard celebrated.insert(key).inserted else { return }
+            // Once per milestone, across restarts and processes: the ledger records it on the
+            // occurrence of the day the streak reached it (a correction back and forth reaches the
+            // same milestone on the same day again).
             let count = reached.event.count
+            let target = records.last { $0.day == reached.event.day && $0.state == .kept }?.id ?? id
+            guard let recorded = try ledger.celebrateOnce(occurrence: target, streak: count, at: now) else { return }
+            // Its own event: nothing to react to.
+            if recorded.sequence == lastSequence + 1 { lastSequence = recorded.sequence }
             let unit = reached.unit.noun(count)
             log.notice("Milestone: \(item.id) kept \(count) \(unit) in a row", metadata: DaemonText.meta(item.id, id))
             let summary = plan.discreet ? "A milestone" : "\(count) \(unit) in a row: \(item.title)"
@@ -130,6 +137,23 @@ extension Daemon {
             announce(summary: summary, body: body, replacing: nil) { _ in }
         } catch {
             ledgerFailed(error, doing: "reading the streak")
+        }
+    }
+
+    /// At start: a milestone the newest kept answer of an item reached while trustd was not
+    /// running (`trustctl answer`) is celebrated now, unless the ledger says it was already.
+    func celebrateMilestonesReachedWhileStopped() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let plan = keeper.plan else { return }
+        for item in plan.items where !item.celebrate.isEmpty {
+            do {
+                guard let newest = try ledger.records(items: [item.id], since: nil).last(where: { $0.state == .kept })
+                else { continue }
+                celebrateIfMilestone(newest.id)
+            } catch {
+                ledgerFailed(error, doing: "reading the streaks")
+                return
+            }
         }
     }
 

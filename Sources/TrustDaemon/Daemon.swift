@@ -45,7 +45,6 @@ public final class Daemon: @unchecked Sendable {
     var wakeAt: Date?
     var lastStatus = ""
     var ready = false
-    var celebrated: Set<String> = []
     var ledgerFailures = 0
     var retryTimer: (any WakeTimer)?
     var syncScheduled = false
@@ -186,6 +185,7 @@ public final class Daemon: @unchecked Sendable {
         guard phase == .starting else { return }
         phase = .running
         step()
+        celebrateMilestonesReachedWhileStopped()
         ready = true
         service.tell([.ready, .status(statusLine)])
     }
@@ -264,6 +264,8 @@ public final class Daemon: @unchecked Sendable {
             let now = clock.now()
             let open: [CheckIn]
             do {
+                let ahead = Scheduler.itemsAhead(of: now, cursors: keeper.cursors, tolerance: scheduler.lateTolerance)
+                if !ahead.isEmpty { try clockWentBack(now: now, items: ahead) }
                 open = try ledger.openOccurrences()
             } catch {
                 ledgerFailed(error, doing: "reading the open check-ins")
@@ -325,6 +327,23 @@ public final class Daemon: @unchecked Sendable {
         for action in decision.actions {
             guard case .prompt(let id, let reason) = action, let o = byID[id], let item = plan.item(o.item) else { continue }
             try prompt(o, item: item, reason: reason, plan: plan, now: now)
+        }
+    }
+
+    /// The clock was set back behind the newest check-in entered: the never-answered check-ins
+    /// entered for instants that have not come again are voided (they show in `history`, in no
+    /// figure; their prompts are withdrawn by the next decision, as they are no longer open), and
+    /// the cursors of `items` return to the newest instant that has come. Answers stay.
+    func clockWentBack(now: Date, items: [ItemID]) throws(LedgerError) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let voided = try ledger.voidScheduled(after: now, at: now)
+        for item in items {
+            keeper.cursors[item] = try ledger.lastScheduled(item: item, notAfter: now) ?? now
+        }
+        log.warning(
+            "The clock is behind check-ins already entered (it was set back): \(voided.count) never-answered check-in(s) scheduled after now were voided by the clock correction; answered ones keep their answers")
+        for o in voided {
+            log.notice("Check-in #\(o.id) (\(o.item)) voided by a clock correction", metadata: DaemonText.meta(o.item, o.id))
         }
     }
 

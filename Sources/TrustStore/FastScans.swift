@@ -158,7 +158,7 @@ extension TrustStore {
         var sql =
             "SELECT id, item, kind, scheduled, zone, day, deadline, state, answered_at, note"
             + " FROM occurrence INDEXED BY occurrence_report WHERE item IN ("
-            + items.map { _ in "?" }.joined(separator: ",") + ")"
+            + items.map { _ in "?" }.joined(separator: ",") + ") AND state != 'voided'"
         if let since {
             sql += " AND day >= ?"
             arguments += [DayNumber.from(since)]
@@ -270,6 +270,7 @@ private struct LedgerQuery: Sendable {
             conditions.append("id BETWEEN ? AND ?")
             arguments += [ids.lowerBound, ids.upperBound]
         }
+        conditions.append("state != 'voided'")  // withdrawn by a clock correction: in no figure
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         var reader = LedgerReader()
         let statement = try db.makeStatement(

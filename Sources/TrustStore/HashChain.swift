@@ -26,14 +26,15 @@ struct EventContent: Hashable, Sendable {
     var note: String?
     var notificationID: Int64?
     var until: Int64?
-    /// Only on events written by `trustctl import` (schema v2): the tracker, the file's name and
-    /// SHA-256, and the day's number. Their presence selects the canonical form `trustd-event-2`.
+    /// On events written by `trustctl import` (schema v2): the tracker, the file's name and
+    /// SHA-256, and the day's number; `value` also on `celebrated` events (schema v3: the streak).
+    /// Their presence selects the canonical form `trustd-event-2`.
     var importSource: String? = nil
     var importFile: String? = nil
     var importSHA256: String? = nil
     var value: Double? = nil
 
-    var isImported: Bool { importSource != nil || importFile != nil || importSHA256 != nil || value != nil }
+    var hasVersion2Fields: Bool { importSource != nil || importFile != nil || importSHA256 != nil || value != nil }
 }
 
 enum HashChain {
@@ -58,9 +59,10 @@ enum HashChain {
             out.append(UInt8(ascii: ","))
         }
         func field(_ n: Int64?) { field(n.map { String($0) }) }
-        // Version 2 (an imported event) is version 1 with four fields after `until`; events
-        // without them keep version 1, so ledgers written before schema v2 verify unchanged.
-        field(e.isImported ? "trustd-event-2" : "trustd-event-1")
+        // Version 2 (an imported event, or a `celebrated` one, whose streak is in `value`) is
+        // version 1 with four fields after `until`; events without them keep version 1, so ledgers
+        // written before schema v2 verify unchanged.
+        field(e.hasVersion2Fields ? "trustd-event-2" : "trustd-event-1")
         field(e.sequence)
         field(o.id)
         field(o.item)
@@ -76,7 +78,7 @@ enum HashChain {
         field(e.note)
         field(e.notificationID)
         field(e.until)
-        if e.isImported {
+        if e.hasVersion2Fields {
             field(e.importSource)
             field(e.importFile)
             field(e.importSHA256)
@@ -141,6 +143,14 @@ struct OccurrenceCache: Hashable, Sendable {
         case .unanswered:
             if state == CheckInState.pending.rawValue { state = CheckInState.unanswered.rawValue }
             snoozedUntil = nil
+        case .voided:
+            // Only a check-in never answered: an answer given stays.
+            if state == CheckInState.pending.rawValue || state == CheckInState.unanswered.rawValue {
+                state = CheckInState.voided.rawValue
+            }
+            snoozedUntil = nil
+        case .celebrated:
+            break  // the occurrence is unchanged; the event is the record
         }
     }
 }

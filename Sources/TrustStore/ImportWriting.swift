@@ -126,7 +126,7 @@ extension TrustStore {
         let insertOccurrence = try RawStatement(db,
             sql: """
                 INSERT INTO occurrence (item, kind, scheduled, zone, day, deadline, state, answered_at, answer_channel, note)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item, scheduled) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item, scheduled) WHERE state != 'voided' DO NOTHING
                 """)
         let insertEvent = try RawStatement(db,
             sql: """

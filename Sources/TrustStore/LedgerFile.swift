@@ -49,7 +49,9 @@ enum LedgerFile {
     /// Checks the file's identity (read-only) and opens the pool on `location` (a path or a URI).
     private static func openChecked(location: String, path: String, mode: Mode, fresh: Bool) throws(StoreError) -> DatabasePool {
         if !fresh && (FileSystem.size(path) ?? 0) > 0 {
-            switch try probe(location: location, path: path) {
+            // A writer checks the pages too before its first write: writing into a damaged file
+            // can spread the damage (a B-tree page rewritten from garbage).
+            switch try probe(location: location, path: path, checkPages: mode != .readOnly) {
             case .empty:
                 if mode != .create { throw .missing(path: path) }
             case .trustStore(let version):
@@ -96,8 +98,9 @@ enum LedgerFile {
         case trustStore(version: Int)
     }
 
-    /// Reads the identity of an existing file through a read-only connection.
-    private static func probe(location: String, path: String) throws(StoreError) -> ProbeResult {
+    /// Reads the identity of an existing file through a read-only connection; with `checkPages`,
+    /// runs `PRAGMA quick_check` on a trustd ledger too and throws `.damaged` unless it says "ok".
+    private static func probe(location: String, path: String, checkPages: Bool) throws(StoreError) -> ProbeResult {
         var config = Configuration()
         config.readonly = true
         config.busyMode = busyMode
@@ -109,6 +112,7 @@ enum LedgerFile {
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
                 if appID == Schema.applicationID {
+                    if checkPages { try check(db, path: path) }
                     if try Schema.migrator.hasBeenSuperseded(db) {
                         return .trustStore(version: max(version, Schema.version + 1))
                     }
@@ -120,5 +124,18 @@ enum LedgerFile {
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: busyTimeout)
         }
+    }
+
+    /// `PRAGMA quick_check`: every page and B-tree reachable and well formed (the O(N) part of
+    /// `integrity_check`, without matching indexes to tables). See docs/benchmarks.md for its cost.
+    private static func check(_ db: Database, path: String) throws {
+        var problems: [String] = []
+        do {
+            let lines = try String.fetchCursor(db, sql: "PRAGMA quick_check(10)")
+            while let line = try lines.next() { problems.append(line) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            problems.append(error.message ?? "\(error.resultCode)")
+        }
+        if problems != ["ok"] { throw StoreError.damaged(path: path, problems: problems) }
     }
 }

@@ -35,7 +35,7 @@ public struct LedgerTransaction {
         try db.cachedStatement(
             sql: """
                 INSERT INTO occurrence (item, kind, scheduled, zone, day, deadline) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (item, scheduled) DO NOTHING
+                ON CONFLICT (item, scheduled) WHERE state != 'voided' DO NOTHING
                 """
         ).execute(arguments: [
             item.rawValue, kind.rawValue, scheduledMs, zone, DayNumber.from(day), Millis.from(deadline),
@@ -77,6 +77,8 @@ public struct LedgerTransaction {
     ) throws -> AnswerResult {
         var row = try load(id)
         let before = try row.stored()
+        // Entered for an instant that had not come: the check-in of that instant is another one.
+        if before.state == .voided { throw StoreError.voided(before) }
         let note = note.flatMap { $0.isEmpty ? nil : $0 }
         let type: EventType
         let outcome: AnswerResult.Outcome
@@ -115,14 +117,44 @@ public struct LedgerTransaction {
         return true
     }
 
+    /// Withdraws, as voided by a clock correction, every check-in scheduled after `now` that was
+    /// never answered (`pending` or `unanswered`): the clock went forward, trustd entered them, and
+    /// the clock came back. Answered ones keep their answers. Returns the voided ones.
+    public mutating func voidScheduled(after now: Date, channel: Channel, at: Date) throws -> [CheckIn] {
+        let rows = try OccurrenceRow.fetchAll(
+            db, path: path, sql: "WHERE scheduled > ? AND state IN ('pending', 'unanswered') ORDER BY scheduled, id",
+            [Millis.from(now)])
+        return try rows.map { original in
+            var row = original
+            _ = try append(to: &row, type: .voided, at: at, channel: channel)
+            return try row.stored()
+        }
+    }
+
+    /// Records that the milestone `streak` was celebrated, on `occurrence`.
+    public mutating func recordCelebrated(occurrence id: CheckInID, streak: Int, channel: Channel, at: Date) throws
+        -> CheckInEvent
+    {
+        var row = try load(id)
+        return try append(to: &row, type: .celebrated, at: at, channel: channel, value: Double(streak))
+    }
+
     // MARK: Reads inside the transaction
+
+    /// Whether a `celebrated` event for `streak` is on `occurrence`.
+    public func wasCelebrated(occurrence id: CheckInID, streak: Int) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM event WHERE occurrence = ? AND type = 'celebrated' AND value = ?)"),
+            arguments: [id, Double(streak)]) ?? false
+    }
 
     public func occurrence(id: CheckInID) throws -> CheckIn? {
         try OccurrenceRow.fetchOne(db, path: path, where: "id = ?", [id]).map { try $0.stored() }
     }
 
     public func occurrence(item: ItemID, scheduled: Date) throws -> CheckIn? {
-        try OccurrenceRow.fetchOne(db, path: path, where: "item = ? AND scheduled = ?", [item.rawValue, Millis.from(scheduled)])
+        try OccurrenceRow.fetchOne(
+            db, path: path, where: "item = ? AND scheduled = ? AND state != 'voided'", [item.rawValue, Millis.from(scheduled)])
             .map { try $0.stored() }
     }
 
@@ -157,11 +189,12 @@ public struct LedgerTransaction {
 
     private mutating func append(
         to row: inout OccurrenceRow, type: EventType, at: Date, channel: Channel, answer: String? = nil,
-        note: String? = nil, notificationID: Int64? = nil, until: Int64? = nil, isFirst: Bool = false
+        note: String? = nil, notificationID: Int64? = nil, until: Int64? = nil, value: Double? = nil,
+        isFirst: Bool = false
     ) throws -> CheckInEvent {
         let content = EventContent(
             sequence: headSequence + 1, type: type.rawValue, at: Millis.from(at), channel: channel.rawValue,
-            answer: answer, note: note, notificationID: notificationID, until: until)
+            answer: answer, note: note, notificationID: notificationID, until: until, value: value)
         let hash = HashChain.link(previous: headHash, row.identity, content)
         var cache = row.cache
         do {
@@ -171,12 +204,12 @@ public struct LedgerTransaction {
         }
         try db.cachedStatement(
             sql: """
-                INSERT INTO event (seq, occurrence, type, at, channel, answer, note, notification_id, until, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO event (seq, occurrence, type, at, channel, answer, note, notification_id, until, hash, value)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             content.sequence, row.identity.id, content.type, content.at, content.channel, content.answer,
-            content.note, content.notificationID, content.until, Data(hash),
+            content.note, content.notificationID, content.until, Data(hash), content.value,
         ])
         if cache != row.cache {
             try db.cachedStatement(
@@ -196,6 +229,6 @@ public struct LedgerTransaction {
             sequence: content.sequence, occurrence: row.identity.id, type: type, at: Millis.date(content.at),
             channel: channel, answer: answer.flatMap(Answer.init(rawValue:)), note: note,
             notificationID: notificationID.map(NotificationID.stored), until: until.map(Millis.date),
-            hash: hash)
+            streak: value.map { Int($0) }, hash: hash)
     }
 }

@@ -53,14 +53,17 @@ extension TrustStore {
     /// ("what fell due since then?"); nil when the item has no occurrence yet. Check-ins brought
     /// in by `trustctl import` (first event on channel `import`) are not trustd's schedule: an
     /// import of last year's history must not make trustd "catch up" on every day since.
-    public func lastScheduled(item: ItemID) throws(StoreError) -> Date? {
+    /// Check-ins voided by a clock correction do not count; with `notAfter`, only those scheduled
+    /// at or before it (where the cursor returns after the clock was set back).
+    public func lastScheduled(item: ItemID, notAfter: Date? = nil) throws(StoreError) -> Date? {
         try read { db in
             try Int64.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT max(o.scheduled) FROM occurrence o WHERE o.item = ?
+                        SELECT max(o.scheduled) FROM occurrence o WHERE o.item = ? AND o.scheduled <= ?
+                        AND o.state != 'voided'
                         AND (SELECT e.channel FROM event e WHERE e.occurrence = o.id ORDER BY e.seq LIMIT 1) IS NOT 'import'
-                        """), arguments: [item.rawValue]
+                        """), arguments: [item.rawValue, notAfter.map(Millis.from) ?? Int64.max]
             ).map(Millis.date)
         }
     }

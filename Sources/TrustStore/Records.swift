@@ -190,7 +190,8 @@ struct EventRow: FetchableRecord {
         return CheckInEvent(
             sequence: sequence, occurrence: occurrence, type: t, at: Millis.date(at), channel: c,
             answer: answer.flatMap(Answer.init(rawValue:)), note: note,
-            notificationID: notificationID.map(NotificationID.stored), until: until.map(Millis.date), hash: hash)
+            notificationID: notificationID.map(NotificationID.stored), until: until.map(Millis.date),
+            streak: t == .celebrated ? value.map { Int($0) } : nil, hash: hash)
     }
 
     static func fetchAll(_ db: Database, sql tail: String, _ arguments: StatementArguments = []) throws -> [EventRow] {

@@ -10,7 +10,7 @@ enum Schema {
     /// A store with a higher number was written by a newer trustd and is refused, never migrated down.
     static var version: Int { migrationIdentifiers.count }
 
-    static let migrationIdentifiers = ["v1-ledger", "v2-import"]
+    static let migrationIdentifiers = ["v1-ledger", "v2-import", "v3-void-and-celebrate"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -86,6 +86,91 @@ enum Schema {
                     ALTER TABLE event ADD COLUMN import_sha256 TEXT;   -- of the file's bytes, lowercase hex
                     ALTER TABLE event ADD COLUMN value REAL;           -- a numeric habit's amount
                     CREATE INDEX event_imported ON event (import_sha256, occurrence) WHERE import_sha256 IS NOT NULL;
+                    """)
+        }
+        // Issue 11: the state `voided` and the event types `voided` (withdrawn by a clock
+        // correction) and `celebrated` (a milestone shown; the streak in `value`). SQLite cannot
+        // alter a CHECK constraint, so both tables are rebuilt the way SQLite's documentation says
+        // (ALTER TABLE, "other kinds of table schema changes"): a new table with the new CHECK, every
+        // row copied as it is (same ids, same bytes: the hash chain does not change), the old one
+        // dropped, the new one renamed, then the indexes and triggers of v1 and v2 made again (their
+        // text repeated, not shared: a shipped migration is never edited, not even by a refactor). The
+        // migrator runs it in one transaction with foreign keys off and checks them all before
+        // committing; `verify` checks that the triggers stand.
+        m.registerMigration("v3-void-and-celebrate") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE occurrence_v3 (
+                        id INTEGER PRIMARY KEY,
+                        item TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('commitment', 'boundary')),
+                        scheduled INTEGER NOT NULL,
+                        zone TEXT NOT NULL,
+                        day INTEGER NOT NULL,
+                        deadline INTEGER NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'pending'
+                            CHECK (state IN ('pending', 'kept', 'missed', 'skipped', 'unanswered', 'voided')),
+                        answered_at INTEGER,
+                        answer_channel TEXT,
+                        note TEXT,
+                        prompted_at INTEGER,
+                        prompt_count INTEGER NOT NULL DEFAULT 0,
+                        notification_id INTEGER,
+                        snoozed_until INTEGER
+                    );
+                    INSERT INTO occurrence_v3 (id, item, kind, scheduled, zone, day, deadline, state, answered_at,
+                        answer_channel, note, prompted_at, prompt_count, notification_id, snoozed_until)
+                    SELECT id, item, kind, scheduled, zone, day, deadline, state, answered_at,
+                        answer_channel, note, prompted_at, prompt_count, notification_id, snoozed_until FROM occurrence;
+
+                    CREATE TABLE event_v3 (
+                        seq INTEGER PRIMARY KEY,
+                        occurrence INTEGER NOT NULL REFERENCES occurrence (id),
+                        type TEXT NOT NULL CHECK (type IN
+                            ('scheduled', 'prompted', 'snoozed', 'answered', 'corrected', 'noted', 'unanswered',
+                             'voided', 'celebrated')),
+                        at INTEGER NOT NULL,
+                        channel TEXT NOT NULL,
+                        answer TEXT CHECK (answer IN ('kept', 'missed', 'skipped')),
+                        note TEXT,
+                        notification_id INTEGER,
+                        until INTEGER,
+                        hash BLOB NOT NULL CHECK (length(hash) = 32),
+                        import_source TEXT,
+                        import_file TEXT,
+                        import_sha256 TEXT,
+                        value REAL
+                    );
+                    INSERT INTO event_v3 (seq, occurrence, type, at, channel, answer, note, notification_id, until, hash,
+                        import_source, import_file, import_sha256, value)
+                    SELECT seq, occurrence, type, at, channel, answer, note, notification_id, until, hash,
+                        import_source, import_file, import_sha256, value FROM event;
+
+                    -- Dropping a table drops its indexes and triggers and fires none.
+                    DROP TABLE event;
+                    DROP TABLE occurrence;
+                    ALTER TABLE occurrence_v3 RENAME TO occurrence;
+                    ALTER TABLE event_v3 RENAME TO event;
+
+                    -- An occurrence is never created twice, except that one voided by a clock correction
+                    -- leaves its instant free: when that instant really comes, it is entered again.
+                    CREATE UNIQUE INDEX occurrence_once ON occurrence (item, scheduled) WHERE state != 'voided';
+                    CREATE INDEX occurrence_pending ON occurrence (scheduled) WHERE state = 'pending';
+                    CREATE INDEX occurrence_scheduled ON occurrence (scheduled);
+                    CREATE INDEX occurrence_report
+                        ON occurrence (item, scheduled, kind, zone, day, deadline, state, answered_at, note);
+                    CREATE INDEX event_occurrence ON event (occurrence, seq);
+                    CREATE INDEX event_imported ON event (import_sha256, occurrence) WHERE import_sha256 IS NOT NULL;
+
+                    CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event
+                    BEGIN SELECT RAISE(ABORT, 'the trustd event log is append-only'); END;
+                    CREATE TRIGGER event_append_only_delete BEFORE DELETE ON event
+                    BEGIN SELECT RAISE(ABORT, 'the trustd event log is append-only'); END;
+                    CREATE TRIGGER occurrence_never_deleted BEFORE DELETE ON occurrence
+                    BEGIN SELECT RAISE(ABORT, 'trustd never deletes an occurrence'); END;
+                    CREATE TRIGGER occurrence_identity_fixed
+                    BEFORE UPDATE OF id, item, kind, scheduled, zone, day, deadline ON occurrence
+                    BEGIN SELECT RAISE(ABORT, 'an occurrence''s identity never changes'); END;
                     """)
         }
         return m

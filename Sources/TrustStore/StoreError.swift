@@ -12,6 +12,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notADatabase(path: String)
     /// SQLite reports corruption. Left untouched: never overwritten, never "repaired".
     case corrupt(path: String, detail: String)
+    /// A writer's check before its first write (`PRAGMA quick_check`) found damaged pages
+    /// (`problems`: the first few lines SQLite gave). Refused, nothing written: the file is left
+    /// byte-for-byte as it was, for `trustctl verify` and `export` to save what can be read.
+    case damaged(path: String, problems: [String])
     /// Written by a newer trustd (schema `found` > `supported`): refused, never migrated down.
     case newerSchema(path: String, found: Int, supported: Int)
     /// Written by an older trustd and opened read-only, so it cannot be upgraded here.
@@ -31,6 +35,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownItem(ItemID, known: [ItemID])
     /// Every check-in of the item up to `asOf` is answered; `latest` is the newest one, if any.
     case nothingOpen(ItemID, latest: CheckIn?)
+    /// The check-in was voided by a clock correction (entered for an instant that had not come);
+    /// it takes no answer.
+    case voided(CheckIn)
     /// Any other SQLite or I/O failure, with its message.
     case io(path: String, detail: String)
 
@@ -44,6 +51,17 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path) is not a SQLite database or its header is damaged; it was left untouched (restore it from a backup, or move it away and let trustd start a new ledger)"
         case .corrupt(let path, let detail):
             return "the ledger \(path) is corrupt (\(detail)); it was left untouched: copy it somewhere safe, then try `sqlite3 \(path) .recover` on the copy, or restore a backup"
+        case .damaged(let path, let problems):
+            // quick_check's rows may hold several lines each, under a "*** in database main ***" title.
+            let lines = problems.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("***") }
+            let what = lines.prefix(3).joined(separator: "; ") + (lines.count > 3 ? "; … \(lines.count - 3) more" : "")
+            return """
+                the ledger \(path) is damaged (SQLite's quick_check: \(what)); nothing was written to it and it was \
+                left byte-for-byte as it was. To recover: `trustctl verify --store \(path)` shows what is damaged; \
+                `trustctl export --store \(path)` saves the check-ins when their pages are intact; then move the file \
+                away and restore your backup, or try `sqlite3 COPY .recover` on a copy (trustd starts a new ledger \
+                when there is none)
+                """
         case .newerSchema(let path, let found, let supported):
             return "the ledger \(path) was written by a newer trustd (schema \(found); this one knows up to \(supported)); refusing to use it: update trustd"
         case .olderSchema(let path, let found, let supported):
@@ -67,6 +85,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 return "no check-in of '\(item)' is due yet (see `trustctl pending`)"
             }
             return "no open check-in of '\(item)'; the latest (#\(latest.id), \(latest.day)) is \(latest.state.rawValue): to change it, pass --occurrence \(latest.id)"
+        case .voided(let o):
+            return "check-in #\(o.id) (\(o.item), \(o.day)) was voided by a clock correction: it was entered while the clock was ahead, for an instant that had not come; nothing was recorded (answer the check-in entered when its time came: trustctl pending, trustctl history \(o.item))"
         case .io(let path, let detail):
             return "ledger \(path): \(detail)"
         }

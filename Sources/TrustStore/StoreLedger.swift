@@ -20,6 +20,25 @@ public struct StoreLedger: Ledger {
         try port { () throws(StoreError) in try store.lastScheduled(item: item) }
     }
 
+    public func lastScheduled(item: ItemID, notAfter: Date) throws(LedgerError) -> Date? {
+        try port { () throws(StoreError) in try store.lastScheduled(item: item, notAfter: notAfter) }
+    }
+
+    public func voidScheduled(after now: Date, at: Date) throws(LedgerError) -> [CheckIn] {
+        try port { () throws(StoreError) in
+            try store.transaction { tx in try tx.voidScheduled(after: now, channel: .daemon, at: at) }
+        }
+    }
+
+    public func celebrateOnce(occurrence: CheckInID, streak: Int, at: Date) throws(LedgerError) -> CheckInEvent? {
+        try port { () throws(StoreError) in
+            try store.transaction { tx in
+                if try tx.wasCelebrated(occurrence: occurrence, streak: streak) { return nil }
+                return try tx.recordCelebrated(occurrence: occurrence, streak: streak, channel: .daemon, at: at)
+            }
+        }
+    }
+
     public func openOccurrences() throws(LedgerError) -> [CheckIn] {
         try port { () throws(StoreError) in try store.openOccurrences() }
     }

@@ -46,6 +46,9 @@ struct TrustDaemonCommand: ParsableCommand {
 
     init() {}
 
+    /// The exit status when the ledger cannot be used (damaged, refused): `EX_DATAERR` (sysexits.h).
+    static let ledgerUnusable: Int32 = 65
+
     static let signals: Set<Signal> = [.hangup, .terminate, .interrupt]
 
     /// Call first thing in `main`, before any thread exists: blocks the signals the main thread
@@ -65,19 +68,24 @@ struct TrustDaemonCommand: ParsableCommand {
         let planPath = plan ?? PlanLocation.defaultPath(environment: environment)
         let storePath = store ?? StoreLocation.defaultPath(environment: environment)
 
+        let service = SystemdServiceStatus { error in log.warning("\(error)") }
         let ledger: TrustStore
         do {
             ledger = try TrustStore(path: storePath, mode: .create)
         } catch {
-            log.critical("\(error)")
-            throw ExitCode(1)
+            // A ledger trustd must not write (damaged, another program's, a newer schema) or
+            // cannot open: stop with the reason in `systemctl --user status` and the journal,
+            // never write. Not a crash loop: the same file fails the same way, so the exit status
+            // says "bad data" (EX_DATAERR) and the unit's start limit ends the restarts.
+            service.tell([.status("Stopped: \(error)")])
+            log.critical("trustd cannot use its ledger and stops without writing anything: \(error)")
+            throw ExitCode(Self.ledgerUnusable)
         }
 
         let queue = DispatchQueue(label: "trustd")
         let underSystemd = environment["INVOCATION_ID"] != nil || environment["NOTIFY_SOCKET"] != nil
         let interactive = !noTerminal && !underSystemd && standardInputIsTerminal
         let notifier: (any Notifier)? = noDesktop ? nil : NotificationClient(deliveryQueue: queue)
-        let service = SystemdServiceStatus { error in log.warning("\(error)") }
         var options = DaemonOptions(planPath: planPath, demoDelay: demo ? demoDelay : nil)
         // Idle, trustd needs little of the code start-up and a plan load touched: give those
         // clean pages back (they are read again from the page cache when needed).

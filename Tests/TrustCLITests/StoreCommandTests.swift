@@ -208,6 +208,30 @@ private final class Ledger: Sendable {
         #expect(try PendingCommand.parse([]).render(store: ledger.store, now: now) == "Nothing awaits an answer.")
     }
 
+    /// Check-ins voided by a clock correction: `history` shows them; `answer` refuses them.
+    @Test func voidedCheckInsShowInHistoryAndTakeNoAnswer() throws {
+        let ledger = try Ledger()
+        let kept = try ledger.schedule("evening-call", "2026-11-24T21:30:00+01:00")
+        try ledger.store.answer(occurrence: kept.id, answer: .kept, channel: .terminal, at: at("2026-11-24T21:40:00+01:00"))
+        let ahead = try ledger.schedule("evening-call", "2026-11-25T21:30:00+01:00")
+        let voided = try ledger.store.transaction { tx in
+            try tx.voidScheduled(after: at("2026-11-25T09:00:00+01:00"), channel: .daemon, at: at("2026-11-25T09:00:00+01:00"))
+        }
+        #expect(voided.map(\.id) == [ahead.id])
+        let text = try HistoryCommand.parse(["evening-call", "--events"]).render(store: ledger.store)
+        #expect(text.contains("Wed 2026-11-25  21:30  evening-call  voided"), "\(text)")
+        #expect(text.contains("event 4  2026-11-25T09:00:00+01:00  daemon        voided"), "\(text)")
+        do {
+            _ = try AnswerCommand.parse(["evening-call", "kept", "--occurrence", "\(ahead.id)"])
+                .perform(on: ledger.store, now: at("2026-11-25T22:00:00+01:00"), zone: berlinZone)
+            Issue.record("a voided check-in took an answer")
+        } catch let error as StoreError {
+            #expect(error.description.contains("was voided by a clock correction"), "\(error)")
+        }
+        #expect(try ledger.store.occurrence(id: ahead.id)?.state == .voided)
+        #expect(try ledger.store.verify().isIntact)
+    }
+
     @Test func historyIsNewestFirstAndMarksCorrections() throws {
         let ledger = try Ledger()
         var ids: [CheckInID] = []

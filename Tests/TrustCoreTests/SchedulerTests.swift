@@ -9,6 +9,19 @@ private let h: TimeInterval = 3600
 @Suite struct SchedulerTests {
     let scheduler = Scheduler()
 
+    // MARK: The clock set back
+
+    /// A cursor more than the tolerance after now means the clock went back (cursors only move to
+    /// instants that had come): minutes, hours, days; a second within the tolerance is not.
+    @Test(arguments: [
+        (-1.0, false), (0, false), (59, false), (61, true), (20 * 60, true), (5 * h, true), (3 * 24 * h, true),
+    ] as [(TimeInterval, Bool)])
+    func aCursorAfterNowMeansTheClockWentBack(ahead: TimeInterval, wentBack: Bool) {
+        let now = F.at("2026-11-25 18:59")
+        let cursors: [ItemID: Date] = ["call": now.addingTimeInterval(ahead), "walk": now.addingTimeInterval(-h)]
+        #expect(Scheduler.itemsAhead(of: now, cursors: cursors, tolerance: 60) == (wentBack ? ["call"] : []))
+    }
+
     // MARK: New occurrences
 
     @Test func anItemSeenForTheFirstTimeStartsNowWithoutBackfill() {

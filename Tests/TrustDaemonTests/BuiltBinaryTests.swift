@@ -220,6 +220,61 @@ import TrustTestSupport
         await setup.tearDown()
     }
 
+    /// A ledger damaged past its header: trustd stops at once with the reason in STATUS= and the
+    /// log and exit status 65 (EX_DATAERR), `trustctl answer` refuses it, and neither changes a byte.
+    @Test func aDamagedLedgerStopsTrustdAndTrustctlAnswerWithoutWritingAByte() async throws {
+        let setup = try await Setup(plan: Self.tickPlan)
+        do {
+            try FileManager.default.createDirectory(atPath: setup.dir + "/state", withIntermediateDirectories: true)
+            let store = try TrustStore(path: setup.storePath)
+            let zone = TimeZone(identifier: "Europe/Berlin")!
+            let start = Date(timeIntervalSince1970: 1_767_299_400)
+            _ = try store.transaction { tx in
+                for i in 0..<400 {
+                    let when = start.addingTimeInterval(Double(i) * 86400)
+                    let o = try tx.schedule(
+                        item: "tick", kind: .commitment, scheduled: when, zone: zone.identifier, day: DayKey.of(when, in: zone),
+                        deadline: when.addingTimeInterval(3600), at: when)
+                    _ = try tx.answer(occurrence: o.id, answer: .kept, note: String(repeating: "n", count: 200), channel: .terminal, at: when)
+                }
+            }
+            try store.checkpoint()
+        }
+        let damaged = try overwritePages(of: setup.storePath)
+        let notify = try await NotifySocket(directory: setup.dir)
+        let trustd = try setup.start(["NOTIFY_SOCKET": notify.path], name: "trustd")
+        #expect(await trustd.exitStatus() == 65)
+        let status = try await notify.first { $0.contains("STATUS=") }
+        #expect(status.contains("STATUS=Stopped: the ledger \(setup.storePath) is damaged"), "\(status)")
+        #expect(status.contains("trustctl verify --store \(setup.storePath)"), "\(status)")
+        #expect(!notify.messages.contains { $0.contains("READY=1") })
+        #expect(trustd.log.contains("trustd cannot use its ledger and stops without writing anything"), "\(trustd.log)")
+        #expect(trustd.log.contains("trustctl export --store"), "\(trustd.log)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: setup.storePath)) == damaged)
+
+        // trustctl answer: refused with the same advice, exit status 1, not a byte changed.
+        let answer = try await onBlockingThread { () throws -> (Int32, String) in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: BuiltBinaryTests.trustctl)
+            p.arguments = ["answer", "tick", "kept", "--occurrence", "400", "--store", setup.storePath]
+            p.environment = setup.environment
+            let err = Pipe()
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = err
+            try p.run()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        #expect(answer.0 == 1)
+        #expect(answer.1.contains("trustctl answer: error: the ledger \(setup.storePath) is damaged"), "\(answer.1)")
+        #expect(answer.1.contains("trustctl verify --store"), "\(answer.1)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: setup.storePath)) == damaged)
+
+        await notify.stop()
+        await setup.tearDown()
+    }
+
     /// `trustctl answer` while trustd is gone (killed): trustctl itself withdraws the check-in's
     /// notification, with the id in the ledger, after the answer is on disk.
     @Test func trustctlClosesTheNotificationWhenTrustdIsNotRunning() async throws {

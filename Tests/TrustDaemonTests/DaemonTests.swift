@@ -20,6 +20,16 @@ private let callPlan = planYAML(
         snooze: 15m
     """)
 
+/// Call Sam at 19:00, celebrated at a streak of 2.
+private let celebrateAtTwoPlan = planYAML(
+    """
+      - id: evening-call
+        title: Call Sam
+        to: Sam
+        at: "19:00"
+        celebrate: [2]
+    """)
+
 /// The runtime on a real ledger file with a deterministic clock and the recording notifier.
 @Suite struct DaemonTests {
     @Test func promptsAtItsTimeAndAnActionAnswerLandsInTheStore() async throws {
@@ -168,18 +178,21 @@ private let callPlan = planYAML(
         #expect(rig.clock.nextArmed == F.at("2026-11-25 19:00"))
         await rig.set(F.at("2026-11-25 19:00"))
         #expect(try rig.occurrences().count == 1)
-        // Back again past 19:00: nothing is entered twice.
+        // Back again past 19:00: the unanswered 19:00 check-in has not come yet; it is voided,
+        // its prompt withdrawn, and it is entered (once) when 19:00 comes again.
         await rig.set(F.at("2026-11-25 18:30"))
         rig.daemon.clockChanged()
+        await rig.settle()
+        #expect(rig.closed == [1])
         await rig.set(F.at("2026-11-25 19:00:05"))
-        #expect(try rig.occurrences().count == 1)
-        #expect(rig.requests.count == 1)
+        #expect(try rig.occurrences().sorted { $0.id < $1.id }.map(\.state) == [.voided, .pending])
+        #expect(rig.requests.count == 2)
         // Forward two days: catch-up.
         await rig.set(F.at("2026-11-27 20:00"))
         rig.daemon.clockChanged()
         await rig.settle()
-        #expect(try rig.occurrences().map(\.state) == [.unanswered, .unanswered, .pending])
-        #expect(rig.requests.count == 2)
+        #expect(try rig.occurrences().sorted { $0.id < $1.id }.map(\.state) == [.voided, .unanswered, .unanswered, .pending])
+        #expect(rig.requests.count == 3)
         await rig.stop()
     }
 
@@ -318,14 +331,7 @@ private let callPlan = planYAML(
     /// With the daemon caught up on the ledger (as its WAL watch keeps it), the answer's own event
     /// is the next one: the daemon reacts to it without reading it back, with the same result.
     @Test func anAnswerThatIsTheNextEventIsReactedToWithoutReadingItBack() async throws {
-        let plan = planYAML(
-            """
-              - id: evening-call
-                title: Call Sam
-                to: Sam
-                at: "19:00"
-                celebrate: [2]
-            """)
+        let plan = celebrateAtTwoPlan
         let rig = try Rig(plan: plan, at: F.at("2026-11-24 18:00"))
         await rig.start()
         for (day, notification) in [("2026-11-24 19:00", UInt32(1)), ("2026-11-25 19:00", 2)] {
@@ -367,6 +373,171 @@ private let callPlan = planYAML(
         try await rig.ledgerWritten()
         #expect(rig.requests.count == 3)
         await rig.stop()
+    }
+
+    /// Every 5 minutes, so that jumps of minutes, hours and days all enter several check-ins.
+    static let tickPlan = planYAML(
+        """
+          - id: tick
+            title: Tick
+            at: "*:0/5"
+            deadline: 1h
+        """)
+
+    /// A clock set forward (catch-up enters the check-ins up to the wrong "now") and then back:
+    /// the never-answered ones scheduled after the corrected now are voided (in `history`, in no
+    /// figure), their prompt withdrawn, the answered one keeps its answer, the cursor returns, and
+    /// each instant is entered again when it really comes.
+    @Test(arguments: [20 * 60, 5 * 3600, 3 * 86400] as [TimeInterval])
+    func aForwardThenBackJumpVoidsTheFutureCheckInsNeverAnswered(jump: TimeInterval) async throws {
+        let start = F.at("2026-11-25 18:58")
+        let rig = try Rig(plan: Self.tickPlan, at: start)
+        await rig.start()
+        await rig.set(start.addingTimeInterval(jump))
+        rig.daemon.clockChanged()
+        await rig.settle()
+        let entered = try rig.occurrences()
+        #expect(entered.count >= 4)
+        #expect(entered.first?.scheduled == F.at("2026-11-25 19:00"))
+        #expect(rig.requests.count == 1)  // the newest, a catch-up prompt
+        // The person answers the first of them (trustctl answer --occurrence).
+        _ = try rig.store.answer(occurrence: entered[0].id, answer: .kept, channel: .terminal, at: start.addingTimeInterval(jump))
+        try await rig.ledgerWritten()
+
+        // NTP corrects the clock.
+        await rig.set(F.at("2026-11-25 18:59"))
+        rig.daemon.clockChanged()
+        await rig.settle()
+        let after = try rig.occurrences()
+        #expect(after.map(\.id) == entered.map(\.id))
+        #expect(after[0].state == .kept)
+        #expect(after.dropFirst().allSatisfy { $0.state == .voided }, "\(after.map(\.state))")
+        for o in after.dropFirst() { #expect(try rig.events(o.id).last == .voided) }
+        #expect(rig.closed == [1])
+        #expect(await rig.daemon.inspect { $0.shown.isEmpty })
+        #expect(await rig.daemon.inspect { $0.cursors["tick"] } == F.at("2026-11-25 18:59"))
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 19:00"))
+        // In no figure: the records behind export, review and milestones, and the report's read.
+        #expect(try rig.store.records(items: nil, since: nil).map(\.id) == [entered[0].id])
+        #expect(try rig.store.checkInsByItem().map(\.entries.count).reduce(0, +) == 1)
+        #expect(try rig.store.verify().isIntact)
+
+        // Real time comes: 19:00 is answered already (not entered again); 19:05 is entered anew.
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(rig.requests.count == 1)
+        await rig.set(F.at("2026-11-25 19:05"))
+        let now = try rig.occurrences().filter { $0.state == .pending }
+        #expect(now.map(\.scheduled) == [F.at("2026-11-25 19:05")])
+        #expect(rig.requests.count == 2)
+        await rig.stop()
+    }
+
+    /// The same through the real clock-change path: DaemonHost's ClockChangeWatcher (a
+    /// CLOCK_REALTIME timerfd with TFD_TIMER_CANCEL_ON_SET) reads ECANCELED when the realtime clock
+    /// is set. The test sets it to its own reading (CAP_SYS_TIME; the clock moves by microseconds),
+    /// while the daemon's hand-set clock makes the forward and back jumps.
+    @Test func theClockChangePathVoidsAfterARealClockSet() async throws {
+        let start = F.at("2026-11-25 18:58")
+        let rig = try Rig(plan: Self.tickPlan, at: start)
+        let host = DaemonHost(daemon: rig.daemon, planPath: rig.planPath, ledgerPath: rig.storePath, logger: rig.logs.logger())
+        host.start()
+        #expect(await eventually { await rig.daemon.inspect { $0.ready } })
+        func changes() -> Int { rig.logs.lines.filter { $0.contains("The system clock changed") }.count }
+
+        rig.clock.set(F.at("2026-11-25 21:00"))
+        try setRealtimeClockToItself()
+        #expect(await eventually { changes() == 1 })
+        #expect(await eventually { (try? rig.occurrences().count) == 25 })
+        rig.clock.set(F.at("2026-11-25 18:59"))
+        try setRealtimeClockToItself()
+        #expect(await eventually { changes() == 2 })
+        #expect(await eventually { (try? rig.occurrences().allSatisfy { $0.state == .voided }) == true })
+        #expect(await rig.daemon.inspect { $0.cursors["tick"] } == F.at("2026-11-25 18:59"))
+        await withCheckedContinuation { c in host.stop { c.resume() } }
+    }
+
+    /// A milestone reached by `trustctl answer` while trustd was stopped is celebrated at the next
+    /// start, once: the ledger records it (`celebrated`), so a further restart does not repeat it.
+    @Test func aMilestoneReachedWhileTrustdWasStoppedIsCelebratedOnceAcrossRestarts() async throws {
+        let plan = celebrateAtTwoPlan
+        let milestone = "2 check-ins in a row: Call Sam"
+        let first = try Rig(plan: plan, at: F.at("2026-11-24 18:00"))
+        await first.start()
+        await first.set(F.at("2026-11-24 19:00"))
+        await first.act(1, "kept")
+        await first.set(F.at("2026-11-25 19:00"))
+        await first.stop()
+        // trustd stopped; the person answers from the terminal.
+        let other = try TrustStore(path: first.storePath, mode: .readWrite)
+        try other.answerNewestOpen(item: "evening-call", answer: .kept, channel: .terminal, at: F.at("2026-11-25 19:05"))
+
+        let second = try first.restarted(at: F.at("2026-11-25 19:10"))
+        await second.start()
+        #expect(second.requests.filter { $0.summary == milestone }.count == 1)
+        await second.stop()
+        let third = try second.restarted(at: F.at("2026-11-25 19:20"))
+        await third.start()
+        #expect(third.requests.allSatisfy { $0.summary != milestone })
+        await third.stop()
+        let celebrated = try third.store.events(after: 0, limit: 1000).filter { $0.type == .celebrated }
+        #expect(celebrated.map(\.streak) == [2])
+        #expect(try third.store.verify().isIntact)
+    }
+
+    /// Within one run too, the ledger (not the process) remembers: a second daemon on the same
+    /// ledger does not celebrate what the first did.
+    @Test func aCelebrationIsInTheLedgerAndCoveredByTheChain() async throws {
+        let plan = planYAML(
+            """
+              - id: evening-call
+                title: Call Sam
+                at: "19:00"
+                celebrate: [2]
+            """)
+        let rig = try Rig(plan: plan, at: F.at("2026-11-24 18:00"))
+        await rig.start()
+        await rig.set(F.at("2026-11-24 19:00"))
+        await rig.act(1, "kept")
+        await rig.set(F.at("2026-11-25 19:00"))
+        await rig.act(2, "kept")
+        await rig.stop()
+        let events = try rig.store.events(after: 0, limit: 1000)
+        let celebrated = try #require(events.first { $0.type == .celebrated })
+        #expect(celebrated.streak == 2)
+        let second = try rig.restarted(at: F.at("2026-11-25 19:30"))
+        await second.start()
+        #expect(second.requests.allSatisfy { !$0.summary.contains("in a row") })
+        await second.stop()
+        #expect(try rig.store.verify().isIntact)
+    }
+
+    /// Discreet mode keeps titles, asks and notes out of the journal too (what the daemon logs is
+    /// what the journald handler writes): item ids and check-in numbers only.
+    @Test func discreetModeKeepsTitlesAsksAndNotesOutOfTheLog() async throws {
+        let plan = planYAML(
+            extra: "discreet: true",
+            """
+              - id: evening-call
+                title: Call Sam
+                ask: Did you call Sam tonight?
+                why: Sam is waiting
+                at: "19:00"
+                celebrate: [1]
+            """)
+        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00"))
+        rig.notifier?.simulate(.replied(NotificationID(1), text: "kept called from the hotel"))
+        await rig.settle()
+        _ = try rig.store.addNote(occurrence: 1, note: "Sam sounded happy", channel: .terminal)
+        try await rig.ledgerWritten()
+        await rig.stop()
+        let log = rig.logs.text
+        #expect(try rig.store.occurrence(id: 1)?.state == .kept)
+        #expect(log.contains("Check-in #1 evening-call: kept"), "\(log)")
+        for secret in ["Sam", "hotel", "Did you call", "waiting"] {
+            #expect(!log.contains(secret), "'\(secret)' in the log:\n\(log)")
+        }
     }
 
     /// A restart closes what the previous run left on screen and shows it again; nothing is
@@ -504,4 +675,31 @@ extension DaemonTests {
         #expect(reloads() == 3)
         await withCheckedContinuation { c in host.stop { c.resume() } }
     }
+}
+
+/// Sets CLOCK_REALTIME to its own current reading: a discontinuous set (by the microseconds
+/// between the read and the set) that cancels every TFD_TIMER_CANCEL_ON_SET timer, without moving
+/// the machine's time. Needs CAP_SYS_TIME: as root directly, else through `sudo -n` (CI's user
+/// has it, see .ci/run); without either the test fails and says so.
+func setRealtimeClockToItself() throws {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    if clock_settime(CLOCK_REALTIME, &now) == 0 { return }
+    let failure = errno
+    let script = """
+        import ctypes
+        class T(ctypes.Structure): _fields_ = [("s", ctypes.c_long), ("ns", ctypes.c_long)]
+        libc = ctypes.CDLL(None, use_errno=True); t = T()
+        libc.clock_gettime(0, ctypes.byref(t))
+        raise SystemExit(0 if libc.clock_settime(0, ctypes.byref(t)) == 0 else ctypes.get_errno())
+        """
+    let sudo = Process()
+    sudo.executableURL = URL(fileURLWithPath: "/usr/bin/sudo")
+    sudo.arguments = ["-n", "/usr/bin/python3", "-c", script]
+    if (try? sudo.run()) != nil {
+        sudo.waitUntilExit()
+        if sudo.terminationStatus == 0 { return }
+    }
+    throw HarnessError(
+        "clock_settime(CLOCK_REALTIME) failed (errno \(failure)) and `sudo -n` could not do it: this test needs CAP_SYS_TIME")
 }

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import TrustCore
+import TrustTestSupport
 
 @testable import TrustStore
 
@@ -111,27 +112,64 @@ private func mode(_ path: String) -> Int? { FileSystem.mode(path) }
         #expect(try reader.verify().isIntact)
     }
 
+    /// A ledger of 400 answered check-ins with notes (about 40 pages), checkpointed into the file.
+    private func ledgerOfSomePages(_ scratch: Scratch) throws {
+        let store = try TrustStore(path: scratch.ledger)
+        try store.transaction { tx in
+            for i in 0..<400 {
+                let when = instant("2026-01-01T21:30:00+01:00").addingTimeInterval(Double(i) * 86400)
+                let o = try tx.schedule(
+                    item: "evening-call", kind: .commitment, scheduled: when, zone: berlin, day: DayKey.of(when, in: TimeZone(identifier: berlin)!),
+                    deadline: when.addingTimeInterval(3600), at: when)
+                _ = try tx.answer(occurrence: o.id, answer: .kept, note: String(repeating: "n", count: 200), channel: .terminal, at: when)
+            }
+        }
+        try store.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
+    /// Writers (trustd's `.create`, `trustctl answer`'s `.readWrite`) check the pages before the
+    /// first write and refuse a damaged ledger, saying how to recover; the file keeps every byte.
+    @Test func writersRefuseALedgerDamagedPastItsHeaderAndLeaveItByteIdentical() throws {
+        let scratch = Scratch()
+        try ledgerOfSomePages(scratch)
+        let damaged = try overwritePages(of: scratch.ledger)
+        for mode in [TrustStore.Mode.create, .readWrite] {
+            do {
+                _ = try TrustStore(path: scratch.ledger, mode: mode)
+                Issue.record("a \(mode) store opened a damaged ledger")
+            } catch {
+                guard case .damaged(let path, let problems) = error else {
+                    Issue.record("\(error)")
+                    continue
+                }
+                #expect(path == scratch.ledger)
+                #expect(!problems.isEmpty && problems != ["ok"])
+                #expect(error.description.contains("trustctl verify --store \(scratch.ledger)"), "\(error)")
+                #expect(error.description.contains("trustctl export"), "\(error)")
+                #expect(error.description.contains("backup"), "\(error)")
+                // One line, SQLite's first findings only.
+                #expect(!error.description.contains("\n") && !error.description.contains("***"), "\(error)")
+                #expect(error.description.contains("Page "), "\(error)")
+            }
+            #expect(try sha(scratch.ledger) == damaged, "\(mode): not a byte changed")
+        }
+        // Readers still open it, for verify and export to save what can be read.
+        #expect(!(try TrustStore(path: scratch.ledger, mode: .readOnly).verify().integrityOK))
+        #expect(try sha(scratch.ledger) == damaged)
+    }
+
+    @Test func anIntactLedgerPassesTheWritersCheck() throws {
+        let scratch = Scratch()
+        try ledgerOfSomePages(scratch)
+        let store = try TrustStore(path: scratch.ledger, mode: .readWrite)
+        #expect(try store.counts().occurrences == 400)
+    }
+
     @Test func aCorruptLedgerIsReportedNotRepaired() throws {
         let scratch = Scratch()
-        do {
-            let store = try TrustStore(path: scratch.ledger)
-            try store.transaction { tx in
-                for i in 0..<400 {
-                    let when = instant("2026-01-01T21:30:00+01:00").addingTimeInterval(Double(i) * 86400)
-                    let o = try tx.schedule(
-                        item: "evening-call", kind: .commitment, scheduled: when, zone: berlin, day: DayKey.of(when, in: TimeZone(identifier: berlin)!),
-                        deadline: when.addingTimeInterval(3600), at: when)
-                    _ = try tx.answer(occurrence: o.id, answer: .kept, note: String(repeating: "n", count: 200), channel: .terminal, at: when)
-                }
-            }
-            try store.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-        }
+        try ledgerOfSomePages(scratch)
         // Overwrite a few pages in the middle of the file (not the header).
-        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: scratch.ledger))
-        try handle.seek(toOffset: 4096 * 6)
-        handle.write(Data(repeating: 0xA5, count: 4096 * 3))
-        try handle.close()
-        let damaged = try sha(scratch.ledger)
+        let damaged = try overwritePages(of: scratch.ledger)
 
         // Readers open it (the damage is not on the first page) and verify reports it.
         let store = try TrustStore(path: scratch.ledger, mode: .readOnly)

@@ -82,6 +82,7 @@ public struct HistoryCommand: ParsableCommand {
                     if let a = e.answer { detail += " \(a.rawValue)" }
                     if let until = e.until { detail += " until \(f.clock(until, o.zone, relativeTo: o.day))" }
                     if let n = e.notificationID { detail += " (notification \(n))" }
+                    if let streak = e.streak { detail += " (a streak of \(streak))" }
                     if let note = e.note { detail += " — \(DisplayText.terminal(note))" }
                     lines.append(
                         "    event \(e.sequence)  \(f.iso(e.at, o.zone))  \(storePad(e.channel.rawValue, 12))  \(detail)")
@@ -116,6 +117,7 @@ public struct HistoryCommand: ParsableCommand {
                                         ("note", .optional(e.note)),
                                         ("notification_id", e.notificationID.map { .number(Int64($0.rawValue)) } ?? .null),
                                         ("until", e.until.map { .string(f.iso($0, o.zone)) } ?? .null),
+                                        ("streak", e.streak.map { .number(Int64($0)) } ?? .null),
                                         ("hash", .string(e.hashHex)),
                                     ])
                                 })

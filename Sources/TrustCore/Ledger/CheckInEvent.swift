@@ -19,6 +19,14 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Hashable {
     case noted
     /// The deadline passed without an answer.
     case unanswered
+    /// Withdrawn by a clock correction (schema v3): the clock went forward and back, and this
+    /// occurrence, entered for an instant that has not come yet, was never answered. Its state
+    /// becomes `voided`; an answered occurrence is never voided.
+    case voided
+    /// A `celebrate:` milestone of the item's streak was shown to the person (schema v3), `streak`
+    /// long; on the occurrence whose day reached it. Recorded so a milestone is celebrated once,
+    /// across restarts, also when it was reached while trustd was not running.
+    case celebrated
 }
 
 /// One entry of the append-only event log.
@@ -38,6 +46,8 @@ public struct CheckInEvent: Sendable, Hashable, Identifiable {
     public var notificationID: NotificationID?
     /// For `snoozed`: when to prompt again.
     public var until: Date?
+    /// For `celebrated`: the streak length celebrated.
+    public var streak: Int?
     /// SHA-256 over the previous event's hash and this event's canonical content (32 bytes).
     public var hash: [UInt8]
 
@@ -45,8 +55,10 @@ public struct CheckInEvent: Sendable, Hashable, Identifiable {
 
     public init(
         sequence: Int64, occurrence: CheckInID, type: EventType, at: Date, channel: Channel, answer: Answer? = nil,
-        note: String? = nil, notificationID: NotificationID? = nil, until: Date? = nil, hash: [UInt8]
+        note: String? = nil, notificationID: NotificationID? = nil, until: Date? = nil, streak: Int? = nil,
+        hash: [UInt8]
     ) {
+        self.streak = streak
         self.sequence = sequence
         self.occurrence = occurrence
         self.type = type

@@ -15,6 +15,15 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
 public protocol Ledger: Sendable {
     var path: String { get }
     func lastScheduled(item: ItemID) throws(LedgerError) -> Date?
+    /// The newest non-voided scheduled instant of `item` at or before `notAfter` (the cursor's
+    /// place after the clock was set back).
+    func lastScheduled(item: ItemID, notAfter: Date) throws(LedgerError) -> Date?
+    /// Withdraws every never-answered check-in scheduled after `now` as voided by a clock
+    /// correction (one transaction); answered ones keep their answers. Returns the voided ones.
+    func voidScheduled(after now: Date, at: Date) throws(LedgerError) -> [CheckIn]
+    /// Records that milestone `streak` was celebrated on `occurrence`, unless that is recorded
+    /// already (checked in the same transaction). The event when it was recorded now.
+    func celebrateOnce(occurrence: CheckInID, streak: Int, at: Date) throws(LedgerError) -> CheckInEvent?
     func openOccurrences() throws(LedgerError) -> [CheckIn]
     func occurrence(id: CheckInID) throws(LedgerError) -> CheckIn?
     /// Enters the creations of one scheduling step in one transaction (occurrences that fell due

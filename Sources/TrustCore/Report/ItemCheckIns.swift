@@ -38,6 +38,8 @@ public struct CompactCheckIn: Sendable, Hashable {
         case .missed: .missed
         case .skipped: .skipped
         case .unanswered: .unanswered
+        // Never read for a figure (the store leaves voided check-ins out); counted as nothing asked.
+        case .voided: .skipped
         case .pending: deadlineMs <= nowMs ? .unanswered : .pending
         }
     }

@@ -260,6 +260,14 @@ public struct Scheduler: Sendable {
         return decision
     }
 
+    /// The items whose cursor is more than `tolerance` after `now`: the clock was set back (a
+    /// cursor only ever moves to an instant that had come). Their check-ins entered for instants
+    /// that have not come again are withdrawn (voided) and the cursor returns (see
+    /// `Daemon.clockWentBack`). A step back within `tolerance` (an NTP slew's worth) voids nothing.
+    public static func itemsAhead(of now: Date, cursors: [ItemID: Date], tolerance: TimeInterval = 0) -> [ItemID] {
+        cursors.filter { $0.value.timeIntervalSince(now) > tolerance }.map(\.key).sorted()
+    }
+
     private static func order(_ a: SchedulerAction) -> Int64 {
         switch a {
         case .expire(let id), .withdraw(let id), .prompt(let id, _): id
