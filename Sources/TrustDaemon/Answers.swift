@@ -60,11 +60,7 @@ extension Daemon {
 
     func note(_ id: CheckInID, _ text: String, channel: Channel) {
         dispatchPrecondition(condition: .onQueue(queue))
-        // A reply that starts with an answer word answers; anything else is a note.
-        if case .act(.only, .answer(let a), let note) = TerminalCommand.parse(text) {
-            answer(id, a, note: note, channel: channel)
-            return
-        }
+        // An inline reply is a note, never parsed as an answer ("no time today" is not a miss).
         do {
             _ = try ledger.addNote(occurrence: id, note: text, channel: channel, at: clock.now())
             log.info("Check-in #\(id): note added")

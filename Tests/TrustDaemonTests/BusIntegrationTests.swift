@@ -73,7 +73,11 @@ private struct OnBus {
         let call = try #require(try await notifies(server).first)
         #expect(call.signature == "susssasa{sv}i")
         #expect(call.arguments[3] == .string("Did you call Sam tonight?"))
-        #expect(call.arguments[5] == .strings(["kept", "Kept", "missed", "Missed", "skipped", "Skip", "snooze", "Snooze 15 min"]))
+        #expect(
+            call.arguments[5]
+                == .strings([
+                    "kept", "Kept", "missed", "Missed", "skipped", "Skip", "snooze", "Snooze 15 min", "inline-reply", "Note",
+                ]))
         #expect(call.hints["category"] == .variant(.string("x-trustd.check-in")))
         #expect(call.arguments[7] == .int32(0))
 
@@ -94,7 +98,7 @@ private struct OnBus {
         await on.tearDown()
     }
 
-    @Test func anInlineReplyBecomesANoteOrAnAnswer() async throws {
+    @Test func anInlineReplyIsANoteNeverAnAnswer() async throws {
         let on = try await OnBus()
         let (server, rig) = (on.server, on.rig)
         let id = try await on.prompted()
@@ -102,8 +106,8 @@ private struct OnBus {
         #expect(try await eventually { try rig.occurrences().first?.note == "on the train, will call at 20:00" })
         #expect(try rig.occurrences().first?.state == .pending)
         try await server.emitNotificationReplied(id: id, text: "kept called from the station")
-        #expect(try await eventually { try rig.occurrences().first?.state == .kept })
-        #expect(try rig.occurrences().first?.note == "called from the station")
+        #expect(try await eventually { try rig.occurrences().first?.note == "kept called from the station" })
+        #expect(try rig.occurrences().first?.state == .pending)
         await on.tearDown()
     }
 
