@@ -200,6 +200,10 @@ extension Daemon {
         case .serverAppeared(let s):
             let first = !desktopKnown
             desktopKnown = true
+            // Another process owns the name now (the server restarted or was replaced): the ids
+            // the previous one gave mean nothing to it, or name another application's
+            // notification. Never close them; the open check-ins are shown to the new one once.
+            if let old = server, old.busName != s.busName { prompts.fallBack(to: offDesktop) }
             server = s
             log.info("Notification server: \(s.name) \(s.version) by \(s.vendor) (\(s.capabilities)); \(PromptActionSet.choose(for: s).reason)")
             for id in prompts.leftovers { notifier?.close(id) { _ in } }

@@ -283,6 +283,29 @@ private let callPlan = planYAML(
         await rig.stop()
     }
 
+    /// A new server process (another unique name) without a vanish in between: the old id is
+    /// never closed on it, and the open check-in is shown to the new server once.
+    @Test func aReplacedServerNeverGetsTheOldIdsClosed() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(rig.requests.count == 1)
+        let replacement = NotificationServer(
+            name: "recording", vendor: "trustd", version: "2", specVersion: "1.3",
+            capabilities: NotificationCapabilities(["actions", "body"]), busName: ":replacement")
+        rig.notifier?.simulate(.serverAppeared(replacement))
+        await rig.settle()
+        #expect(rig.requests.count == 2)
+        #expect(rig.requests.last?.replaces == nil)
+        #expect(rig.closed.isEmpty)
+        await rig.act(1, "kept")  // the old id answers nothing on the new server
+        #expect(try rig.occurrences().first?.state == .pending)
+        await rig.act(2, "kept")
+        #expect(try rig.occurrences().first?.state == .kept)
+        #expect(rig.closed == [2])
+        await rig.stop()
+    }
+
     @Test func answersTypedOnTheTerminal() async throws {
         let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"), desktop: false, terminal: true)
         await rig.start()
