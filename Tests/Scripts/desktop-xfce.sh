@@ -26,12 +26,7 @@ bin="$(swift build --show-bin-path)/trustd"
 start_private_bus
 export DBUS_SESSION_BUS_ADDRESS="$address"
 
-exec 3>"$work/display"
-Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x800x24 2>"$work/xvfb.log" &
-pids+=($!)
-exec 3>&-
-wait_for 10 test -s "$work/display" || fail "Xvfb did not start"
-export DISPLAY=":$(head -1 "$work/display")"
+start_xvfb 1280x800
 
 # trustd's identity where Scripts/install puts it, so the server shows its icon (image-path=trustd).
 mkdir -p "$work/home/.local/share/applications" "$work/home/.local/share/icons/hicolor/scalable/apps"

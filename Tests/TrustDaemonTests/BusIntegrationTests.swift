@@ -10,7 +10,8 @@ import TrustTestSupport
 
 private typealias F = Fixture
 
-private let plan = planYAML(
+/// One commitment at 19:00 (shared with DesktopProfileTests).
+let busPlan = planYAML(
     """
       - id: evening-call
         title: Call Sam
@@ -21,7 +22,7 @@ private let plan = planYAML(
         snooze: 15m
     """)
 
-private func notifies(_ server: FakeNotificationServer) async throws -> [RecordedCall] {
+func notifies(_ server: FakeNotificationServer) async throws -> [RecordedCall] {
     try await server.calls().filter { $0.method == "Notify" }
 }
 
@@ -29,21 +30,22 @@ private func closes(_ server: FakeNotificationServer) async throws -> [UInt32] {
     try await server.calls().filter { $0.method == "CloseNotification" }.compactMap { $0.arguments.first?.uint32Value }
 }
 
-/// A private bus, the test server on it, and a started rig at 18:59 that has found the server.
-private struct OnBus {
+/// A private bus, the test server on it (behaving like `profile`, if given), and a started rig at
+/// 18:59 that has found the server.
+struct OnBus {
     let bus: PrivateBus
     let server: FakeNotificationServer
     let rig: Rig
 
-    init() async throws {
+    init(profile: FakeNotificationServer.Profile? = nil) async throws {
         bus = try await PrivateBus.start()
-        server = try await FakeNotificationServer.start(on: bus)
-        rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        server = try await FakeNotificationServer.start(on: bus, profile: profile)
+        rig = try Rig(plan: busPlan, at: F.at("2026-11-25 18:59"), bus: bus)
         await rig.start()
         // The rig is ready after a short grace even before the server's answer arrives (a
         // loaded machine): wait for it, so the first check-in goes to the desktop.
         let rig = self.rig
-        #expect(await eventually { await rig.daemon.inspect { $0.serverName } == "trustd-test-server" })
+        #expect(await eventually { await rig.daemon.inspect { $0.serverName } != nil })
     }
 
     /// Sets the clock to the 19:00 check-in and returns its notification id, once the server
@@ -126,7 +128,7 @@ private struct OnBus {
     /// open check-in; one that goes away and returns gets it again.
     @Test func theNotificationServerVanishingAndReturning() async throws {
         let bus = try await PrivateBus.start()
-        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        let rig = try Rig(plan: busPlan, at: F.at("2026-11-25 18:59"), bus: bus)
         await rig.start()
         #expect(await rig.daemon.inspect { $0.serverName } == nil)
         await rig.set(F.at("2026-11-25 19:00"))
@@ -156,7 +158,7 @@ private struct OnBus {
     @Test func theBusDyingAndComingBack() async throws {
         let bus = try await PrivateBus.start()
         let server = try await FakeNotificationServer.start(on: bus)
-        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        let rig = try Rig(plan: busPlan, at: F.at("2026-11-25 18:59"), bus: bus)
         await rig.start()
         await server.stop()
         await bus.stop()

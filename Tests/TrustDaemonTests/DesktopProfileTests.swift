@@ -10,50 +10,6 @@ import TrustTestSupport
 
 private typealias F = Fixture
 
-private let plan = planYAML(
-    """
-      - id: evening-call
-        title: Call Sam
-        to: Sam
-        ask: Did you call Sam tonight?
-        at: "19:00"
-        deadline: 3h
-        snooze: 15m
-    """)
-
-/// The daemon and the real client on a private bus, the test server behaving like `profile`.
-private struct OnProfile {
-    let bus: PrivateBus
-    let server: FakeNotificationServer
-    let rig: Rig
-
-    init(_ profile: FakeNotificationServer.Profile) async throws {
-        bus = try await PrivateBus.start()
-        server = try await FakeNotificationServer.start(on: bus, profile: profile)
-        rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
-        await rig.start()
-        let rig = self.rig
-        #expect(await eventually { await rig.daemon.inspect { $0.serverName } != nil })
-    }
-
-    func notifies() async throws -> [RecordedCall] { try await server.calls().filter { $0.method == "Notify" } }
-
-    /// The 19:00 check-in, once shown and recorded: its notification id.
-    func prompted() async throws -> UInt32 {
-        await rig.set(F.at("2026-11-25 19:00"))
-        #expect(try await eventually { try await notifies().count == 1 })
-        let id = try #require(try await notifies().first?.result)
-        #expect(try await eventually { try rig.occurrences().first?.notificationID?.rawValue == id })
-        return id
-    }
-
-    func tearDown() async {
-        await rig.stop()
-        await server.stop()
-        await bus.shutdown()
-    }
-}
-
 /// A person's way to an answer on one server: the labels clicked in order ("<body>": a click on
 /// the body), and what the ledger then says.
 struct AnswerPath: Sendable, CustomTestStringConvertible {
@@ -82,11 +38,11 @@ struct AnswerPath: Sendable, CustomTestStringConvertible {
         AnswerPath(profile: .dunst, clicks: ["Snooze 15 min"], outcome: "snoozed"),
     ])
     func everyAnswerIsReachable(path: AnswerPath) async throws {
-        let on = try await OnProfile(path.profile)
+        let on = try await OnBus(profile: path.profile)
         let (server, rig) = (on.server, on.rig)
         let id = try await on.prompted()
         for (n, label) in path.clicks.enumerated() {
-            let before = try await on.notifies().count
+            let before = try await notifies(on.server).count
             if label == "<body>" {
                 try await server.clickBody(id: id)
             } else {
@@ -94,8 +50,8 @@ struct AnswerPath: Sendable, CustomTestStringConvertible {
             }
             if n < path.clicks.count - 1 {
                 // A page turn: the same notification, updated in place, nothing recorded.
-                #expect(try await eventually { try await on.notifies().count == before + 1 })
-                #expect(try await on.notifies().last?.arguments[1] == .uint32(id))
+                #expect(try await eventually { try await notifies(on.server).count == before + 1 })
+                #expect(try await notifies(on.server).last?.arguments[1] == .uint32(id))
                 #expect(try rig.occurrences().first?.state == .pending)
             }
         }
@@ -113,10 +69,10 @@ struct AnswerPath: Sendable, CustomTestStringConvertible {
     /// GNOME draws three buttons: the Notify carries Kept / Missed / More… (and the body click),
     /// `resident`, and the identity hints; Skip is not on the first page, More… shows it.
     @Test func gnomeGetsKeptMissedMoreAndPagesInPlace() async throws {
-        let on = try await OnProfile(.gnome)
+        let on = try await OnBus(profile: .gnome)
         let server = on.server
         let id = try await on.prompted()
-        let first = try #require(try await on.notifies().first)
+        let first = try #require(try await notifies(on.server).first)
         #expect(first.arguments[5] == .strings(["kept", "Kept", "missed", "Missed", "more", "More…", "default", "More"]))
         #expect(first.hints["resident"] == .variant(.bool(true)))
         #expect(first.hints["desktop-entry"] == .variant(.string("trustd")))
@@ -133,10 +89,10 @@ struct AnswerPath: Sendable, CustomTestStringConvertible {
     /// Plasma offers inline-reply: the reply field's text is a note, never an answer, and a
     /// reply forged by another client (broadcast or sent straight to trustd) is ignored.
     @Test func plasmaRepliesBecomeNotesAndForgedOnesAreIgnored() async throws {
-        let on = try await OnProfile(.plasma)
+        let on = try await OnBus(profile: .plasma)
         let (server, rig, bus) = (on.server, on.rig, on.bus)
         let id = try await on.prompted()
-        let first = try #require(try await on.notifies().first)
+        let first = try #require(try await notifies(on.server).first)
         #expect(
             first.arguments[5]
                 == .strings([
@@ -166,9 +122,9 @@ struct AnswerPath: Sendable, CustomTestStringConvertible {
 
     /// dunst: four actions (its menu lists them), no reply field, no resident hint.
     @Test func dunstGetsAllFourInItsMenu() async throws {
-        let on = try await OnProfile(.dunst)
+        let on = try await OnBus(profile: .dunst)
         let id = try await on.prompted()
-        let first = try #require(try await on.notifies().first)
+        let first = try #require(try await notifies(on.server).first)
         #expect(first.arguments[5] == .strings(["kept", "Kept", "missed", "Missed", "skipped", "Skip", "snooze", "Snooze 15 min"]))
         #expect(first.hints["resident"] == nil)
         await #expect(throws: (any Error).self) { try await on.server.reply(id: id, text: "a note") }
@@ -177,9 +133,9 @@ struct AnswerPath: Sendable, CustomTestStringConvertible {
 
     /// Without `actions`: nothing to click; the body names the command that answers.
     @Test func aServerWithoutActionsGetsTheCommand() async throws {
-        let on = try await OnProfile(.noActions)
+        let on = try await OnBus(profile: .noActions)
         let id = try await on.prompted()
-        let first = try #require(try await on.notifies().first)
+        let first = try #require(try await notifies(on.server).first)
         #expect(first.arguments[5] == .strings([]))
         #expect(first.arguments[4].stringValue?.contains("trustctl answer evening-call kept") == true)
         #expect(try await on.server.drawn(id: id) == [])
