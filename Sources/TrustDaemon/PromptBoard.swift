@@ -151,13 +151,33 @@ extension Daemon {
         step()
     }
 
-    /// Takes a prompt off the screen (answered, expired, or no longer open).
-    func withdraw(_ id: CheckInID, why: String?) {
+    /// Takes a prompt off the screen (answered, expired, or no longer open). With `notice`, a
+    /// notification on the desktop is updated in place (`replaces_id`) to say it, without
+    /// buttons, `transient`, for a few seconds, instead of vanishing unexplained.
+    func withdraw(_ id: CheckInID, why: String?, notice: (summary: String, body: String)? = nil) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let s = prompts.remove(id) else { return }
-        if let nid = s.notificationID { notifier?.close(nid) { _ in } }
+        if let nid = s.notificationID {
+            if let notice, let notifier {
+                let request = NotificationRequest(
+                    replaces: nid, summary: notice.summary, body: notice.body,
+                    hints: NotificationHints(
+                        urgency: .low, category: "x-trustd.notice", desktopEntry: CheckInPrompt.desktopEntry,
+                        transient: true, imagePath: CheckInPrompt.iconName),
+                    expiration: .milliseconds(10_000))
+                notifier.notify(request) { _ in }
+            } else {
+                notifier?.close(nid) { _ in }
+            }
+        }
         if let console, let why { console.print("  #\(id): \(why)") }
     }
+
+    /// What a check-in's notification says once its deadline passed (no plan text: discreet-safe).
+    static let unansweredNotice = (
+        summary: "Recorded as unanswered",
+        body: "No answer came by the check-in's deadline. A late answer still counts: trustctl pending lists it."
+    )
 
     /// A notice that is not a check-in (a rejected plan, a milestone, a failed answer): on the
     /// terminal, and on the desktop when a server is there. `completion` gets its notification id.

@@ -97,7 +97,9 @@ private let callPlan = planYAML(
         await rig.stop()
     }
 
-    @Test func anUnansweredCheckInExpiresAtItsDeadlineAndIsClosed() async throws {
+    /// At the deadline the notification is updated in place (no buttons, transient) to say the
+    /// check-in was recorded unanswered, rather than closed without a word.
+    @Test func anUnansweredCheckInExpiresAtItsDeadlineInPlace() async throws {
         let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
         await rig.start()
         await rig.set(F.at("2026-11-25 19:00"))
@@ -105,13 +107,19 @@ private let callPlan = planYAML(
         #expect(try rig.occurrences().map(\.state) == [.pending])
         await rig.set(F.at("2026-11-25 22:00"))
         #expect(try rig.occurrences().map(\.state) == [.unanswered])
-        #expect(rig.closed == [1])
+        #expect(rig.closed == [])
+        let notice = try #require(rig.requests.last)
+        #expect(rig.requests.count == 2)
+        #expect(notice.replaces == NotificationID(1))
+        #expect(notice.summary == "Recorded as unanswered")
+        #expect(notice.actions == [])
+        #expect(notice.hints.transient == true)
         // A late answer (trustctl answer) still counts, and nothing is shown again.
         let o = try #require(try rig.occurrences().first)
         _ = try rig.store.answer(occurrence: o.id, answer: .kept, channel: .terminal, at: F.at("2026-11-25 23:00"))
         try await rig.ledgerWritten()
         #expect(try rig.occurrences().map(\.state) == [.kept])
-        #expect(rig.requests.count == 1)
+        #expect(rig.requests.count == 2)
         await rig.stop()
     }
 
@@ -179,7 +187,7 @@ private let callPlan = planYAML(
         rig.daemon.clockChanged()
         await rig.settle()
         #expect(try rig.occurrences().map(\.state) == [.unanswered, .unanswered, .pending])
-        #expect(rig.requests.count == 2)
+        #expect(rig.checkInRequests.count == 2)
         await rig.stop()
     }
 
@@ -207,7 +215,7 @@ private let callPlan = planYAML(
         #expect(all.first?.scheduled == Date(timeIntervalSince1970: 1_793_511_000))  // 05:30 UTC: the first 01:30 (EDT)
         #expect(all.map(\.zone) == ["America/New_York", "America/New_York", "America/New_York"])
         #expect(all.map(\.state) == [.unanswered, .unanswered, .unanswered])
-        #expect(rig.requests.count == 3)
+        #expect(rig.checkInRequests.count == 3)
         await rig.stop()
     }
 
