@@ -48,8 +48,8 @@ extension Daemon {
             _ = try ledger.recordSnoozed(occurrence: id, until: until, channel: channel, at: now)
             let untilText = DaemonText.format(until, plan?.timeZone ?? .current)
             log.info("Check-in #\(id) \(o.item): snoozed until \(untilText)", metadata: DaemonText.meta(o.item, id))
-            // Off the screen until then; the re-show replaces it in place.
-            if let nid = prompts[id]?.notificationID { notifier?.close(nid) { _ in } }
+            // Says so in place until then; the re-show replaces it again.
+            showSnoozed(id, until: untilText)
             console?.print("  #\(id): snoozed until \(untilText)")
         } catch {
             log.error("Could not record the snooze of check-in #\(id): \(error)")

@@ -159,18 +159,32 @@ extension Daemon {
         guard let s = prompts.remove(id) else { return }
         if let nid = s.notificationID {
             if let notice, let notifier {
-                let request = NotificationRequest(
-                    replaces: nid, summary: notice.summary, body: notice.body,
-                    hints: NotificationHints(
-                        urgency: .low, category: "x-trustd.notice", desktopEntry: CheckInPrompt.desktopEntry,
-                        transient: true, imagePath: CheckInPrompt.iconName),
-                    expiration: .milliseconds(10_000))
-                notifier.notify(request) { _ in }
+                notifier.notify(Self.inPlaceNotice(replacing: nid, notice)) { _ in }
             } else {
                 notifier?.close(nid) { _ in }
             }
         }
         if let console, let why { console.print("  #\(id): \(why)") }
+    }
+
+    /// A snoozed check-in's notification says until when, in place and without buttons; the
+    /// re-show replaces it again.
+    func showSnoozed(_ id: CheckInID, until: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let nid = prompts[id]?.notificationID, let notifier else { return }
+        notifier.notify(Self.inPlaceNotice(replacing: nid, (summary: "Snoozed until \(until)", body: "trustd asks again then."))) {
+            _ in
+        }
+    }
+
+    /// A check-in's notification turned into a short notice: no buttons, `transient`, 10 s.
+    static func inPlaceNotice(replacing nid: NotificationID, _ notice: (summary: String, body: String)) -> NotificationRequest {
+        NotificationRequest(
+            replaces: nid, summary: notice.summary, body: notice.body,
+            hints: NotificationHints(
+                urgency: .low, category: "x-trustd.notice", desktopEntry: CheckInPrompt.desktopEntry, transient: true,
+                imagePath: CheckInPrompt.iconName),
+            expiration: .milliseconds(10_000))
     }
 
     /// What a check-in's notification says once its deadline passed (no plan text: discreet-safe).

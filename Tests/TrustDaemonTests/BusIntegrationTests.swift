@@ -87,16 +87,20 @@ struct OnBus {
         await rig.set(F.at("2026-11-25 19:05"))
         try await server.emitActionInvoked(id: id, key: "snooze")
         #expect(try await eventually { try rig.occurrences().first?.snoozedUntil == F.at("2026-11-25 19:20") })
-        #expect(try await eventually { try await closes(server) == [id] })
-        await rig.set(F.at("2026-11-25 19:20"))
+        // It says so in place (no close), then the re-show replaces it again.
         #expect(try await eventually { try await notifies(server).count == 2 })
         #expect(try await notifies(server)[1].arguments[1] == .uint32(id))
+        #expect(try await notifies(server)[1].arguments[5] == .strings([]))
+        await rig.set(F.at("2026-11-25 19:20"))
+        #expect(try await eventually { try await notifies(server).count == 3 })
+        #expect(try await notifies(server)[2].arguments[1] == .uint32(id))
+        #expect(try await closes(server) == [])
 
         // Kept: committed, then the notification is closed.
         try await server.emitActionInvoked(id: id, key: "kept")
         #expect(try await eventually { try rig.occurrences().first?.state == .kept })
         #expect(try rig.occurrences().first?.answerChannel == .notification)
-        #expect(try await eventually { try await closes(server) == [id, id] })
+        #expect(try await eventually { try await closes(server) == [id] })
         await on.tearDown()
     }
 
