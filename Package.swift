@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: Core (no third-party dependencies, no I/O)
@@ -70,6 +71,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // Readers of other trackers' files (Loop's SQLite backup and CSV zip, harsh, habitctl).
+        .target(
+            name: "TrustImport",
+            dependencies: [
+                "TrustCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+
         .systemLibrary(name: "CLinuxWatch"),
         .target(name: "LinuxWatch", dependencies: ["CLinuxWatch"], swiftSettings: swiftSettings),
 
@@ -89,6 +101,7 @@ let package = Package(
             name: "TrustCLI",
             dependencies: [
                 "TrustCore", "TrustPlan", "TrustStore", "TrustReport", "TrustDesktop", "SystemdKit", "LinuxWatch",
+                "TrustImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,6 +155,11 @@ let package = Package(
         .testTarget(
             name: "TrustStoreTests",
             dependencies: ["TrustStore", "TrustCore", "TrustTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrustImportTests",
+            dependencies: ["TrustImport", "TrustCore", "TrustTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TrustReportTests", dependencies: ["TrustReport", "TrustCore", "TrustTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

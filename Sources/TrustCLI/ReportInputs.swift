@@ -59,7 +59,7 @@ struct ReportInputs {
             if result.isMissingFile {
                 status = .missing
                 planWarning =
-                    "no plan at \(planPath); reporting from the ledger with built-in defaults in \(defaultTimeZone.identifier) (copy Config/plan.example.yaml there, or pass --plan)"
+                    "no plan at \(planPath); reporting from the ledger with built-in defaults in \(defaultTimeZone.identifier) (run `trustctl init` to write one, or pass --plan)"
             } else {
                 let first = result.errors.first.map { "\($0.location): \($0.message)" } ?? "unreadable"
                 status = .invalid(first)
@@ -81,6 +81,7 @@ struct ReportInputs {
             switch read {
             case .ledgers(let notesFrom):
                 inputs.ledgers = try store.checkInsByItem(items: items, since: since, notesSince: notesFrom(today))
+                inputs.meta.imported = try store.importedHistory().filter { items?.contains($0.item) ?? true }
             case .records:
                 inputs.records = try store.records(items: items, since: since)
             }

@@ -8,7 +8,8 @@ public struct TrustCtl: AsyncParsableCommand {
         abstract: "Keep the promises that rebuild trust: answer check-ins, see progress, check the plan.",
         discussion: """
             trustd (the user service) prompts for each check-in in ~/.config/trust/plan.yaml \
-            and records every answer in a local ledger. trustctl reads and answers that ledger.
+            and records every answer in a local ledger. trustctl reads and answers that ledger. \
+            No plan yet? Start with `trustctl init`.
             """,
         version: "0.1.0",
         subcommands: [
@@ -22,6 +23,10 @@ public struct TrustCtl: AsyncParsableCommand {
             CalendarCommand.self,
             VerifyCommand.self,
             DoctorCommand.self,
+            InitCommand.self,
+            AddCommand.self,
+            EditCommand.self,
+            ImportCommand.self,
         ]
     )
 

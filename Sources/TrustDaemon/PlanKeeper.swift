@@ -53,7 +53,7 @@ extension Daemon {
             logPlanWarnings(result)
         } else if result.isMissingFile {
             log.warning(
-                "No plan at \(options.planPath): nothing to check in on yet. Copy Config/plan.example.yaml there; trustd reads it as soon as it appears")
+                "No plan at \(options.planPath): nothing to check in on yet. Run `trustctl init` to write one; trustd reads it as soon as it appears")
             keeper.problem = "no plan at \(options.planPath)"
             if let demoItem = keeper.demoItem {
                 adopt(Plan(timeZone: options.systemTimeZone(), items: [demoItem]), now: now)

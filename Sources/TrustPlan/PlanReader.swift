@@ -102,8 +102,8 @@ public enum PlanReader {
             missing = true
             message = "no plan file here"
             hint = """
-                create it from the example: mkdir -p \(shellQuote(directory(of: path))) && \
-                cp Config/plan.example.yaml \(shellQuote(path)), then edit it
+                run `trustctl init` to write it with a few questions, or create it from the example: \
+                mkdir -p \(shellQuote(directory(of: path))) && cp Config/plan.example.yaml \(shellQuote(path)), then edit it
                 """
         } else if ns.code == NSFileReadNoPermissionError || posix == Int(EACCES) {
             message = "permission denied reading the plan"

@@ -57,7 +57,14 @@ public enum HTMLReport {
         case .missing: h.put(" No plan was found: items are shown from the ledger with built-in defaults.")
         case .invalid(let why): h.put(" The plan could not be read (\(why)): items are shown from the ledger with built-in defaults.")
         }
-        h.raw("</p>\n</footer>\n</main>\n</body>\n</html>\n")
+        h.raw("</p>\n")
+        if !meta.imported.isEmpty {
+            h.raw("<p class=\"imported\">")
+            h.put("Imported history (check-ins recorded by another tracker, brought in with trustctl import): ")
+            h.put(meta.imported.map(\.sentence).joined(separator: "; ") + ".")
+            h.raw("</p>\n")
+        }
+        h.raw("</footer>\n</main>\n</body>\n</html>\n")
         return h.text
     }
 

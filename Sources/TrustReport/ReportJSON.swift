@@ -16,7 +16,7 @@ public enum ReportJSON {
         var report: Report
         var meta: ReportMeta
         enum Keys: String, CodingKey {
-            case generatedAt = "generated_at", today, timeZone = "time_zone", since, plan, summary, items
+            case generatedAt = "generated_at", today, timeZone = "time_zone", since, plan, summary, items, imported
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
@@ -27,6 +27,7 @@ public enum ReportJSON {
             try c.encode(PlanInfo(meta: meta), forKey: .plan)
             try c.encode(["week": SummaryJSON(report.week), "month": SummaryJSON(report.month)], forKey: .summary)
             try c.encode(report.items.map(ItemJSON.init), forKey: .items)
+            if !meta.imported.isEmpty { try c.encode(meta.imported, forKey: .imported) }
         }
     }
 

@@ -23,11 +23,17 @@ public struct ReportMeta: Sendable {
     public var timeZone: TimeZone
     public var planPath: String?
     public var planStatus: PlanStatus
+    /// History in the ledger that `trustctl import` brought from another tracker (said on the page).
+    public var imported: [ImportedHistorySummary]
 
-    public init(generatedAt: Date, timeZone: TimeZone, planPath: String? = nil, planStatus: PlanStatus = .loaded) {
+    public init(
+        generatedAt: Date, timeZone: TimeZone, planPath: String? = nil, planStatus: PlanStatus = .loaded,
+        imported: [ImportedHistorySummary] = []
+    ) {
         self.generatedAt = generatedAt
         self.timeZone = timeZone
         self.planPath = planPath
         self.planStatus = planStatus
+        self.imported = imported
     }
 }

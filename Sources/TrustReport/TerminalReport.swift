@@ -65,6 +65,7 @@ public enum TerminalReport {
         out.line("")
         out.line(
             Glyph.legend.map { mark, text in out.paint(Glyph.of(mark), mark) + " " + text }.joined(separator: "  "))
+        for imported in meta.imported { out.line(out.dim("Imported: " + imported.sentence + ".")) }
         return out.text
     }
 

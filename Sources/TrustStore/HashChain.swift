@@ -26,6 +26,14 @@ struct EventContent: Hashable, Sendable {
     var note: String?
     var notificationID: Int64?
     var until: Int64?
+    /// Only on events written by `trustctl import` (schema v2): the tracker, the file's name and
+    /// SHA-256, and the day's number. Their presence selects the canonical form `trustd-event-2`.
+    var importSource: String? = nil
+    var importFile: String? = nil
+    var importSHA256: String? = nil
+    var value: Double? = nil
+
+    var isImported: Bool { importSource != nil || importFile != nil || importSHA256 != nil || value != nil }
 }
 
 enum HashChain {
@@ -50,7 +58,9 @@ enum HashChain {
             out.append(UInt8(ascii: ","))
         }
         func field(_ n: Int64?) { field(n.map { String($0) }) }
-        field("trustd-event-1")
+        // Version 2 (an imported event) is version 1 with four fields after `until`; events
+        // without them keep version 1, so ledgers written before schema v2 verify unchanged.
+        field(e.isImported ? "trustd-event-2" : "trustd-event-1")
         field(e.sequence)
         field(o.id)
         field(o.item)
@@ -66,6 +76,12 @@ enum HashChain {
         field(e.note)
         field(e.notificationID)
         field(e.until)
+        if e.isImported {
+            field(e.importSource)
+            field(e.importFile)
+            field(e.importSHA256)
+            field(e.value.map { String(describing: $0) })
+        }
         return out
     }
 

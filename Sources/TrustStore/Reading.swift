@@ -50,11 +50,17 @@ extension TrustStore {
     }
 
     /// The latest scheduled instant of `item` in the ledger, for catch-up after downtime
-    /// ("what fell due since then?"); nil when the item has no occurrence yet.
+    /// ("what fell due since then?"); nil when the item has no occurrence yet. Check-ins brought
+    /// in by `trustctl import` (first event on channel `import`) are not trustd's schedule: an
+    /// import of last year's history must not make trustd "catch up" on every day since.
     public func lastScheduled(item: ItemID) throws(StoreError) -> Date? {
         try read { db in
             try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT max(scheduled) FROM occurrence WHERE item = ?"), arguments: [item.rawValue]
+                db.cachedStatement(
+                    sql: """
+                        SELECT max(o.scheduled) FROM occurrence o WHERE o.item = ?
+                        AND (SELECT e.channel FROM event e WHERE e.occurrence = o.id ORDER BY e.seq LIMIT 1) IS NOT 'import'
+                        """), arguments: [item.rawValue]
             ).map(Millis.date)
         }
     }

@@ -133,8 +133,16 @@ struct EventRow: FetchableRecord {
         static let notificationID = Column("notification_id")
         static let until = Column("until")
         static let hash = Column("hash")
+        // Schema v2: set only on events written by `trustctl import` (ImportWriting.swift).
+        static let importSource = Column("import_source")
+        static let importFile = Column("import_file")
+        static let importSHA256 = Column("import_sha256")
+        static let value = Column("value")
 
-        static let all = [sequence, occurrence, type, at, channel, answer, note, notificationID, until, hash]
+        static let all = [
+            sequence, occurrence, type, at, channel, answer, note, notificationID, until, hash, importSource, importFile,
+            importSHA256, value,
+        ]
     }
 
     /// The selection, in the order of `Columns.all`.
@@ -150,6 +158,10 @@ struct EventRow: FetchableRecord {
     var notificationID: Int64?
     var until: Int64?
     var hash: [UInt8]
+    var importSource: String?
+    var importFile: String?
+    var importSHA256: String?
+    var value: Double?
 
     init(row r: Row) {
         sequence = r[Columns.sequence]
@@ -162,6 +174,10 @@ struct EventRow: FetchableRecord {
         notificationID = r[Columns.notificationID]
         until = r[Columns.until]
         hash = (r[Columns.hash] as Data?).map { [UInt8]($0) } ?? []
+        importSource = r[Columns.importSource]
+        importFile = r[Columns.importFile]
+        importSHA256 = r[Columns.importSHA256]
+        value = r[Columns.value]
     }
 
     /// The core's event; a row with invalid values is corruption.

@@ -10,7 +10,7 @@ enum Schema {
     /// A store with a higher number was written by a newer trustd and is refused, never migrated down.
     static var version: Int { migrationIdentifiers.count }
 
-    static let migrationIdentifiers = ["v1-ledger"]
+    static let migrationIdentifiers = ["v1-ledger", "v2-import"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -73,6 +73,19 @@ enum Schema {
                     CREATE TRIGGER occurrence_identity_fixed
                     BEFORE UPDATE OF id, item, kind, scheduled, zone, day, deadline ON occurrence
                     BEGIN SELECT RAISE(ABORT, 'an occurrence''s identity never changes'); END;
+                    """)
+        }
+        // `trustctl import`: where an imported check-in came from, on its first (`scheduled`) event,
+        // and the number the other tracker kept with it, on its `answered` event (both covered by
+        // the hash: HashChain.canonical's version 2).
+        m.registerMigration("v2-import") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN import_source TEXT;   -- loop, harsh, habitctl
+                    ALTER TABLE event ADD COLUMN import_file TEXT;     -- the file's name, no directories
+                    ALTER TABLE event ADD COLUMN import_sha256 TEXT;   -- of the file's bytes, lowercase hex
+                    ALTER TABLE event ADD COLUMN value REAL;           -- a numeric habit's amount
+                    CREATE INDEX event_imported ON event (import_sha256, occurrence) WHERE import_sha256 IS NOT NULL;
                     """)
         }
         return m

@@ -47,6 +47,7 @@ status=0
 [[ $status -eq 1 ]] || fail "missing plan: exit $status, expected 1"
 grep -qx "$work/config/trust/plan.yaml: error: no plan file here" "$work/err" || fail "missing plan: $(cat "$work/err")"
 grep -q "cp Config/plan.example.yaml" "$work/err" || fail "missing plan: no hint to copy the example"
+grep -qF 'run `trustctl init`' "$work/err" || fail "missing plan: no hint to run trustctl init"
 
 # 4. The default path, present.
 mkdir -p "$work/config/trust"

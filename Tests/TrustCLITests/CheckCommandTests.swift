@@ -225,7 +225,7 @@ import TrustTestSupport
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)/plan.yaml").path
         let out = PlanCheck.run(path: path, json: false, now: Self.now, defaultTimeZone: Self.utc)
         #expect(out.status == 1)
-        #expect(out.stderr.hasPrefix("\(path): error: no plan file here\n  hint: create it from the example: mkdir -p "))
+        #expect(out.stderr.hasPrefix("\(path): error: no plan file here\n  hint: run `trustctl init` to write it with a few questions, or create it from the example: mkdir -p "))
         #expect(out.stderr.contains("cp Config/plan.example.yaml \(path)"))
         #expect(out.stderr.hasSuffix("\n\(path): 1 error; the plan is not valid\n"))
         let j = try json(PlanCheck.run(path: path, json: true, now: Self.now, defaultTimeZone: Self.utc))

@@ -431,6 +431,7 @@ private let callPlan = planYAML(
         try FileManager.default.removeItem(atPath: rig.planPath)
         await rig.start()
         #expect(rig.logs.text.contains("No plan at \(rig.planPath)"))
+        #expect(rig.logs.text.contains("Run `trustctl init` to write one"))
         #expect(await rig.daemon.inspect { $0.planItems } == ["demo"])
         await rig.set(F.at("2026-11-25 12:01"))
         #expect(rig.requests.map(\.summary) == ["Demo: did this check-in reach you?"])

@@ -69,9 +69,9 @@ public enum Doctor {
         var facts: [String: DoctorFact] = ["path": .text(path)]
         if result.isMissingFile {
             return DoctorCheck(
-                id: "plan", title: "Plan", status: .error, summary: "No plan at \(path)",
+                id: "plan", title: "Plan", status: .error, summary: PlanAuthoring.noPlanYet(path),
                 remedy:
-                    "Start from the example (make install copies it when you have no plan): mkdir -p \((path as NSString).deletingLastPathComponent) && cp Config/plan.example.yaml \(path); edit it, then: trustctl check",
+                    "Run `trustctl init`: a few questions, then it writes your plan (trustd reads it as soon as it appears); then: trustctl check",
                 facts: facts)
         }
         facts["errors"] = .number(result.errors.count)

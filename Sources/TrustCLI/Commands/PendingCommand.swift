@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrustCore
+import TrustPlan
 import TrustReport
 import TrustStore
 
@@ -19,9 +20,21 @@ public struct PendingCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let planPath = PlanLocation.defaultPath(environment: environment)
+        // A new user has no plan (and no ledger): nothing to answer until `trustctl init`.
+        let noPlan = !FileManager.default.fileExists(atPath: planPath)
+        if noPlan && !FileManager.default.fileExists(atPath: storeOptions.storePath(environment: environment)) {
+            print(json ? "[]" : "Nothing awaits an answer: \(PlanAuthoring.noPlanYet(planPath))")
+            return
+        }
         try runStoreCommand("pending") {
             let store = try TrustStore(path: storeOptions.storePath(), mode: .readOnly)
-            return try render(store: store, now: Date())
+            let text = try render(store: store, now: Date())
+            if noPlan && !json && text == Self.nothingPending {
+                return "Nothing awaits an answer: \(PlanAuthoring.noPlanYet(planPath))"
+            }
+            return text
         }
     }
 
@@ -41,7 +54,7 @@ public struct PendingCommand: ParsableCommand {
                 }
             ).text
         }
-        if pending.isEmpty { return "Nothing awaits an answer." }
+        if pending.isEmpty { return Self.nothingPending }
         let idWidth = max(2, pending.map { String($0.id).count + 1 }.max() ?? 2)
         let itemWidth = max(4, pending.map(\.item.rawValue.count).max() ?? 4)
         var lines = [
@@ -67,6 +80,8 @@ public struct PendingCommand: ParsableCommand {
         lines.append("Answer with: trustctl answer ITEM kept|missed|skipped [--note TEXT]")
         return lines.joined(separator: "\n")
     }
+
+    static let nothingPending = "Nothing awaits an answer."
 
     /// `2 h 5 min`, `40 min`, `30 s`.
     static func duration(_ seconds: TimeInterval) -> String {

@@ -90,4 +90,6 @@ public enum Channel: String, Sendable, Codable, CaseIterable, Hashable {
     case terminal
     case catchUp = "catch-up"
     case daemon
+    /// Brought in by `trustctl import` from another tracker's history (the event names the file).
+    case imported = "import"
 }
