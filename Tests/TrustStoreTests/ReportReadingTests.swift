@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TrustCore
 @testable import TrustStore
@@ -104,9 +105,13 @@ import TrustCore
         }
         let path = scratch.ledger
         let late = instant("2027-01-01T12:00:00+01:00")
+        // The writer starts after the reader's first read, so the reader sees the ledger before, while
+        // and after the writes: on a loaded machine the writer could otherwise finish before any read.
+        let firstRead = FirstRead()
         let reads = try await withThrowingTaskGroup(of: Int.self) { group in
             group.addTask {
                 let writer = try TrustStore(path: path, mode: .readWrite)
+                while !firstRead.done.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
                 for _ in 0..<count {
                     try writer.transaction { tx in
                         for item: ItemID in ["a-item", "z-item"] {
@@ -130,6 +135,7 @@ import TrustCore
                     let kept = ledgers.map { l in (l.item, l.entries.count { $0.state == .kept }) }
                     #expect(kept.count == 2 && kept[0].1 == kept[1].1, "checkInsByItem(): \(kept)")
                     reads += 1
+                    firstRead.done.store(true, ordering: .releasing)
                     done = a == count
                 }
                 return reads
@@ -139,4 +145,9 @@ import TrustCore
         #expect(reads > 1)
         #expect(try setup.verify().isIntact)
     }
+}
+
+/// Set once the reader has read: the writer waits for it.
+private final class FirstRead: Sendable {
+    let done = Atomic<Bool>(false)
 }
