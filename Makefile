@@ -1,7 +1,7 @@
 # Convenience targets; the scripts in Scripts/ do the work.
-PREFIX ?= $(HOME)/.local
 
-.PHONY: build release test demo install clean
+
+.PHONY: build release test demo install uninstall deb clean
 
 build:
 	swift build
@@ -17,6 +17,14 @@ demo:
 
 install:
 	Scripts/install
+
+# Removes what install added; never the plan or the ledger.
+uninstall:
+	Scripts/uninstall
+
+# A Debian package in .build/deb/ (Scripts/package-deb).
+deb:
+	Scripts/package-deb
 
 clean:
 	rm -rf .build

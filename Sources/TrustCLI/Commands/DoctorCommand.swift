@@ -47,6 +47,10 @@ public struct DoctorCommand: AsyncParsableCommand {
         checks.append(Doctor.checkPlan(path: planOptions.planPath(environment: environment), now: Date()))
         checks.append(Doctor.checkStore(path: storeOptions.storePath(environment: environment)))
         checks.append(Doctor.checkUserUnit(environment: environment))
+        checks.append(
+            Doctor.checkUnitPaths(
+                unit: Doctor.installedUnit(environment: environment), plan: planOptions.planPath(environment: environment),
+                store: storeOptions.storePath(environment: environment), home: environment["HOME"] ?? NSHomeDirectory()))
         if send {
             if !json {
                 print("Sending a test check-in; pick a button (waiting up to \(timeout) s)…")
@@ -145,23 +149,22 @@ public enum Doctor {
 
     // MARK: User unit
 
-    /// `trustd.service` in the user unit directory, enabled through `default.target.wants`, and
-    /// its `ExecStart=` binary present.
+    /// `trustd.service` in the user unit directory (or a packaged one), enabled through
+    /// `default.target.wants`, and its `ExecStart=` binary present.
     public static func checkUserUnit(environment: [String: String]) -> DoctorCheck {
         let unitDir = PlanLocation.configHome(environment: environment) + "/systemd/user"
-        let unit = unitDir + "/trustd.service"
         let wants = unitDir + "/default.target.wants/trustd.service"
-        var facts: [String: DoctorFact] = ["path": .text(unit)]
         let fm = FileManager.default
-        guard let text = try? String(contentsOfFile: unit, encoding: .utf8) else {
-            facts["installed"] = .flag(false)
-            facts["enabled"] = .flag(false)
+        guard let (unit, text) = installedUnit(environment: environment) else {
+            let unit = unitDir + "/trustd.service"
+            let facts: [String: DoctorFact] = ["path": .text(unit), "installed": .flag(false), "enabled": .flag(false)]
             return DoctorCheck(
                 id: "unit", title: "User unit", status: .error, summary: "trustd.service is not installed (\(unit))",
                 remedy:
-                    "Install it: mkdir -p \(shellQuoted(unitDir)) && cp systemd/trustd.service \(shellQuoted(unitDir))/ && systemctl --user daemon-reload && systemctl --user enable --now trustd",
+                    "Install it: make install (or the .deb), then: systemctl --user daemon-reload && systemctl --user enable --now trustd",
                 facts: facts)
         }
+        var facts: [String: DoctorFact] = ["path": .text(unit)]
         facts["installed"] = .flag(true)
         let enabled = (try? fm.destinationOfSymbolicLink(atPath: wants)) != nil && fm.fileExists(atPath: wants)
         facts["enabled"] = .flag(enabled)
