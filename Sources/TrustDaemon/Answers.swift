@@ -51,8 +51,8 @@ extension Daemon {
             _ = try ledger.recordSnoozed(occurrence: id, until: until, channel: channel, at: now)
             let untilText = DaemonText.format(until, plan?.timeZone ?? .current)
             log.info("Check-in #\(id) \(o.item): snoozed until \(untilText)", metadata: DaemonText.meta(o.item, id))
-            // Off the screen until then; the re-show replaces it in place.
-            if let nid = prompts[id]?.notificationID { notifier?.close(nid) { _ in } }
+            // Says so in place until then; the re-show replaces it again.
+            showSnoozed(id, until: untilText)
             console?.print("  #\(id): snoozed until \(untilText)")
         } catch {
             log.error("Could not record the snooze of check-in #\(id): \(error)")
@@ -63,11 +63,7 @@ extension Daemon {
 
     func note(_ id: CheckInID, _ text: String, channel: Channel) {
         dispatchPrecondition(condition: .onQueue(queue))
-        // A reply that starts with an answer word answers; anything else is a note.
-        if case .act(.only, .answer(let a), let note) = TerminalCommand.parse(text) {
-            answer(id, a, note: note, channel: channel)
-            return
-        }
+        // An inline reply is a note, never parsed as an answer ("no time today" is not a miss).
         do {
             _ = try ledger.addNote(occurrence: id, note: text, channel: channel, at: clock.now())
             log.info("Check-in #\(id): note added")

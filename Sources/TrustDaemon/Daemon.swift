@@ -308,7 +308,7 @@ public final class Daemon: @unchecked Sendable {
                         "Check-in #\(id) (\(o?.item.rawValue ?? "?")) was not answered by its deadline; recorded as unanswered",
                         metadata: DaemonText.meta(o?.item, id))
                 }
-                withdraw(id, why: "no answer by the deadline; recorded as unanswered")
+                withdraw(id, why: "no answer by the deadline; recorded as unanswered", notice: Self.unansweredNotice)
             case .create(let c):
                 creations.append(c)
             case .prompt:

@@ -17,6 +17,11 @@ struct PromptBoard {
     var leftovers: [NotificationID] = []
     /// The notification saying the plan was rejected, while it shows.
     var planNotice: NotificationID?
+    /// What each check-in on the desktop shows (for turning a three-button prompt's page in place).
+    private(set) var contents: [CheckInID: CheckInPrompt] = [:]
+
+    /// Remembers what check-in `id` shows.
+    mutating func keep(_ content: CheckInPrompt, for id: CheckInID) { contents[id] = content }
 
     subscript(id: CheckInID) -> ShownPrompt? { shown[id] }
 
@@ -33,12 +38,14 @@ struct PromptBoard {
 
     /// `Notify` answered: the check-in shows as notification `notification`.
     mutating func showing(_ id: CheckInID, as notification: NotificationID, at: Date) {
+        if let old = shown[id]?.notificationID, old != notification { byNotification[old] = nil }
         shown[id] = ShownPrompt(surface: .notification(notification), at: at)
         byNotification[notification] = id
     }
 
     /// Off the screen; returns what it was.
     mutating func remove(_ id: CheckInID) -> ShownPrompt? {
+        contents[id] = nil
         guard let s = shown.removeValue(forKey: id) else { return nil }
         if let nid = s.notificationID { byNotification[nid] = nil }
         return s
@@ -64,6 +71,7 @@ struct PromptBoard {
         if let planNotice { ids.append(planNotice) }
         shown = [:]
         byNotification = [:]
+        contents = [:]
         return ids
     }
 }
@@ -85,11 +93,12 @@ extension Daemon {
             console.print(DaemonText.terminalPrompt(o, item: item, plan: plan, late: late))
         }
         if let notifier, let server {
-            let content = CheckInPrompt(item: item, discreet: plan.discreet, capabilities: server.capabilities)
-            var request = content.request(replacing: previous?.notificationID)
+            var content = CheckInPrompt(item: item, discreet: plan.discreet, server: server)
             if late, !plan.discreet {
-                request.body = "Due \(DaemonText.format(o.scheduled, plan.timeZone)), while trustd was not running.\n" + request.body
+                content.body = "Due \(DaemonText.format(o.scheduled, plan.timeZone)), while trustd was not running.\n" + content.body
             }
+            let request = content.request(replacing: previous?.notificationID)
+            prompts.keep(content, for: o.id)
             prompts.show(o.id, on: .notification(nil), at: now)
             let channel: Channel = late ? .catchUp : .notification
             notifier.notify(request) { [weak self] result in
@@ -142,13 +151,47 @@ extension Daemon {
         step()
     }
 
-    /// Takes a prompt off the screen (answered, expired, or no longer open).
-    func withdraw(_ id: CheckInID, why: String?) {
+    /// Takes a prompt off the screen (answered, expired, or no longer open). With `notice`, a
+    /// notification on the desktop is updated in place (`replaces_id`) to say it, without
+    /// buttons, `transient`, for a few seconds, instead of vanishing unexplained.
+    func withdraw(_ id: CheckInID, why: String?, notice: (summary: String, body: String)? = nil) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let s = prompts.remove(id) else { return }
-        if let nid = s.notificationID { notifier?.close(nid) { _ in } }
+        if let nid = s.notificationID {
+            if let notice, let notifier {
+                notifier.notify(Self.inPlaceNotice(replacing: nid, notice)) { _ in }
+            } else {
+                notifier?.close(nid) { _ in }
+            }
+        }
         if let console, let why { console.print("  #\(id): \(why)") }
     }
+
+    /// A snoozed check-in's notification says until when, in place and without buttons; the
+    /// re-show replaces it again.
+    func showSnoozed(_ id: CheckInID, until: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let nid = prompts[id]?.notificationID, let notifier else { return }
+        notifier.notify(Self.inPlaceNotice(replacing: nid, (summary: "Snoozed until \(until)", body: "trustd asks again then."))) {
+            _ in
+        }
+    }
+
+    /// A check-in's notification turned into a short notice: no buttons, `transient`, 10 s.
+    static func inPlaceNotice(replacing nid: NotificationID, _ notice: (summary: String, body: String)) -> NotificationRequest {
+        NotificationRequest(
+            replaces: nid, summary: notice.summary, body: notice.body,
+            hints: NotificationHints(
+                urgency: .low, category: "x-trustd.notice", desktopEntry: CheckInPrompt.desktopEntry, transient: true,
+                imagePath: CheckInPrompt.iconName),
+            expiration: .milliseconds(10_000))
+    }
+
+    /// What a check-in's notification says once its deadline passed (no plan text: discreet-safe).
+    static let unansweredNotice = (
+        summary: "Recorded as unanswered",
+        body: "No answer came by the check-in's deadline. A late answer still counts: trustctl pending lists it."
+    )
 
     /// A notice that is not a check-in (a rejected plan, a milestone, a failed answer): on the
     /// terminal, and on the desktop when a server is there. `completion` gets its notification id.
@@ -168,6 +211,21 @@ extension Daemon {
         notifier.notify(request) { result in completion(try? result.get()) }
     }
 
+    /// Shows the other page of a three-button prompt in the same notification (`replaces_id`).
+    func turnPage(_ id: CheckInID, showing nid: NotificationID, after key: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let notifier, var content = prompts.contents[id],
+            let page = content.actionSet.page(after: key, on: content.page)
+        else { return }
+        content.page = page
+        prompts.keep(content, for: id)
+        notifier.notify(content.request(replacing: nid)) { [weak self] result in
+            // A server that gave a new id instead of replacing: follow it.
+            guard let self, case .success(let new) = result, new != nid, self.prompts[id]?.notificationID == nid else { return }
+            self.prompts.showing(id, as: new, at: self.clock.now())
+        }
+    }
+
     /// What the notifier reports: servers coming and going, and the person's clicks and replies.
     func desktopEvent(_ event: NotifierEvent) {
         dispatchPrecondition(condition: .onQueue(queue))
@@ -176,8 +234,12 @@ extension Daemon {
         case .serverAppeared(let s):
             let first = !desktopKnown
             desktopKnown = true
+            // Another process owns the name now (the server restarted or was replaced): the ids
+            // the previous one gave mean nothing to it, or name another application's
+            // notification. Never close them; the open check-ins are shown to the new one once.
+            if let old = server, old.busName != s.busName { prompts.fallBack(to: offDesktop) }
             server = s
-            log.info("Notification server: \(s.name) \(s.version) by \(s.vendor) (\(s.capabilities))")
+            log.info("Notification server: \(s.name) \(s.version) by \(s.vendor) (\(s.capabilities)); \(PromptActionSet.choose(for: s).reason)")
             for id in prompts.leftovers { notifier?.close(id) { _ in } }
             prompts.leftovers = []
             prompts.forgetOffDesktop()
@@ -201,7 +263,8 @@ extension Daemon {
             if first && phase == .starting { firstStep() }
         case .actionInvoked(let nid, let key):
             guard let id = prompts.checkIn(showing: nid) else { return }
-            guard let action = PromptAction(key: key) else { return }  // "default": a click on the body
+            // "more", "back" and a click on the body ("default") turn a three-button prompt's page.
+            guard let action = PromptAction(key: key) else { return turnPage(id, showing: nid, after: key) }
             if let a = action.answer {
                 answer(id, a, note: nil, channel: .notification)
             } else {

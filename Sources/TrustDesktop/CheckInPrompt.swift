@@ -43,13 +43,47 @@ public enum PromptAction: String, Sendable, CaseIterable, Hashable {
 public struct CheckInPrompt: Sendable, Hashable {
     public var summary: String
     public var body: String
-    /// Empty when the server cannot show buttons (the body then says how to answer).
-    public var actions: [NotificationAction]
+    /// The actions this server gets (`PromptActionSet.choose`).
+    public let actionSet: PromptActionSet
+    /// The page showing (only the three-button layout has two).
+    public var page: PromptPage = .main
+    /// The label of each answer, for this item's kind.
+    private let labels: [PromptAction: String]
     public var hints: NotificationHints
     public var expiration: Expiration
 
     /// The category hint of every check-in (a vendor category, as the specification asks).
     public static let category = "x-trustd.check-in"
+    /// The application's identity: `trustd.desktop` (the `desktop-entry` hint) and its icon
+    /// `trustd` (the `image-path` hint), both installed by Scripts/install from Config/desktop.
+    public static let desktopEntry = "trustd"
+    public static let iconName = "trustd"
+    /// The `inline-reply` action's key and the reply field's placeholder.
+    public static let replyKey = "inline-reply"
+    public static let replyPlaceholder = "A note on this check-in (not an answer)"
+
+    /// Empty when the server cannot show buttons (the body then says how to answer). On the
+    /// three-button layout, the main page is Kept / Missed / More…, the other Skip / Snooze / Back.
+    public var actions: [NotificationAction] {
+        func action(_ a: PromptAction) -> NotificationAction { NotificationAction(key: a.key, label: labels[a] ?? a.key) }
+        var out: [NotificationAction]
+        switch (actionSet.layout, page) {
+        case (.terminal, _): return []
+        case (.four, _): out = PromptAction.allCases.map(action)
+        case (.threeWithMore, .main):
+            out = [action(.kept), action(.missed), NotificationAction(key: PromptPage.moreKey, label: "More…")]
+        case (.threeWithMore, .more):
+            out = [action(.skipped), action(.snooze), NotificationAction(key: PromptPage.backKey, label: "Back")]
+        }
+        if actionSet.bodyClick { out.append(NotificationAction(key: "default", label: "More")) }
+        if actionSet.inlineReply { out.append(NotificationAction(key: Self.replyKey, label: "Note")) }
+        return out
+    }
+
+    /// The same prompt on the server chosen by `server` (its name, vendor and capabilities).
+    public init(item: Item, discreet: Bool, server: NotificationServer) {
+        self.init(item: item, discreet: discreet, capabilities: server.capabilities, actionSet: .choose(for: server))
+    }
 
     /// - Parameters:
     ///   - item: the commitment or boundary.
@@ -57,7 +91,15 @@ public struct CheckInPrompt: Sendable, Hashable {
     ///     so notification histories keep nothing intimate.
     ///   - capabilities: the server's; without `actions` the body carries the terminal
     ///     command that answers, and markup is used only with `body-markup`.
-    public init(item: Item, discreet: Bool, capabilities: NotificationCapabilities) {
+    ///   - actionSet: which actions (default: chosen from the capabilities alone).
+    public init(
+        item: Item, discreet: Bool, capabilities: NotificationCapabilities, actionSet: PromptActionSet? = nil
+    ) {
+        let actionSet = actionSet ?? .choose(capabilities: capabilities)
+        self.actionSet = actionSet
+        var labels: [PromptAction: String] = [:]
+        for a in PromptAction.allCases { labels[a] = a.label(for: item.kind, discreet: discreet, snooze: item.snooze) }
+        self.labels = labels
         let markup = capabilities.bodyMarkup
         func text(_ s: String) -> String { markup ? CheckInPrompt.escapeMarkup(s) : s }
         func emphasis(_ s: String) -> String { markup ? "<i>\(CheckInPrompt.escapeMarkup(s))</i>" : s }
@@ -74,12 +116,7 @@ public struct CheckInPrompt: Sendable, Hashable {
             }
             if let why = item.why, !why.isEmpty { lines.append(emphasis(why)) }
         }
-        if capabilities.actions {
-            actions = PromptAction.allCases.map {
-                NotificationAction(key: $0.key, label: $0.label(for: item.kind, discreet: discreet, snooze: item.snooze))
-            }
-        } else {
-            actions = []
+        if actionSet.layout == .terminal {
             if discreet {
                 lines.append(text("Answer in a terminal: ") + command("trustctl pending"))
             } else {
@@ -90,8 +127,10 @@ public struct CheckInPrompt: Sendable, Hashable {
         }
         body = lines.joined(separator: "\n")
         hints = NotificationHints(
-            urgency: .normal, category: CheckInPrompt.category, desktopEntry: "trustd",
-            transient: discreet ? true : nil)
+            urgency: .normal, category: CheckInPrompt.category, desktopEntry: CheckInPrompt.desktopEntry,
+            resident: actionSet.resident ? true : nil, transient: discreet ? true : nil,
+            imagePath: CheckInPrompt.iconName,
+            replyPlaceholder: actionSet.inlineReply ? CheckInPrompt.replyPlaceholder : nil)
         // A check-in stays until answered; the daemon closes it at the deadline.
         expiration = .never
     }

@@ -134,7 +134,7 @@ public final class DesktopDoctor: Sendable {
                     remedy:
                         "Check-ins will show the terminal command instead of buttons (trustctl answer ITEM kept); a server with actions (dunst, mako, GNOME, KDE) answers with one click",
                     facts: facts)
-            return [busOK(address), serverCheck]
+            return [busOK(address), serverCheck, Self.actionsCheck(server)]
         case .serverVanished:
             return [
                 busOK(address),
@@ -166,13 +166,14 @@ public final class DesktopDoctor: Sendable {
         let caps = server.capabilities
         var body = "Pick any answer to see that answers reach trustd. Nothing is recorded."
         if !caps.actions { body = "This server shows no buttons: check-ins will say which trustctl command answers them." }
-        let actions =
-            caps.actions
-            ? PromptAction.allCases.map { NotificationAction(key: $0.key, label: $0.label(for: .commitment)) } : []
+        // The actions a check-in gets on this server (its first page), without the body click.
+        let item = Item(id: "test", kind: .commitment, title: "test", schedule: [])
+        let prompt = CheckInPrompt(item: item, discreet: false, server: server)
+        var hints = prompt.hints
+        hints.transient = true
         let request = NotificationRequest(
-            summary: "trustd: test check-in", body: body, actions: actions,
-            hints: NotificationHints(urgency: .normal, category: CheckInPrompt.category, desktopEntry: "trustd", transient: true),
-            expiration: .never)
+            summary: "trustd: test check-in", body: body, actions: prompt.actions.filter { $0.key != "default" },
+            hints: hints, expiration: .never)
         let id: NotificationID
         do {
             id = try await client.notify(request)
@@ -192,7 +193,7 @@ public final class DesktopDoctor: Sendable {
         switch event {
         case .actionInvoked(_, let key):
             facts["action"] = .text(key)
-            let label = PromptAction(key: key)?.label(for: .commitment) ?? key
+            let label = prompt.actions.first { $0.key == key }?.label ?? key
             try? await client.close(id)
             return DoctorCheck(
                 id: "test-notification", title: title, status: .ok,
@@ -224,6 +225,30 @@ public final class DesktopDoctor: Sendable {
                     : nil,
                 facts: facts)
         }
+    }
+
+    /// Which actions check-ins get on `server`, and why (`PromptActionSet.choose`).
+    public static func actionsCheck(_ server: NotificationServer) -> DoctorCheck {
+        let set = PromptActionSet.choose(for: server)
+        let item = Item(id: "x", kind: .commitment, title: "x", schedule: [])
+        var prompt = CheckInPrompt(item: item, discreet: false, capabilities: server.capabilities, actionSet: set)
+        func labels() -> String {
+            prompt.actions.filter { $0.key != "default" && $0.key != CheckInPrompt.replyKey }.map(\.label)
+                .joined(separator: " / ")
+        }
+        var shown = set.layout == .terminal ? "no buttons" : labels()
+        if set.layout == .threeWithMore {
+            prompt.page = .more
+            shown += ", then " + labels()
+        }
+        if set.inlineReply { shown += ", and a reply field for a note" }
+        return DoctorCheck(
+            id: "check-in-actions", title: "Check-in actions", status: .ok, summary: "\(shown): \(set.reason)",
+            facts: [
+                "layout": .text(set.layout.rawValue), "actions": .list(prompt.actions.map(\.key)),
+                "inline-reply": .flag(set.inlineReply), "body-click": .flag(set.bodyClick),
+                "resident": .flag(set.resident), "reason": .text(set.reason),
+            ])
     }
 
     private func busOK(_ address: String) -> DoctorCheck {

@@ -20,11 +20,17 @@ public struct NotificationHints: Sendable, Hashable {
     public var resident: Bool?
     /// `transient` (`b`): bypasses the server's persistence (history).
     public var transient: Bool?
+    /// `image-path` (`s`): an icon name or a `file://` URI.
+    public var imagePath: String?
+    /// `x-kde-reply-placeholder-text` (`s`): the empty reply field's text (KDE Plasma).
+    public var replyPlaceholder: String?
 
     public init(
         urgency: Urgency? = nil, category: String? = nil, desktopEntry: String? = nil, resident: Bool? = nil,
-        transient: Bool? = nil
+        transient: Bool? = nil, imagePath: String? = nil, replyPlaceholder: String? = nil
     ) {
+        self.imagePath = imagePath
+        self.replyPlaceholder = replyPlaceholder
         self.urgency = urgency
         self.category = category
         self.desktopEntry = desktopEntry
@@ -40,6 +46,8 @@ public struct NotificationHints: Sendable, Hashable {
         if let desktopEntry { d["desktop-entry"] = .string(desktopEntry) }
         if let resident { d["resident"] = .bool(resident) }
         if let transient { d["transient"] = .bool(transient) }
+        if let imagePath { d["image-path"] = .string(imagePath) }
+        if let replyPlaceholder { d["x-kde-reply-placeholder-text"] = .string(replyPlaceholder) }
         return .vardict(d)
     }
 }

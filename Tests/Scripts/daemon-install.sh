@@ -40,7 +40,8 @@ share="$home/.local/share"
 [[ ! -e "$home/.config/trust/plan.yaml" ]] || fail "install made the example plan live"
 [[ $(mode "$home/.local/state/trust") == 700 ]] || fail "state directory mode"
 for f in man/man1/trustd.1 man/man1/trustctl.1 man/man5/trust-plan.5 bash-completion/completions/trustctl \
-    zsh/site-functions/_trustctl fish/vendor_completions.d/trustctl.fish; do
+    zsh/site-functions/_trustctl fish/vendor_completions.d/trustctl.fish applications/trustd.desktop \
+    icons/hicolor/scalable/apps/trustd.svg; do
     [[ $(mode "$share/$f") == 644 ]] || fail "$share/$f is missing or not 0644"
 done
 
@@ -98,7 +99,8 @@ grep -q "plan $home/.config/trust/plan.yaml, ledger $home/.local/state/trust/led
 out=$(run Scripts/uninstall 2>&1) || fail "uninstall: $out"
 for f in "$home/.local/bin/trustd" "$home/.local/bin/trustctl" "$home/.config/systemd/user/trustd.service" \
     "$share/man/man1/trustctl.1" "$share/man/man1/trustd.1" "$share/man/man5/trust-plan.5" \
-    "$share/bash-completion/completions/trustctl" "$share/zsh/site-functions/_trustctl" "$share/fish/vendor_completions.d/trustctl.fish"; do
+    "$share/bash-completion/completions/trustctl" "$share/zsh/site-functions/_trustctl" "$share/fish/vendor_completions.d/trustctl.fish" \
+    "$share/applications/trustd.desktop" "$share/icons/hicolor/scalable/apps/trustd.svg"; do
     [[ ! -e $f ]] || fail "uninstall left $f"
 done
 [[ $(cat "$home/.config/trust/plan.yaml") == $'version: 1\n# mine' ]] || fail "uninstall touched the plan"

@@ -30,7 +30,7 @@ server() {  # server CAPABILITIES: (re)start the test notification server
     rm -f "$work/hold" "$work/server.out"
     mkfifo "$work/hold"
     /usr/bin/python3 Tests/TrustTestSupport/fake-notification-server.py --address "$address" \
-        --capabilities "$1" --name fake-server --vendor trustd-tests --version 9.9 \
+        --capabilities "$1" --name fake-server --vendor trustd-tests --version 9.9 "${@:2}" \
         <"$work/hold" >"$work/server.out" 2>"$work/server.log" &
     server_pid=$!
     pids+=($server_pid)
@@ -64,6 +64,8 @@ doctor --json >"$work/ok.json" 2>"$work/doctor.log" || status=$?
     == "('ok', 'fake-server', 'trustd-tests', '9.9')" ]] || fail "server facts: $(cat "$work/ok.json")"
 [[ "$(json "$work/ok.json" '(c["notification-server"]["facts"]["actions"], c["notification-server"]["facts"]["body-markup"], c["notification-server"]["facts"]["persistence"], c["notification-server"]["facts"]["inline-reply"])')" \
     == "(True, True, True, False)" ]] || fail "capability flags"
+[[ "$(json "$work/ok.json" '(c["check-in-actions"]["status"], c["check-in-actions"]["facts"]["layout"], c["check-in-actions"]["facts"]["actions"])')" \
+    == "('ok', 'four', ['kept', 'missed', 'skipped', 'snooze'])" ]] || fail "action set: $(json "$work/ok.json" 'c["check-in-actions"]')"
 [[ "$(json "$work/ok.json" '(c["plan"]["status"], c["plan"]["facts"]["commitments"], c["plan"]["facts"]["boundaries"])')" == "('ok', 3, 2)" ]] \
     || fail "plan check: $(json "$work/ok.json" 'c["plan"]')"
 [[ "$(json "$work/ok.json" '(c["unit"]["status"], c["unit"]["facts"]["enabled"])')" == "('ok', True)" ]] || fail "unit check"
@@ -114,6 +116,12 @@ doctor >"$work/noactions.txt" 2>>"$work/doctor.log" || fail "a server without ac
 grep -q "^warning Notification server: fake-server 9.9 (trustd-tests), specification 1.3; capabilities: body — no action buttons$" "$work/noactions.txt" \
     || fail "no-actions report: $(cat "$work/noactions.txt")"
 grep -q "trustctl answer ITEM kept" "$work/noactions.txt" || fail "no-actions remedy"
+
+# 3b. GNOME Shell (as it names itself): three buttons, the rest behind More…, and why.
+server "actions,body,body-markup,persistence" --name gnome-shell --vendor GNOME
+doctor >"$work/gnome.txt" 2>>"$work/doctor.log" || fail "doctor failed on GNOME: $(cat "$work/gnome.txt")"
+grep -q "Check-in actions: Kept / Missed / More…, then Skip / Snooze 15 min / Back: gnome-shell (GNOME) draws at most three buttons" "$work/gnome.txt" \
+    || fail "GNOME action set: $(cat "$work/gnome.txt")"
 
 # 4. Not enabled, and the binary gone: the unit check says what to run.
 rm "$home/.config/systemd/user/default.target.wants/trustd.service" "$home/.local/bin/trustd"

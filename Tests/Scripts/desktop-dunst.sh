@@ -26,13 +26,7 @@ source Tests/Scripts/lib/desktop-harness.sh
 start_private_bus
 export DBUS_SESSION_BUS_ADDRESS="$address"
 
-# A private X server on a free display number.
-exec 3>"$work/display"
-Xvfb -displayfd 3 -nolisten tcp -screen 0 1024x768x24 2>"$work/xvfb.log" &
-pids+=($!)
-exec 3>&-
-wait_for 10 test -s "$work/display" || fail "Xvfb did not start"
-export DISPLAY=":$(head -1 "$work/display")"
+start_xvfb 1024x768
 
 # dunst, with a dmenu that picks the "Kept" entry of the context menu.
 cat >"$work/pick-kept" <<'PICK'

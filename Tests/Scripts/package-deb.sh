@@ -34,6 +34,7 @@ for f in ./usr/bin/trustd ./usr/bin/trustctl ./usr/lib/systemd/user/trustd.servi
     ./usr/share/man/man1/trustd.1.gz ./usr/share/man/man1/trustctl.1.gz ./usr/share/man/man5/trust-plan.5.gz \
     ./usr/share/bash-completion/completions/trustctl ./usr/share/zsh/vendor-completions/_trustctl \
     ./usr/share/fish/vendor_completions.d/trustctl.fish ./usr/share/doc/trustd/plan.example.yaml \
+    ./usr/share/applications/trustd.desktop ./usr/share/icons/hicolor/scalable/apps/trustd.svg \
     ./usr/share/doc/trustd/copyright; do
     grep -qx "$f" <<<"$contents" || fail "the package has no $f"
 done

@@ -10,7 +10,8 @@ import TrustTestSupport
 
 private typealias F = Fixture
 
-private let plan = planYAML(
+/// One commitment at 19:00 (shared with DesktopProfileTests).
+let busPlan = planYAML(
     """
       - id: evening-call
         title: Call Sam
@@ -21,7 +22,7 @@ private let plan = planYAML(
         snooze: 15m
     """)
 
-private func notifies(_ server: FakeNotificationServer) async throws -> [RecordedCall] {
+func notifies(_ server: FakeNotificationServer) async throws -> [RecordedCall] {
     try await server.calls().filter { $0.method == "Notify" }
 }
 
@@ -29,21 +30,22 @@ private func closes(_ server: FakeNotificationServer) async throws -> [UInt32] {
     try await server.calls().filter { $0.method == "CloseNotification" }.compactMap { $0.arguments.first?.uint32Value }
 }
 
-/// A private bus, the test server on it, and a started rig at 18:59 that has found the server.
-private struct OnBus {
+/// A private bus, the test server on it (behaving like `profile`, if given), and a started rig at
+/// 18:59 that has found the server.
+struct OnBus {
     let bus: PrivateBus
     let server: FakeNotificationServer
     let rig: Rig
 
-    init() async throws {
+    init(profile: FakeNotificationServer.Profile? = nil) async throws {
         bus = try await PrivateBus.start()
-        server = try await FakeNotificationServer.start(on: bus)
-        rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        server = try await FakeNotificationServer.start(on: bus, profile: profile)
+        rig = try Rig(plan: busPlan, at: F.at("2026-11-25 18:59"), bus: bus)
         await rig.start()
         // The rig is ready after a short grace even before the server's answer arrives (a
         // loaded machine): wait for it, so the first check-in goes to the desktop.
         let rig = self.rig
-        #expect(await eventually { await rig.daemon.inspect { $0.serverName } == "trustd-test-server" })
+        #expect(await eventually { await rig.daemon.inspect { $0.serverName } != nil })
     }
 
     /// Sets the clock to the 19:00 check-in and returns its notification id, once the server
@@ -73,7 +75,11 @@ private struct OnBus {
         let call = try #require(try await notifies(server).first)
         #expect(call.signature == "susssasa{sv}i")
         #expect(call.arguments[3] == .string("Did you call Sam tonight?"))
-        #expect(call.arguments[5] == .strings(["kept", "Kept", "missed", "Missed", "skipped", "Skip", "snooze", "Snooze 15 min"]))
+        #expect(
+            call.arguments[5]
+                == .strings([
+                    "kept", "Kept", "missed", "Missed", "skipped", "Skip", "snooze", "Snooze 15 min", "inline-reply", "Note",
+                ]))
         #expect(call.hints["category"] == .variant(.string("x-trustd.check-in")))
         #expect(call.arguments[7] == .int32(0))
 
@@ -81,20 +87,24 @@ private struct OnBus {
         await rig.set(F.at("2026-11-25 19:05"))
         try await server.emitActionInvoked(id: id, key: "snooze")
         #expect(try await eventually { try rig.occurrences().first?.snoozedUntil == F.at("2026-11-25 19:20") })
-        #expect(try await eventually { try await closes(server) == [id] })
-        await rig.set(F.at("2026-11-25 19:20"))
+        // It says so in place (no close), then the re-show replaces it again.
         #expect(try await eventually { try await notifies(server).count == 2 })
         #expect(try await notifies(server)[1].arguments[1] == .uint32(id))
+        #expect(try await notifies(server)[1].arguments[5] == .strings([]))
+        await rig.set(F.at("2026-11-25 19:20"))
+        #expect(try await eventually { try await notifies(server).count == 3 })
+        #expect(try await notifies(server)[2].arguments[1] == .uint32(id))
+        #expect(try await closes(server) == [])
 
         // Kept: committed, then the notification is closed.
         try await server.emitActionInvoked(id: id, key: "kept")
         #expect(try await eventually { try rig.occurrences().first?.state == .kept })
         #expect(try rig.occurrences().first?.answerChannel == .notification)
-        #expect(try await eventually { try await closes(server) == [id, id] })
+        #expect(try await eventually { try await closes(server) == [id] })
         await on.tearDown()
     }
 
-    @Test func anInlineReplyBecomesANoteOrAnAnswer() async throws {
+    @Test func anInlineReplyIsANoteNeverAnAnswer() async throws {
         let on = try await OnBus()
         let (server, rig) = (on.server, on.rig)
         let id = try await on.prompted()
@@ -102,8 +112,8 @@ private struct OnBus {
         #expect(try await eventually { try rig.occurrences().first?.note == "on the train, will call at 20:00" })
         #expect(try rig.occurrences().first?.state == .pending)
         try await server.emitNotificationReplied(id: id, text: "kept called from the station")
-        #expect(try await eventually { try rig.occurrences().first?.state == .kept })
-        #expect(try rig.occurrences().first?.note == "called from the station")
+        #expect(try await eventually { try rig.occurrences().first?.note == "kept called from the station" })
+        #expect(try rig.occurrences().first?.state == .pending)
         await on.tearDown()
     }
 
@@ -122,7 +132,7 @@ private struct OnBus {
     /// open check-in; one that goes away and returns gets it again.
     @Test func theNotificationServerVanishingAndReturning() async throws {
         let bus = try await PrivateBus.start()
-        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        let rig = try Rig(plan: busPlan, at: F.at("2026-11-25 18:59"), bus: bus)
         await rig.start()
         #expect(await rig.daemon.inspect { $0.serverName } == nil)
         await rig.set(F.at("2026-11-25 19:00"))
@@ -152,7 +162,7 @@ private struct OnBus {
     @Test func theBusDyingAndComingBack() async throws {
         let bus = try await PrivateBus.start()
         let server = try await FakeNotificationServer.start(on: bus)
-        let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"), bus: bus)
+        let rig = try Rig(plan: busPlan, at: F.at("2026-11-25 18:59"), bus: bus)
         await rig.start()
         await server.stop()
         await bus.stop()

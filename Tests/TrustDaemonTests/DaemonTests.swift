@@ -78,11 +78,16 @@ private let celebrateAtTwoPlan = planYAML(
         await rig.act(1, "snooze")
         let o = try #require(try rig.occurrences().first)
         #expect(o.snoozedUntil == F.at("2026-11-25 19:17"))
-        #expect(rig.closed == [1])
-        #expect(rig.clock.nextArmed == F.at("2026-11-25 19:17"))
-        await rig.set(F.at("2026-11-25 19:17"))
+        #expect(rig.closed == [])
         #expect(rig.requests.count == 2)
         #expect(rig.requests.last?.replaces == NotificationID(1))
+        #expect(rig.requests.last?.summary == "Snoozed until Wed 2026-11-25 19:17 +01:00")
+        #expect(rig.requests.last?.actions == [])
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 19:17"))
+        await rig.set(F.at("2026-11-25 19:17"))
+        #expect(rig.requests.count == 3)
+        #expect(rig.requests.last?.replaces == NotificationID(1))
+        #expect(rig.requests.last?.actions.isEmpty == false)
         #expect(try rig.events(o.id) == [.scheduled, .prompted, .snoozed, .prompted])
         #expect(try rig.store.occurrence(id: o.id)?.snoozedUntil == nil)
         await rig.stop()
@@ -100,14 +105,16 @@ private let celebrateAtTwoPlan = planYAML(
         #expect(o.snoozedUntil == F.at("2026-11-25 21:55"))
         #expect(rig.clock.nextArmed == F.at("2026-11-25 21:55"))
         await rig.set(F.at("2026-11-25 21:55"))
-        #expect(rig.requests.count == 2)
+        #expect(rig.checkInRequests.count == 2)
         #expect(rig.requests.last?.replaces == NotificationID(1))
         await rig.set(F.at("2026-11-25 22:00"))
         #expect(try rig.events(o.id) == [.scheduled, .prompted, .snoozed, .prompted, .unanswered])
         await rig.stop()
     }
 
-    @Test func anUnansweredCheckInExpiresAtItsDeadlineAndIsClosed() async throws {
+    /// At the deadline the notification is updated in place (no buttons, transient) to say the
+    /// check-in was recorded unanswered, rather than closed without a word.
+    @Test func anUnansweredCheckInExpiresAtItsDeadlineInPlace() async throws {
         let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
         await rig.start()
         await rig.set(F.at("2026-11-25 19:00"))
@@ -115,13 +122,19 @@ private let celebrateAtTwoPlan = planYAML(
         #expect(try rig.occurrences().map(\.state) == [.pending])
         await rig.set(F.at("2026-11-25 22:00"))
         #expect(try rig.occurrences().map(\.state) == [.unanswered])
-        #expect(rig.closed == [1])
+        #expect(rig.closed == [])
+        let notice = try #require(rig.requests.last)
+        #expect(rig.requests.count == 2)
+        #expect(notice.replaces == NotificationID(1))
+        #expect(notice.summary == "Recorded as unanswered")
+        #expect(notice.actions == [])
+        #expect(notice.hints.transient == true)
         // A late answer (trustctl answer) still counts, and nothing is shown again.
         let o = try #require(try rig.occurrences().first)
         _ = try rig.store.answer(occurrence: o.id, answer: .kept, channel: .terminal, at: F.at("2026-11-25 23:00"))
         try await rig.ledgerWritten()
         #expect(try rig.occurrences().map(\.state) == [.kept])
-        #expect(rig.requests.count == 1)
+        #expect(rig.requests.count == 2)
         await rig.stop()
     }
 
@@ -192,7 +205,7 @@ private let celebrateAtTwoPlan = planYAML(
         rig.daemon.clockChanged()
         await rig.settle()
         #expect(try rig.occurrences().sorted { $0.id < $1.id }.map(\.state) == [.voided, .unanswered, .unanswered, .pending])
-        #expect(rig.requests.count == 3)
+        #expect(rig.checkInRequests.count == 3)
         await rig.stop()
     }
 
@@ -220,7 +233,7 @@ private let celebrateAtTwoPlan = planYAML(
         #expect(all.first?.scheduled == Date(timeIntervalSince1970: 1_793_511_000))  // 05:30 UTC: the first 01:30 (EDT)
         #expect(all.map(\.zone) == ["America/New_York", "America/New_York", "America/New_York"])
         #expect(all.map(\.state) == [.unanswered, .unanswered, .unanswered])
-        #expect(rig.requests.count == 3)
+        #expect(rig.checkInRequests.count == 3)
         await rig.stop()
     }
 
@@ -293,6 +306,29 @@ private let celebrateAtTwoPlan = planYAML(
         // That server has no buttons: the body says how to answer.
         #expect(rig.requests.first?.actions == [])
         #expect(rig.requests.first?.body.contains("trustctl answer evening-call kept") == true)
+        await rig.stop()
+    }
+
+    /// A new server process (another unique name) without a vanish in between: the old id is
+    /// never closed on it, and the open check-in is shown to the new server once.
+    @Test func aReplacedServerNeverGetsTheOldIdsClosed() async throws {
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
+        await rig.start()
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(rig.requests.count == 1)
+        let replacement = NotificationServer(
+            name: "recording", vendor: "trustd", version: "2", specVersion: "1.3",
+            capabilities: NotificationCapabilities(["actions", "body"]), busName: ":replacement")
+        rig.notifier?.simulate(.serverAppeared(replacement))
+        await rig.settle()
+        #expect(rig.requests.count == 2)
+        #expect(rig.requests.last?.replaces == nil)
+        #expect(rig.closed.isEmpty)
+        await rig.act(1, "kept")  // the old id answers nothing on the new server
+        #expect(try rig.occurrences().first?.state == .pending)
+        await rig.act(2, "kept")
+        #expect(try rig.occurrences().first?.state == .kept)
+        #expect(rig.closed == [2])
         await rig.stop()
     }
 
@@ -527,8 +563,10 @@ private let celebrateAtTwoPlan = planYAML(
         let rig = try Rig(plan: plan, at: F.at("2026-11-25 18:59"))
         await rig.start()
         await rig.set(F.at("2026-11-25 19:00"))
-        rig.notifier?.simulate(.replied(NotificationID(1), text: "kept called from the hotel"))
+        // A reply is a note, never an answer (#10): the answer comes from the Kept button.
+        rig.notifier?.simulate(.replied(NotificationID(1), text: "called from the hotel"))
         await rig.settle()
+        await rig.act(1, "kept")
         _ = try rig.store.addNote(occurrence: 1, note: "Sam sounded happy", channel: .terminal)
         try await rig.ledgerWritten()
         await rig.stop()

@@ -260,6 +260,8 @@ final class Rig: @unchecked Sendable {
     }
 
     var requests: [NotificationRequest] { notifier?.requests ?? [] }
+    /// The requests that show a check-in (not notices such as "Recorded as unanswered").
+    var checkInRequests: [NotificationRequest] { requests.filter { $0.hints.category == CheckInPrompt.category } }
     var closed: [UInt32] { notifier?.closed.map(\.rawValue) ?? [] }
 
     func occurrences(_ item: ItemID? = nil) throws -> [CheckIn] {

@@ -41,7 +41,9 @@ import TrustDesktop
         let p = CheckInPrompt(item: Self.call, discreet: false, capabilities: Self.plain)
         #expect(p.summary == "Did you keep your promise: Call every evening?")
         #expect(p.body == "A promise to Sam.\nSo you know I'm thinking of you & us")
-        #expect(p.hints == NotificationHints(urgency: .normal, category: "x-trustd.check-in", desktopEntry: "trustd"))
+        #expect(
+            p.hints
+                == NotificationHints(urgency: .normal, category: "x-trustd.check-in", desktopEntry: "trustd", imagePath: "trustd"))
         #expect(p.expiration == .never)
     }
 

@@ -122,12 +122,15 @@ import TrustTestSupport
         try await DesktopHarness.with { h in
             let server = try #require(try await h.events.first(where: \.isServerAppeared).appearedServer)
             let item = Item(id: "no-phone", kind: .boundary, title: "No phone at dinner", schedule: [])
-            let prompt = CheckInPrompt(item: item, discreet: false, capabilities: server.capabilities)
+            let prompt = CheckInPrompt(item: item, discreet: false, server: server)
             let id = try await h.client.notify(prompt.request())
             let call = try #require(try await h.server!.calls().first { $0.method == "Notify" })
+            // The test server offers inline-reply: the reply field comes last.
             #expect(
                 call.arguments[5]
-                    == .strings(["kept", "Held", "missed", "Slipped", "skipped", "Skip", "snooze", "Snooze 15 min"]))
+                    == .strings([
+                        "kept", "Held", "missed", "Slipped", "skipped", "Skip", "snooze", "Snooze 15 min", "inline-reply", "Note",
+                    ]))
             try await h.server!.emitActionInvoked(id: id.rawValue, key: "missed")
             let event = try await h.events.first { if case .actionInvoked = $0 { true } else { false } }
             guard case .actionInvoked(_, let key) = event else { return }

@@ -24,22 +24,40 @@ public final class FakeNotificationServer: Sendable {
         self.uniqueName = uniqueName
     }
 
-    /// Starts the server on `bus` and waits until it owns the name.
+    /// A real server the test server imitates (`--profile`): name, vendor, capabilities and what
+    /// it draws, so `click`, `clickBody` and `reply` reach only what a person could.
+    public enum Profile: String, Sendable, CaseIterable {
+        /// gnome-shell / GNOME: at most three buttons, `default` is the body click.
+        case gnome
+        /// Plasma / KDE: every button, a reply field with `inline-reply`.
+        case plasma
+        /// dunst: no buttons, every action in its context menu.
+        case dunst
+        /// No `actions` capability.
+        case noActions = "no-actions"
+    }
+
+    /// Starts the server on `bus` and waits until it owns the name. Without a profile it
+    /// advertises `capabilities` (default: `fullCapabilities`) and draws every action.
     public static func start(
-        on bus: PrivateBus, capabilities: [String] = fullCapabilities, name: String = "trustd-test-server",
-        vendor: String = "trustd", version: String = "1.0"
+        on bus: PrivateBus, profile: Profile? = nil, capabilities: [String]? = nil, name: String? = nil,
+        vendor: String? = nil, version: String? = nil
     ) async throws -> FakeNotificationServer {
         let python = "/usr/bin/python3"
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw HarnessError("\(python) is missing (apt-get install python3-dbus python3-gi; Scripts/setup does)")
         }
         let serial = counter.next()
+        var arguments = [scriptPath, "--address", bus.address]
+        if let profile { arguments += ["--profile", profile.rawValue] }
+        if let caps = capabilities ?? (profile == nil ? fullCapabilities : nil) {
+            arguments += ["--capabilities", caps.joined(separator: ",")]
+        }
+        for (flag, value) in [("--name", name), ("--vendor", vendor), ("--version", version)] {
+            if let value { arguments += [flag, value] }
+        }
         let child = try ChildProcess(
-            python,
-            [
-                scriptPath, "--address", bus.address, "--capabilities", capabilities.joined(separator: ","),
-                "--name", name, "--vendor", vendor, "--version", version,
-            ],
+            python, arguments,
             stderrPath: bus.directory + "/fake-server-\(serial).log")
         let ready = try await child.line(where: { $0.hasPrefix("READY ") || $0.hasPrefix("ERROR ") })
         guard ready.hasPrefix("READY ") else { throw HarnessError("fake notification server: \(ready)") }
@@ -87,6 +105,27 @@ public final class FakeNotificationServer: Sendable {
 
     public func emitNotificationReplied(id: UInt32, text: String) async throws {
         _ = try await test("EmitNotificationReplied", [.uint32(id), .string(text)])
+    }
+
+    /// The labels notification `id` shows as this server draws it (buttons or menu entries).
+    public func drawn(id: UInt32) async throws -> [String] {
+        try await test("Drawn", [.uint32(id)]).arguments.first?.stringArray ?? []
+    }
+
+    /// A person clicks the button (or picks the menu entry) labelled `label`; throws
+    /// `org.trustd.Test.NotDrawn` when this server does not show it.
+    public func click(id: UInt32, label: String) async throws {
+        _ = try await test("Click", [.uint32(id), .string(label)])
+    }
+
+    /// A person clicks the notification's body (`default`, where the server has it).
+    public func clickBody(id: UInt32) async throws {
+        _ = try await test("ClickBody", [.uint32(id)])
+    }
+
+    /// A person types `text` into the reply field (only where one is drawn).
+    public func reply(id: UInt32, text: String) async throws {
+        _ = try await test("Reply", [.uint32(id), .string(text)])
     }
 }
 

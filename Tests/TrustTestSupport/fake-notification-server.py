@@ -7,6 +7,17 @@ exact D-Bus type of every argument. A test-only interface, org.trustd.Test on th
 lets a test read the record (Calls) and make the server emit ActionInvoked,
 NotificationClosed and NotificationReplied on demand.
 
+With --profile it behaves like a real server as far as trustd can tell (the facts in
+/work/shared/notes/desktop-servers.md): its name, vendor and capabilities, and what it draws.
+The test interface then clicks only what that server would draw (Click, ClickBody, Reply fail
+with org.trustd.Test.NotDrawn otherwise):
+
+    gnome       gnome-shell / GNOME: at most 3 buttons, the body click is `default`, an action
+                closes a notification that is not `resident` (NotificationClosed reason 2)
+    plasma      Plasma / KDE: every button, `inline-reply` draws a reply field
+    dunst       dunst / knopwob: no buttons, every action in its context menu
+    no-actions  a server without the `actions` capability: nothing to click
+
 Prints "READY <unique-name>" on stdout once it owns the name; exits when stdin closes (its
 parent is gone) or on Quit. With --print-notify (the benchmarks: Benchmarks/bench-daemon,
 Benchmarks/bench-notify) it keeps no record and prints one line per Notify as it arrives,
@@ -16,6 +27,7 @@ Benchmarks/bench-notify) it keeps no record and prints one line per Notify as it
 the time taken first thing in the handler, so it measures when the call reached the server. Needs Debian's /usr/bin/python3 with python3-dbus and python3-gi.
 """
 import argparse
+import dbus.exceptions
 import json
 import sys
 import time
@@ -29,6 +41,22 @@ NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
 IFACE = "org.freedesktop.Notifications"
 TEST_IFACE = "org.trustd.Test"
+
+# name, vendor, version, capabilities, how many buttons it draws (None: all), body click, closes
+# a non-resident notification after an action
+PROFILES = {
+    "gnome": ("gnome-shell", "GNOME", "43.9",
+              "actions,body,body-markup,icon-static,persistence,sound", 3, True, True),
+    "plasma": ("Plasma", "KDE", "5.27.5", "actions,body,body-hyperlinks,inline-reply,persistence", None, True, True),
+    "dunst": ("dunst", "knopwob", "1.9.0",
+              "actions,body,body-hyperlinks,body-markup,icon-static,persistence,synchronous,x-dunst-stack-tag",
+              None, False, False),
+    "no-actions": ("trustd-test-server", "trustd", "1.0", "body,body-markup", 0, False, False),
+}
+
+
+class NotDrawn(dbus.exceptions.DBusException):
+    _dbus_error_name = "org.trustd.Test.NotDrawn"
 
 
 def signature_of(v):
@@ -82,6 +110,8 @@ class Server(dbus.service.Object):
         self.calls = []
         self.hanging = []
         self.next_id = 1
+        # id -> (actions as [(key, label)], hints) of what shows now (replaces_id updates it)
+        self.shown = {}
 
     def record(self, method, sender, signature, values, result=None):
         if self.args.print_notify:
@@ -105,11 +135,14 @@ class Server(dbus.service.Object):
             return dbus.UInt32(nid)
         self.record("Notify", sender, "susssasa{sv}i",
                     [app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout], nid)
+        self.shown[nid] = ([(str(actions[i]), str(actions[i + 1])) for i in range(0, len(actions) - 1, 2)],
+                           dict(hints))
         return dbus.UInt32(nid)
 
     @dbus.service.method(IFACE, in_signature="u", out_signature="", sender_keyword="sender")
     def CloseNotification(self, nid, sender=None):
         self.record("CloseNotification", sender, "u", [nid])
+        self.shown.pop(int(nid), None)
         if self.args.print_notify:
             return  # as the benchmarks have always measured: no signal back
         self.NotificationClosed(dbus.UInt32(nid), dbus.UInt32(3))
@@ -153,6 +186,52 @@ class Server(dbus.service.Object):
     def EmitNotificationReplied(self, nid, text):
         self.NotificationReplied(dbus.UInt32(nid), dbus.String(text))
 
+    # What the profile's server draws, and a person using it.
+    def drawn(self, nid):
+        """The labels of the buttons (or menu entries) notification nid shows, in order."""
+        if int(nid) not in self.shown:
+            raise NotDrawn("notification %d is not showing" % nid)
+        actions, _ = self.shown[int(nid)]
+        keys = [(k, l) for k, l in actions if k not in ("default", "inline-reply")]
+        limit = self.args.buttons
+        return keys if limit is None else keys[:limit]
+
+    def acted(self, nid, key):
+        self.ActionInvoked(dbus.UInt32(nid), dbus.String(key))
+        _, hints = self.shown[int(nid)]
+        if self.args.closes_after_action and not bool(hints.get("resident", False)):
+            self.shown.pop(int(nid), None)
+            self.NotificationClosed(dbus.UInt32(nid), dbus.UInt32(2))
+
+    @dbus.service.method(TEST_IFACE, in_signature="u", out_signature="as")
+    def Drawn(self, nid):
+        return dbus.Array([l for _, l in self.drawn(nid)], signature="s")
+
+    @dbus.service.method(TEST_IFACE, in_signature="us", out_signature="")
+    def Click(self, nid, label):
+        """Clicks the button (or picks the menu entry) labelled `label`."""
+        for key, l in self.drawn(nid):
+            if l == label:
+                return self.acted(nid, key)
+        raise NotDrawn("no %r on notification %d; it shows %r" % (str(label), nid, [l for _, l in self.drawn(nid)]))
+
+    @dbus.service.method(TEST_IFACE, in_signature="u", out_signature="")
+    def ClickBody(self, nid):
+        self.drawn(nid)
+        actions, _ = self.shown[int(nid)]
+        if not self.args.body_click or "default" not in [k for k, _ in actions]:
+            raise NotDrawn("a click on notification %d's body invokes nothing" % nid)
+        self.acted(nid, "default")
+
+    @dbus.service.method(TEST_IFACE, in_signature="us", out_signature="")
+    def Reply(self, nid, text):
+        """Types `text` into the reply field (drawn only with inline-reply and its action)."""
+        self.drawn(nid)
+        actions, _ = self.shown[int(nid)]
+        if "inline-reply" not in self.args.capabilities or "inline-reply" not in [k for k, _ in actions]:
+            raise NotDrawn("notification %d has no reply field" % nid)
+        self.NotificationReplied(dbus.UInt32(nid), dbus.String(text))
+
     @dbus.service.method(TEST_IFACE, in_signature="", out_signature="", async_callbacks=("reply", "error"))
     def Hang(self, reply, error):
         """Never answers (for timeouts and calls in flight when the bus dies)."""
@@ -166,15 +245,25 @@ class Server(dbus.service.Object):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--address", required=True)
-    p.add_argument("--capabilities", default="actions,body,body-markup,persistence",
-                   help="comma-separated; empty for none")
-    p.add_argument("--name", default="trustd-test-server")
-    p.add_argument("--vendor", default="trustd")
-    p.add_argument("--version", default="1.0")
+    p.add_argument("--profile", choices=sorted(PROFILES),
+                   help="behave like this server (sets the defaults of the options below)")
+    p.add_argument("--capabilities", help="comma-separated; empty for none")
+    p.add_argument("--name")
+    p.add_argument("--vendor")
+    p.add_argument("--version")
     p.add_argument("--print-notify", action="store_true",
                    help="print NOTIFY <time> <id> <summary> per Notify and record nothing (benchmarks)")
     args = p.parse_args()
-    args.capabilities = [c for c in args.capabilities.split(",") if c]
+    name, vendor, version, caps, buttons, body_click, closes = PROFILES.get(
+        args.profile, ("trustd-test-server", "trustd", "1.0", "actions,body,body-markup,persistence", None, True, False))
+    args.name = name if args.name is None else args.name
+    args.vendor = vendor if args.vendor is None else args.vendor
+    args.version = version if args.version is None else args.version
+    caps = caps if args.capabilities is None else args.capabilities
+    args.capabilities = [c for c in caps.split(",") if c]
+    args.buttons = buttons if "actions" in args.capabilities else 0
+    args.body_click = body_click
+    args.closes_after_action = closes
 
     DBusGMainLoop(set_as_default=True)
     conn = dbus.bus.BusConnection(args.address)

@@ -8,6 +8,7 @@
 #   start_private_bus        a dbus-daemon (Tests/TrustTestSupport/private-bus.conf: no service
 #                            directories, so nothing is ever auto-started) listening on
 #                            unix:path=$work/bus, its address in $address
+#   start_xvfb WxH           a private X server (Xvfb) on a free display; exports DISPLAY
 
 source "${BASH_SOURCE[0]%/*}/cleanup.sh"
 clean_up_on_exit "$work"
@@ -32,4 +33,13 @@ start_private_bus() {
     pids+=($!)
     wait_for 10 test -s "$work/address" || fail "dbus-daemon did not start"
     address="unix:path=$work/bus"
+}
+
+start_xvfb() {
+    exec 3>"$work/display"
+    Xvfb -displayfd 3 -nolisten tcp -screen 0 "$1x24" 2>"$work/xvfb.log" &
+    pids+=($!)
+    exec 3>&-
+    wait_for 10 test -s "$work/display" || fail "Xvfb did not start"
+    export DISPLAY=":$(head -1 "$work/display")"
 }
