@@ -3,14 +3,14 @@
 # notification server (Tests/TrustTestSupport/fake-notification-server.py), a plan, a user
 # unit and its enablement symlink in a temporary HOME. Checks the JSON and text reports, the
 # exit status, --send (the server dismisses the test notification), a server without
-# actions, and a missing bus. Skips (exit 0) with a message when dbus-daemon or Debian's
-# python3-dbus is missing; Scripts/setup installs them.
+# actions, and a missing bus. Fails with a message when dbus-daemon or Debian's
+# python3-dbus is missing (never passes by skipping); Scripts/setup installs them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-command -v dbus-daemon >/dev/null || { echo "desktop-doctor: SKIP: dbus-daemon missing (Scripts/setup)" >&2; exit 0; }
+command -v dbus-daemon >/dev/null || { echo "desktop-doctor: FAIL: dbus-daemon missing (Scripts/setup)" >&2; exit 1; }
 /usr/bin/python3 -c 'import dbus, gi' 2>/dev/null \
-    || { echo "desktop-doctor: SKIP: /usr/bin/python3 lacks python3-dbus/python3-gi (Scripts/setup)" >&2; exit 0; }
+    || { echo "desktop-doctor: FAIL: /usr/bin/python3 lacks python3-dbus/python3-gi (Scripts/setup)" >&2; exit 1; }
 
 bin="$(swift build --show-bin-path)/trustctl"
 [[ -x "$bin" ]] || swift build --product trustctl >&2

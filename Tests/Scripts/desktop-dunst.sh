@@ -4,15 +4,15 @@
 # own sd-bus client; a scripted dmenu picks "Kept" from dunst's context menu (`dunstctl
 # context`), and the doctor must report the action `kept`. A second check-in is dismissed
 # (`dunstctl close`) and must be reported as dismissed. A screenshot of the first one is kept:
-# its path is printed. Skips (exit 0) with a message when dunst, Xvfb or ImageMagick is missing;
-# Scripts/setup installs them.
+# its path is printed. Fails with a message when dunst, Xvfb or ImageMagick is missing (a test
+# never passes by skipping); Scripts/setup installs them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 for tool in Xvfb dunst dunstctl dbus-daemon import; do
     if ! command -v "$tool" >/dev/null; then
-        echo "desktop-dunst: SKIP: $tool is not installed (Scripts/setup installs dunst xvfb imagemagick dbus)" >&2
-        exit 0
+        echo "desktop-dunst: FAIL: $tool is not installed (Scripts/setup installs dunst xvfb imagemagick dbus)" >&2
+        exit 1
     fi
 done
 
