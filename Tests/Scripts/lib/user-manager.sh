@@ -22,6 +22,8 @@ stage_user_manager() {
     mkdir -p "$work/src/Scripts" "$work/bin"
     cp Scripts/install "$work/src/Scripts/"
     cp -r systemd "$work/src/"
+    mkdir -p "$work/src/Config"
+    cp -r Config/desktop "$work/src/Config/"   # the app identity Scripts/install puts in ~/.local/share
     cp Tests/TrustTestSupport/fake-notification-server.py "$work/src/"
     cp "$release_bin/trustd" "$release_bin/trustctl" "$work/bin/"
     Scripts/generate-man "$release_bin" "$work/man" >/dev/null 2>&1 || { echo "$name: FAIL: Scripts/generate-man" >&2; exit 1; }
