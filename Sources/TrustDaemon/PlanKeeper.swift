@@ -11,7 +11,15 @@ import TrustPlan
 
 /// The plan in force and where each item's occurrences are entered up to.
 struct PlanKeeper {
+    /// The plan scheduled: `adopted` with the held items under their old terms (`holds`).
     var plan: Plan?
+    /// The plan as read from the file (with the demo item), the one recorded in the ledger.
+    var adopted: Plan?
+    /// Weakening changes waiting for the plan's `changes-take-effect` (issue 14), computed from
+    /// the plan log in the ledger: a restart finds the same ones.
+    var holds = PlanHolds.none
+    /// The demo item's id (left out of the plan recorded in the ledger).
+    var demoID: ItemID?
     /// The demo check-in of `trustd --demo`, added to every plan read.
     var demoItem: Item?
     /// Per item: occurrences up to here are in the ledger (see `Scheduler.decide`).
@@ -68,6 +76,7 @@ extension Daemon {
         if let demoItem = keeper.demoItem, var p = result.plan {
             var item = demoItem
             if p.item(item.id) != nil { item.id = "trustd-demo" }
+            keeper.demoID = item.id
             p.items.append(item)
             scheduler.quietHoursExempt = [item.id]
             result.plan = p
@@ -87,7 +96,9 @@ extension Daemon {
                 "No plan at \(options.planPath): nothing to check in on yet. Run `trustctl init` to write one; trustd reads it as soon as it appears")
             keeper.problem = "no plan at \(options.planPath)"
             if let demoItem = keeper.demoItem {
-                adopt(Plan(timeZone: options.systemTimeZone(), items: [demoItem]), now: now)
+                keeper.demoID = demoItem.id
+                // Not a plan the person wrote: nothing to record.
+                adopt(Plan(timeZone: options.systemTimeZone(), items: [demoItem]), now: now, record: false)
             }
         } else {
             reject(result, initial: true)
@@ -132,12 +143,19 @@ extension Daemon {
 
     /// Puts a valid plan in force. The first plan of a run resumes from the ledger (catch-up);
     /// later ones start from now, since everything due until now under the old plan is entered.
-    func adopt(_ newPlan: Plan, now: Date) {
+    /// The plan is recorded in the ledger's plan log when its hash differs from the last one
+    /// recorded (`record`), and weakened items are held under their old terms while the plan's
+    /// `changes-take-effect` says so.
+    func adopt(_ newPlan: Plan, now: Date, record: Bool = true) {
         dispatchPrecondition(condition: .onQueue(queue))
         let initial = !keeper.adoptedOnce
         keeper.adoptedOnce = true
-        keeper.plan = newPlan
-        for item in newPlan.items {
+        keeper.adopted = newPlan
+        keeper.holds = .none
+        if record { recordPlan(newPlan, now: now) }
+        let scheduled = keeper.holds.applied(to: newPlan)
+        keeper.plan = scheduled
+        for item in scheduled.items {
             if initial {
                 do {
                     // Catch-up: occurrences after the newest one in the ledger fell due while trustd was
@@ -151,6 +169,41 @@ extension Daemon {
                 keeper.cursors[item.id] = max(keeper.cursors[item.id] ?? now, now)
             }
         }
+    }
+
+    /// Records `plan` in the ledger unless it is the version recorded last, then computes the
+    /// holds from every version recorded.
+    private func recordPlan(_ plan: Plan, now: Date) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let version = PlanVersion(plan, excluding: keeper.demoID.map { [$0] } ?? [])
+        do {
+            if let recorded = try ledger.recordPlanVersion(version, at: now) {
+                log.info("Recorded plan version \(recorded.sequence) in the ledger (SHA-256 \(recorded.planHash.prefix(16))…)")
+            }
+            keeper.holds = PlanHolds(versions: try ledger.planVersions(), now: now)
+        } catch {
+            ledgerFailed(error, doing: "recording the plan")
+        }
+        for hold in keeper.holds.holds {
+            log.notice(
+                "\(DaemonText.held(hold, zone: plan.timeZone))", metadata: DaemonText.meta(hold.item, nil))
+        }
+    }
+
+    /// A held change whose time has come applies now: the holds are computed again and the plan
+    /// scheduled with them. Called by each scheduling step.
+    func applyEndedHolds(now: Date) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let end = keeper.holds.nextChange, end <= now, let adopted = keeper.adopted else { return }
+        do {
+            keeper.holds = PlanHolds(versions: try ledger.planVersions(), now: now)
+        } catch {
+            ledgerFailed(error, doing: "reading the plan log")
+            return
+        }
+        keeper.plan = keeper.holds.applied(to: adopted)
+        log.info("A held plan change takes effect now (changes-take-effect)")
+        lastStatus = ""
     }
 
     func reject(_ result: PlanReadResult, initial: Bool) {

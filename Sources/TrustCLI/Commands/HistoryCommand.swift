@@ -58,7 +58,10 @@ public struct HistoryCommand: ParsableCommand {
         }
         var f = StoreZoneFormatter()
         if json { return Self.json(history, &f) }
-        if history.isEmpty { return "No check-ins\(since.map { " since \($0)" } ?? "") in the ledger yet." }
+        let planChanges = try planChangeLines(store: store, item: item)
+        if history.isEmpty {
+            return (["No check-ins\(since.map { " since \($0)" } ?? "") in the ledger yet."] + planChanges).joined(separator: "\n")
+        }
 
         let itemWidth = max(4, history.map(\.occurrence.item.rawValue.count).max() ?? 4)
         var lines = [
@@ -90,7 +93,23 @@ public struct HistoryCommand: ParsableCommand {
             }
         }
         if history.contains(where: \.wasCorrected) { lines.append("* corrected; `--events` shows the earlier answers") }
+        if !planChanges.isEmpty { lines += [""] + planChanges }
         return lines.joined(separator: "\n")
+    }
+
+    /// The plan changes recorded since `--since` (all without it), those of `item` when one is
+    /// given, in the system's zone.
+    func planChangeLines(store: TrustStore, item: ItemID?, zone: TimeZone = .current) throws -> [String] {
+        let from = since.flatMap { DayKey($0) }.map { $0.firstInstant(in: zone) } ?? .distantPast
+        var revisions = try store.planRevisions(from: from, to: .distantFuture)
+        if let item {
+            revisions = revisions.compactMap { r in
+                var r = r
+                r.changes = r.changes.filter { $0.item == item }
+                return r.changes.isEmpty && !(r.isFirst && r.recorded.version.item(item) != nil) ? nil : r
+            }
+        }
+        return PlanChangesText.terminal(revisions, zone: zone)
     }
 
     static func json(_ history: [CheckInHistory], _ f: inout StoreZoneFormatter) -> String {
