@@ -106,6 +106,34 @@ public enum PlanChangesText {
         return md
     }
 
+    /// `trustctl check`'s lines about held changes (`changes-take-effect`), or "".
+    public static func holds(_ holds: PlanHolds, zone: TimeZone) -> String {
+        guard !holds.isEmpty else { return "" }
+        var out = "\nHeld by changes-take-effect (trustd keeps the old terms until then):\n"
+        for h in holds.holds {
+            let when = Format.local(h.takesEffect, in: zone)
+            if h.adopted == nil {
+                out += "  \(h.item): stays in the plan until \(when) (its removal is a weakening)\n"
+            } else {
+                out += "  \(h.item): until \(when), still \(h.held.map(heldTerm).joined(separator: ", "))\n"
+            }
+        }
+        if let when = holds.delayTakesEffect {
+            out +=
+                "  changes-take-effect stays \(duration(holds.delayInForceSeconds)) until \(Format.local(when, in: zone))\n"
+        }
+        return out
+    }
+
+    /// `schedule *-*-* 19:00:00, 364 check-ins a year (adopted: Mon *-*-* 19:00:00, 52 check-ins a year)`.
+    static func heldTerm(_ c: PlanChange) -> String {
+        let text = describe(c)
+        // describe says `id: aspect old → new`; held, the old is in force and the new waits.
+        let body = text.drop(while: { $0 != ":" }).dropFirst().trimmingCharacters(in: .whitespaces)
+        guard let arrow = body.range(of: " → ") else { return body }
+        return "\(body[..<arrow.lowerBound]) (adopted: \(body[arrow.upperBound...]))"
+    }
+
     /// The revisions adopted on the days `from`…`to` (inclusive, in `zone`).
     public static func inRange(_ revisions: [PlanRevision], from: DayKey, to: DayKey, zone: TimeZone) -> [PlanRevision] {
         revisions.filter { r in

@@ -36,6 +36,9 @@ public enum PlanCheckText {
         if plan.dayStart != .midnight { settings.append("day starts \(plan.dayStart)") }
         if let q = plan.quietHours { settings.append("quiet hours \(q)") }
         if plan.discreet { settings.append("discreet notifications") }
+        if let d = plan.changesTakeEffect {
+            settings.append("weakening changes take effect after \(PlanChangesText.duration(Int(d.rounded())))")
+        }
         out += settings.joined(separator: ", ") + "\n"
 
         let formatter = InstantFormatter(zone: plan.timeZone, from: now)
