@@ -20,6 +20,9 @@ struct PlanKeeper {
     var holds = PlanHolds.none
     /// The demo item's id (left out of the plan recorded in the ledger).
     var demoID: ItemID?
+    /// The summary of the plan file last read (computed on `planQueue`: it counts each item's
+    /// check-ins in 52 weeks), recorded when that plan is adopted.
+    var readVersion: PlanVersion?
     /// The demo check-in of `trustd --demo`, added to every plan read.
     var demoItem: Item?
     /// Per item: occurrences up to here are in the ledger (see `Scheduler.decide`).
@@ -62,9 +65,12 @@ extension Daemon {
         let zone = options.systemTimeZone()
         planQueue.async {
             let result = read(path, zone, now)
+            // The plan as written, before the demo item is added.
+            let version = result.plan.map { PlanVersion($0) }
             self.queue.async {
                 self.keeper.readsInFlight -= 1
                 guard generation == self.keeper.readGeneration else { return }
+                self.keeper.readVersion = version
                 apply(self.withDemoItem(result))
             }
         }
@@ -175,7 +181,7 @@ extension Daemon {
     /// holds from every version recorded.
     private func recordPlan(_ plan: Plan, now: Date) {
         dispatchPrecondition(condition: .onQueue(queue))
-        let version = PlanVersion(plan, excluding: keeper.demoID.map { [$0] } ?? [])
+        let version = keeper.readVersion ?? PlanVersion(plan, excluding: keeper.demoID.map { [$0] } ?? [])
         do {
             if let recorded = try ledger.recordPlanVersion(version, at: now) {
                 log.info("Recorded plan version \(recorded.sequence) in the ledger (SHA-256 \(recorded.planHash.prefix(16))…)")

@@ -74,6 +74,17 @@ import TrustTestSupport
         #expect(!call.contains("phone removed"))
     }
 
+    @Test func verifyPrintsThePlanLogsHead() throws {
+        let f = try fixture()
+        let report = try TrustStore(path: f.store, mode: .readOnly).verify()
+        let text = VerifyCommand.text(report)
+        #expect(text.contains("\nplan log: 3 plan versions, head 3:\(report.planHeadHash ?? "?")\n"), "\(text)")
+        #expect(text.hasSuffix("verified: the ledger is intact"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(VerifyCommand.json(report).utf8)) as? [String: Any])
+        #expect(json["plan_versions"] as? Int == 3)
+        #expect(json["plan_head_hash"] as? String == report.planHeadHash)
+    }
+
     @Test func theHTMLReportMarksEachDirection() throws {
         let f = try fixture()
         let path = f.dir + "/report.html"

@@ -58,6 +58,14 @@ private func dailyCall(deadline: String = "3h", extra: String = "") -> String {
         await second.stop()
     }
 
+    @Test func theDemoCheckInIsNotRecorded() async throws {
+        let rig = try Rig(plan: dailyCall(), at: F.at("2026-11-24 12:00"), demoDelay: 60)
+        await rig.start()
+        #expect(await rig.daemon.inspect { $0.planItems }.count == 2)
+        #expect(try rig.store.planVersions().map { $0.version.items.map(\.id) } == [["evening-call"]])
+        await rig.stop()
+    }
+
     @Test func aWeakeningWaitsForChangesTakeEffectAcrossARestart() async throws {
         let delay = "changes-take-effect: 7d"
         let rig = try Rig(plan: dailyCall(extra: delay), at: F.at("2026-11-24 12:00"))  // a Tuesday
