@@ -159,9 +159,29 @@ extension Daemon {
         keeper.adopted = newPlan
         keeper.holds = .none
         if record { recordPlan(newPlan, now: now) }
-        let scheduled = keeper.holds.applied(to: newPlan)
-        keeper.plan = scheduled
-        for item in scheduled.items {
+        keeper.plan = keeper.holds.applied(to: newPlan)
+        setCursors(initial: initial, now: now)
+        if initial, record, let earliest = keeper.cursors.values.min(), earliest < now {
+            // trustd was not running since `earliest`: catch-up starts under the holds as they were
+            // then, and each scheduling step applies the ones that ended meanwhile in turn.
+            do {
+                let then = PlanHolds(versions: try ledger.planVersions(), now: earliest)
+                if then != keeper.holds {
+                    keeper.holds = then
+                    keeper.plan = then.applied(to: newPlan)
+                    setCursors(initial: initial, now: now)
+                }
+            } catch {
+                ledgerFailed(error, doing: "reading the plan log")
+            }
+        }
+    }
+
+    /// The cursor of each item of the plan in force that has none yet (all of them at the start).
+    private func setCursors(initial: Bool, now: Date) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        for item in keeper.plan?.items ?? [] {
+            if initial, keeper.cursors[item.id] != nil { continue }
             if initial {
                 do {
                     // Catch-up: occurrences after the newest one in the ledger fell due while trustd was
@@ -196,20 +216,48 @@ extension Daemon {
         }
     }
 
-    /// A held change whose time has come applies now: the holds are computed again and the plan
-    /// scheduled with them. Called by each scheduling step.
+    /// Each held change whose time has come applies, in turn: first the check-ins the old terms
+    /// gave up to its end are entered (trustd may have slept or been stopped across it), then the
+    /// holds are computed again as of that end and the plan scheduled with them. Called by each
+    /// scheduling step before it decides.
     func applyEndedHolds(now: Date) {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard let end = keeper.holds.nextChange, end <= now, let adopted = keeper.adopted else { return }
-        do {
-            keeper.holds = PlanHolds(versions: try ledger.planVersions(), now: now)
-        } catch {
-            ledgerFailed(error, doing: "reading the plan log")
-            return
+        guard let adopted = keeper.adopted else { return }
+        var rounds = 0
+        while let end = keeper.holds.nextChange, end <= now, rounds < 64 {
+            rounds += 1
+            if let held = keeper.plan, !enterCheckIns(upTo: end, plan: held) { return }
+            do {
+                keeper.holds = PlanHolds(versions: try ledger.planVersions(), now: end)
+            } catch {
+                ledgerFailed(error, doing: "reading the plan log")
+                return
+            }
+            keeper.plan = keeper.holds.applied(to: adopted)
+            log.info("A held plan change took effect at \(DaemonText.format(end, adopted.timeZone)) (changes-take-effect)")
+            lastStatus = ""
         }
-        keeper.plan = keeper.holds.applied(to: adopted)
-        log.info("A held plan change takes effect now (changes-take-effect)")
-        lastStatus = ""
+    }
+
+    /// Enters what `plan` asked up to `end` (an instant that has passed), as a step at `end` would
+    /// have; the scheduling step that follows expires or prompts them. False when the ledger failed.
+    private func enterCheckIns(upTo end: Date, plan: Plan) -> Bool {
+        dispatchPrecondition(condition: .onQueue(queue))
+        do {
+            let open = try ledger.openOccurrences()
+            let decision = scheduler.decide(now: end, plan: plan, cursors: keeper.cursors, open: open, shown: prompts.shown)
+            let creations: [Creation] = decision.actions.compactMap { if case .create(let c) = $0 { c } else { nil } }
+            if !creations.isEmpty {
+                _ = try ledger.enter(creations, at: clock.now())
+                log.notice(
+                    "\(creations.count) check-in(s) due under the held plan terms before \(DaemonText.format(end, plan.timeZone)) entered")
+            }
+            keeper.cursors.merge(decision.cursors) { $1 }
+            return true
+        } catch {
+            ledgerFailed(error, doing: "entering the check-ins due before a held plan change applied")
+            return false
+        }
     }
 
     func reject(_ result: PlanReadResult, initial: Bool) {

@@ -110,6 +110,31 @@ private func dailyCall(deadline: String = "3h", extra: String = "") -> String {
         await second.stop()
     }
 
+    /// trustd stopped during the hold and started after it ended: catch-up enters what the old
+    /// terms asked until the hold's end, and only then the new terms.
+    @Test func catchUpAfterAHoldEndedWhileStoppedUsesTheTermsInForceAtEachInstant() async throws {
+        let delay = "changes-take-effect: 7d"
+        let rig = try Rig(plan: dailyCall(extra: delay), at: F.at("2026-11-24 12:00"))  // a Tuesday
+        await rig.start()
+        try rig.writePlan(dailyCall(deadline: "1h", extra: delay).replacingOccurrences(of: "at: \"19:00\"", with: "at: \"Mon 19:00\""))
+        rig.daemon.reload(reason: "test")
+        await rig.settle()
+        await rig.set(F.at("2026-11-24 19:00"))
+        await rig.stop()
+
+        // Back on Wednesday 2 December, after the hold ended (Tuesday 1 December 12:00).
+        let second = try rig.restarted(at: F.at("2026-12-02 12:00"))
+        await second.start()
+        let all = try second.occurrences()
+        // Daily until the hold's end (the old terms), nothing on Tuesday 1 December at 19:00 (Mondays only).
+        #expect(all.map(\.scheduled) == (24...30).map { F.at("2026-11-\($0) 19:00") })
+        #expect(all.allSatisfy { $0.state == .unanswered })
+        #expect(second.service.statuses.last?.contains("held") == false)
+        #expect(second.clock.nextArmed == F.at("2026-12-07 19:00"))
+        #expect(try second.store.verify().isIntact)
+        await second.stop()
+    }
+
     @Test func aStrengtheningAppliesAtOnceEvenWithADelay() async throws {
         let delay = "changes-take-effect: 7d"
         let rig = try Rig(plan: dailyCall(extra: delay), at: F.at("2026-11-24 12:00"))
