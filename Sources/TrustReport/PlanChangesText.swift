@@ -25,20 +25,24 @@ public enum PlanChangesText {
             return "\(id): now a \(c.new?.kind.rawValue ?? "?") (was a \(c.old?.kind.rawValue ?? "?"))"
         case .title:
             return "\(id): title “\(c.old?.title ?? "")” → “\(c.new?.title ?? "")”"
-        case .schedule:
-            return "\(id): schedule \(c.old.map(schedule) ?? "?") → \(c.new.map(schedule) ?? "?")"
-        case .target:
-            return "\(id): target \(c.old?.target?.description ?? "none") → \(c.new?.target?.description ?? "none")"
-        case .deadline:
-            return "\(id): deadline \(duration(c.old?.deadlineSeconds)) → \(duration(c.new?.deadlineSeconds))"
-        case .skips:
-            return "\(id): skips \(c.old?.skips.description ?? "?") → \(c.new?.skips.description ?? "?")"
-        case .starts:
-            return "\(id): starts \(c.old?.starts?.description ?? "from the beginning") → \(c.new?.starts?.description ?? "from the beginning")"
-        case .ends:
-            return "\(id): ends \(c.old?.ends?.description ?? "never") → \(c.new?.ends?.description ?? "never")"
         case .changesTakeEffect:
             return "changes-take-effect \(c.oldDelaySeconds.map(duration) ?? "not set") → \(c.newDelaySeconds.map(duration) ?? "not set")"
+        case .schedule, .target, .deadline, .skips, .starts, .ends:
+            return "\(id): \(c.aspect.rawValue) \(term(c.aspect, c.old)) → \(term(c.aspect, c.new))"
+        }
+    }
+
+    /// One term of an item's terms, as `describe` shows it.
+    static func term(_ aspect: PlanChange.Aspect, _ t: PlanItemTerms?) -> String {
+        guard let t else { return "?" }
+        switch aspect {
+        case .schedule: return schedule(t)
+        case .target: return t.target?.description ?? "none"
+        case .deadline: return duration(t.deadlineSeconds)
+        case .skips: return t.skips.description
+        case .starts: return t.starts?.description ?? "from the beginning"
+        case .ends: return t.ends?.description ?? "never"
+        case .added, .removed, .kind, .title, .changesTakeEffect: return "?"
         }
     }
 
@@ -125,13 +129,10 @@ public enum PlanChangesText {
         return out
     }
 
-    /// `schedule *-*-* 19:00:00, 364 check-ins a year (adopted: Mon *-*-* 19:00:00, 52 check-ins a year)`.
+    /// `schedule *-*-* 19:00:00, 364 check-ins a year (adopted: Mon *-*-* 19:00:00, 52 check-ins a year)`:
+    /// the old term is in force, the new one waits.
     static func heldTerm(_ c: PlanChange) -> String {
-        let text = describe(c)
-        // describe says `id: aspect old → new`; held, the old is in force and the new waits.
-        let body = text.drop(while: { $0 != ":" }).dropFirst().trimmingCharacters(in: .whitespaces)
-        guard let arrow = body.range(of: " → ") else { return body }
-        return "\(body[..<arrow.lowerBound]) (adopted: \(body[arrow.upperBound...]))"
+        "\(c.aspect.rawValue) \(term(c.aspect, c.old)) (adopted: \(term(c.aspect, c.new)))"
     }
 
     /// The revisions adopted on the days `from`…`to` (inclusive, in `zone`).
