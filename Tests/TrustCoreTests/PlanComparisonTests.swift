@@ -89,6 +89,7 @@ private let weekly = PerPeriod(count: 1, period: .week)
         ("starts earlier", [item(starts: "2026-03-01")], [item(starts: "2026-01-01")], [("call", .starts, .strengthening)]),
         // Neutral
         ("title reworded", [item()], [item(title: "Phone Sam")], [("call", .title, .neutral)]),
+        ("a commitment made a boundary", [item()], [item(kind: .boundary)], [("call", .kind, .neutral)]),
         ("same count, other time", [item(at: ["*-*-* 21:00"])], [item(at: ["*-*-* 20:30"])], [("call", .schedule, .neutral)]),
         ("skips same rate written differently", [item(skips: PerPeriod(count: 1, period: .day))],
             [item(skips: PerPeriod(count: 7, period: .week))], [("call", .skips, .neutral)]),
