@@ -48,10 +48,9 @@ public enum PlanChangesText {
 
     /// `*-*-* 21:00:00, 364 check-ins a year` (in 52 weeks).
     static func schedule(_ t: PlanItemTerms) -> String {
-        let count =
-            t.checkInsPer52Weeks >= PlanItemTerms.checkInCap
-            ? "\(PlanItemTerms.checkInCap)+" : "\(t.checkInsPer52Weeks)"
-        return t.schedule.joined(separator: "; ") + ", \(count) check-in\(t.checkInsPer52Weeks == 1 ? "" : "s") a year"
+        let about = t.checkInsPer52Weeks > PlanItemTerms.countedExactly ? "about " : ""
+        return t.schedule.joined(separator: "; ")
+            + ", \(about)\(t.checkInsPer52Weeks) check-in\(t.checkInsPer52Weeks == 1 ? "" : "s") a year"
     }
 
     /// `3h`, `1h30m`, `7d`: the plan's own duration syntax.

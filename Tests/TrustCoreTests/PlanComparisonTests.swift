@@ -34,6 +34,10 @@ private let weekly = PerPeriod(count: 1, period: .week)
         #expect(a.checkInsPer52Weeks == 364)
         #expect(PlanItemTerms(item(at: ["Mon,Thu 21:00"])).checkInsPer52Weeks == 104)
         #expect(PlanItemTerms(item(at: ["Mon 08:00", "Mon 20:00"])).checkInsPer52Weeks == 104)
+        // Past 2,000 the count is estimated from the rate so far: exact for regular schedules.
+        #expect(PlanItemTerms(item(at: ["hourly"])).checkInsPer52Weeks == 8736)
+        #expect(PlanItemTerms(item(at: ["*:0/2"])).checkInsPer52Weeks == 262_080)
+        #expect(PlanItemTerms(item(at: ["*:*:*"])).checkInsPer52Weeks == 31_449_600)
         #expect(a.schedule == ["*-*-* 21:00:00"])
         // why/ask/to are wording: the same terms, the same summary, the same bytes.
         #expect(version([item(why: "because")]) == version([item(ask: "Well?", why: "other")]))
@@ -62,6 +66,7 @@ private let weekly = PerPeriod(count: 1, period: .week)
     static let cases: [(String, [Item], [Item], [(ItemID?, PlanChange.Aspect, PlanChangeDirection)])] = [
         // Weakenings
         ("fewer check-ins", [item(at: ["*-*-* 21:00"])], [item(at: ["Mon,Wed,Fri 21:00"])], [("call", .schedule, .weakening)]),
+        ("hourly to every two hours", [item(at: ["hourly"])], [item(at: ["0/2:00"])], [("call", .schedule, .weakening)]),
         ("one expression of two dropped", [item(at: ["Mon 08:00", "Thu 08:00"])], [item(at: ["Mon 08:00"])],
             [("call", .schedule, .weakening)]),
         ("lower frequency target", [item(target: PerPeriod(count: 3, period: .week))], [item(target: PerPeriod(count: 2, period: .week))],

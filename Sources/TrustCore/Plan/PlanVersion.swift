@@ -13,7 +13,8 @@ public struct PlanItemTerms: Codable, Equatable, Hashable, Sendable {
     /// Each calendar expression in systemd's normalized form, in file order.
     public var schedule: [String]
     /// Check-ins the expressions give in 52 weeks (from a fixed Monday, in UTC, `starts`/`ends`
-    /// ignored), at most `PlanItemTerms.checkInCap`: the measure "fewer check-ins" compares.
+    /// ignored): the measure "fewer check-ins" compares. Counted up to `countedExactly`; past that
+    /// (a schedule more than hourly) it is estimated from the time the first ones take.
     public var checkInsPer52Weeks: Int
     /// `target: 3/week` of a frequency commitment.
     public var target: PerPeriod?
@@ -24,8 +25,9 @@ public struct PlanItemTerms: Codable, Equatable, Hashable, Sendable {
     public var starts: DayKey?
     public var ends: DayKey?
 
-    /// Counting stops here (a schedule every minute would otherwise take half a million steps).
-    public static let checkInCap = 20_000
+    /// Elapses counted one by one at most (a schedule every second would otherwise take 31 million
+    /// steps).
+    public static let countedExactly = 2_000
     /// Where the 52 weeks counted start: a Monday, so weekly schedules count whole weeks.
     static let countFrom = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01 00:00 UTC
 
@@ -46,19 +48,29 @@ public struct PlanItemTerms: Codable, Equatable, Hashable, Sendable {
     }
 
     public init(_ item: Item) {
-        let utc = TimeZone(identifier: "UTC")!
-        let stop = Self.countFrom.addingTimeInterval(364 * 86400)
-        let schedule = item.schedule(in: utc)
-        var t = Self.countFrom.addingTimeInterval(-1e-3)
-        var count = 0
-        while count < Self.checkInCap, let n = schedule.next(after: t), n < stop {
-            count += 1
-            t = n
-        }
         self.init(
             id: item.id, kind: item.kind, title: item.title, schedule: item.schedule.map(\.normalized),
-            checkInsPer52Weeks: count, target: item.target, deadlineSeconds: Int(item.deadline.rounded()),
+            checkInsPer52Weeks: Self.checkIns(item), target: item.target, deadlineSeconds: Int(item.deadline.rounded()),
             skips: item.skips, starts: item.starts, ends: item.ends)
+    }
+
+    static func checkIns(_ item: Item) -> Int {
+        let window: TimeInterval = 364 * 86400
+        let stop = countFrom.addingTimeInterval(window)
+        let schedule = item.schedule(in: TimeZone(identifier: "UTC")!)
+        var t = countFrom.addingTimeInterval(-1e-3)
+        var first: Date?
+        var count = 0
+        while let n = schedule.next(after: t), n < stop {
+            count += 1
+            t = n
+            if first == nil { first = n }
+            if count == countedExactly, let first, n > first {
+                // The rest of the window at the rate of the intervals so far.
+                return Int((Double(count - 1) * window / n.timeIntervalSince(first)).rounded())
+            }
+        }
+        return count
     }
 }
 
