@@ -134,9 +134,21 @@ import TrustTestSupport
             out.stdout.contains(
                 "  call: until 2026-12-02T13:00:00+01:00, still schedule *-*-* 21:30:00, 364 check-ins a year (adopted: Mon *-*-* 21:30:00, 52 check-ins a year)\n"
             ), "\(out.stdout)")
+        let json = PlanCheck.run(
+            path: plan, json: true, now: ReportCommandTests.now, defaultTimeZone: berlin, storePath: dir + "/ledger.sqlite")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let held = try #require(object["held"] as? [[String: Any]])
+        #expect(held.count == 1)
+        #expect(held.first?["item"] as? String == "call")
+        #expect(held.first?["until"] as? String == "2026-12-02T13:00:00+01:00")
+        #expect(held.first?["removed"] as? Bool == false)
+        #expect(held.first?["aspects"] as? [String] == ["schedule"])
         // Without a ledger, or without the delay, nothing is held.
         let none = PlanCheck.run(
             path: plan, json: false, now: ReportCommandTests.now, defaultTimeZone: berlin, storePath: dir + "/none.sqlite")
         #expect(!none.stdout.contains("Held"))
+        let noneJSON = PlanCheck.run(
+            path: plan, json: true, now: ReportCommandTests.now, defaultTimeZone: berlin, storePath: dir + "/none.sqlite")
+        #expect(!noneJSON.stdout.contains("\"held\""))
     }
 }

@@ -51,11 +51,11 @@ public enum PlanCheck {
         path: String, json: Bool, now: Date, defaultTimeZone: TimeZone, count: Int = 3, storePath: String? = nil
     ) -> Output {
         let result = PlanReader.load(path: path, defaultTimeZone: defaultTimeZone, now: now, upcoming: count)
-        if json { return PlanCheckText.json(result, now: now, count: count) }
+        var held = PlanHolds.none
+        if let plan = result.plan, result.errors.isEmpty, let storePath { held = holds(plan, storePath: storePath, now: now) }
+        if json { return PlanCheckText.json(result, now: now, count: count, holds: held) }
         var output = PlanCheckText.text(result, now: now, count: count)
-        if let plan = result.plan, result.errors.isEmpty, let storePath {
-            output.stdout += PlanChangesText.holds(holds(plan, storePath: storePath, now: now), zone: plan.timeZone)
-        }
+        if let plan = result.plan { output.stdout += PlanChangesText.holds(held, zone: plan.timeZone) }
         return output
     }
 
