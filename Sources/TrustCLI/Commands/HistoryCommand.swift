@@ -12,7 +12,9 @@ public struct HistoryCommand: ParsableCommand {
         discussion: """
             One line per check-in: its day and time (in the plan's zone at the time), the item, \
             the answer and when and how it was given, and its note. A corrected answer is marked \
-            with '*'; --events shows everything that happened to each check-in.
+            with '*'; --events shows everything that happened to each check-in. After them, the plan \
+            changes recorded in the ledger (since --since; of ITEM only when one is given), each \
+            marked WEAKENED, strengthened or reworded.
             """)
 
     @Argument(help: "Only this item.")
