@@ -40,7 +40,7 @@ import TrustCore
         let scratch = Scratch()
         try ledgerAtV2(scratch)
         let before = try TrustStore(path: scratch.ledger, mode: .readWrite)  // migrates
-        #expect(try before.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 3)
+        #expect(try before.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
         let report = try before.verify()
         #expect(report.isIntact, "\(report)")
         #expect(report.eventCount == 5)
