@@ -10,7 +10,7 @@ enum Schema {
     /// A store with a higher number was written by a newer trustd and is refused, never migrated down.
     static var version: Int { migrationIdentifiers.count }
 
-    static let migrationIdentifiers = ["v1-ledger", "v2-import", "v3-void-and-celebrate"]
+    static let migrationIdentifiers = ["v1-ledger", "v2-import", "v3-void-and-celebrate", "v5-share"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -172,6 +172,13 @@ enum Schema {
                     BEFORE UPDATE OF id, item, kind, scheduled, zone, day, deadline ON occurrence
                     BEGIN SELECT RAISE(ABORT, 'an occurrence''s identity never changes'); END;
                     """)
+        }
+        // Issue 14 (`trustctl share`): every event written with a note from now on stores a random salt,
+        // and the hash chain covers SHA-256(salt ‖ note) instead of the text (HashChain.canonical's
+        // version 3), so a digest's receiver can check the chain without the notes. Older events keep
+        // their canonical form (the column is NULL on them). Adding a column keeps the triggers.
+        m.registerMigration("v5-share") { db in
+            try db.execute(sql: "ALTER TABLE event ADD COLUMN note_salt TEXT;  -- 16 bytes, lowercase hex")
         }
         return m
     }
