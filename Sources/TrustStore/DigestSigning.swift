@@ -10,15 +10,20 @@ public struct ShareKey: Sendable {
     public static let fileName = "share-key.ed25519"
     static let fileTag = "trustd-share-key-1"
 
-    /// The private key's 32 bytes (kept as bytes: Crypto's key type is not `Sendable`).
+    /// The keys' 32 bytes each (kept as bytes: Crypto's key types are not `Sendable`).
     let raw: Data
+    let publicRaw: Data
     public let path: String
 
-    var privateKey: Curve25519.Signing.PrivateKey { try! Curve25519.Signing.PrivateKey(rawRepresentation: raw) }
+    init(_ key: Curve25519.Signing.PrivateKey, path: String) {
+        raw = key.rawRepresentation
+        publicRaw = key.publicKey.rawRepresentation
+        self.path = path
+    }
 
     /// The public key (32 bytes), base64: what the receiver pins with `share verify --key`.
-    public var publicKeyBase64: String { privateKey.publicKey.rawRepresentation.base64EncodedString() }
-    public var fingerprint: String { Self.fingerprint(publicKey: [UInt8](privateKey.publicKey.rawRepresentation)) }
+    public var publicKeyBase64: String { publicRaw.base64EncodedString() }
+    public var fingerprint: String { Self.fingerprint(publicKey: [UInt8](publicRaw)) }
 
     /// `share-key.ed25519` in the directory of `ledgerPath`.
     public static func path(nextTo ledgerPath: String) -> String {
@@ -51,7 +56,7 @@ public struct ShareKey: Sendable {
                         "\(path):1:1: not a trustd signing key (expected '\(fileTag) <base64>'); restore it from a backup — a new key would not match the one your partner pinned"
                 )
             }
-            return (ShareKey(raw: key.rawRepresentation, path: path), false)
+            return (ShareKey(key, path: path), false)
         }
         guard create else {
             throw DigestRefusal(message: "no signing key at \(path) yet: `trustctl share` creates it when it writes the first digest")
@@ -63,13 +68,13 @@ public struct ShareKey: Sendable {
         } catch {
             throw DigestRefusal(message: "cannot create the signing key: \(error)")
         }
-        return (ShareKey(raw: key.rawRepresentation, path: path), true)
+        return (ShareKey(key, path: path), true)
     }
 
     /// Signs `digest`: its canonical JSON and the signature over it.
     public func sign(_ digest: WeekDigest) throws -> SignedDigest {
         let json = try DigestCodec.canonicalJSON(digest)
-        let privateKey = self.privateKey
+        let privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         let signature = try privateKey.signature(for: DigestCodec.signedBytes(json))
         return SignedDigest(
             digest: digest, json: json,

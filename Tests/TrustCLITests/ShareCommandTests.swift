@@ -151,7 +151,7 @@ private func resigned(_ path: String, key: ShareKey, _ edit: (inout WeekDigest) 
     enum Tamper: String, CaseIterable, CustomTestStringConvertible {
         case textEditedByHand, dataEditedWithoutSigning, otherKeyPinned, otherKeyThanLastWeek, resignedWithARewrittenAnswer,
             resignedWithAMovedEndHead, resignedWithoutAnEvent, resignedWithoutACheckIn, resignedWithAChangedState,
-            resignedReordered, resignedWithAnotherNote, weekSkipped, lastWeekRewritten, sameWeekTwice
+            resignedReordered, resignedWithAnotherNote, weekSkipped, lastWeekRewritten, sameWeekTwice, notADigest
         var testDescription: String { rawValue }
     }
 
@@ -224,6 +224,9 @@ private func resigned(_ path: String, key: ShareKey, _ edit: (inout WeekDigest) 
             try PrivateFile.write(Data(rewritten.utf8), to: f.page("rewritten.html"))
             arguments = [second, "--previous", f.page("rewritten.html")]
             expected = "previous digest fails its own check: chain check failed"
+        case .notADigest:
+            page = "<html><body>Trust me, all kept.</body></html>\n"
+            expected = "not a trustd digest: no <script id=\"trustd-digest\"> element with the signed data"
         case .sameWeekTwice:
             arguments += ["--previous", second]
             expected = "continuity check failed: the previous digest's week (2026-11-30–2026-12-06) is not before this one's"
@@ -236,6 +239,16 @@ private func resigned(_ path: String, key: ShareKey, _ edit: (inout WeekDigest) 
         #expect(out.stdout.isEmpty)
         // Unchanged, the same checks pass.
         #expect(try f.verify([second, "--key", key.fingerprint, "--previous", first]).status == 0)
+    }
+
+    @Test func theCurrentWeekIsSharedWithAWarningThatItIsNotOver() throws {
+        let f = try ShareFixture()
+        let path = f.page("now.html")
+        let out = try ShareWriteCommand.parse(["--week", "this", "--store", f.ledger, "--plan", f.dir + "/none.yaml", "--out", path])
+            .execute(now: at("2026-12-09T12:00:00+01:00"), environment: [:], defaultTimeZone: berlin)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("warning: the week 2026-12-07 – 2026-12-13 is not over"), "\(out.stderr)")
+        #expect(try f.verify([path]).status == 0)
     }
 
     @Test func continuityBreaksWhenTheLedgerBetweenTwoDigestsIsNotTheSame() throws {
