@@ -14,10 +14,11 @@ extension TrustStore {
     /// The digest of the week `weekStart` (a Monday) to `weekEnd` (its Sunday), days starting at
     /// `dayStart` in `zone`.
     ///
-    /// The week's events are those after the last event recorded (`at`) before the week's first
-    /// instant, up to the last event recorded before the instant after it: consecutive weeks share
-    /// their boundary head, so one digest's end head is the next one's start head. Its check-ins are
-    /// the occurrences of the week's days, as of the end head.
+    /// The week's events run from the first event recorded (`at`) at or after the week's first
+    /// instant up to the one before the first event recorded at or after the instant after it (the
+    /// log up to now when there is none yet): consecutive weeks share their boundary head, so one
+    /// digest's end head is the next one's start head. Its check-ins are the occurrences of the
+    /// week's days, as of the end head.
     ///
     /// `items`: each promise's figures (streak, skips) from the whole ledger, check-ins empty; the
     /// builder fills the check-ins and adds any item only the ledger knows. `planChanges` are put in
@@ -44,10 +45,18 @@ extension TrustStore {
         _ db: Database, from: Int64, to: Int64, weekStart: DayKey, weekEnd: DayKey, zone: TimeZone, createdAt: Date,
         withNotes: Bool, items: [DigestItem], planChanges: [DigestPlanChange]
     ) throws -> WeekDigest {
+            // The longest stretch of the log recorded entirely before `instant`: ends before the first
+            // event recorded at or after it. An answer entered later for an earlier time (`trustctl
+            // answer --at`) comes after that event in the log, so it does not move a boundary that
+            // a digest already showed.
             func head(before instant: Int64) throws -> (Int64, [UInt8]) {
                 guard
                     let row = try Row.fetchOne(
-                        db, sql: "SELECT seq, hash FROM event WHERE seq = (SELECT max(seq) FROM event WHERE at < ?)",
+                        db,
+                        sql: """
+                            SELECT seq, hash FROM event
+                            WHERE seq = coalesce((SELECT min(seq) FROM event WHERE at >= ?) - 1, (SELECT max(seq) FROM event))
+                            """,
                         arguments: [instant])
                 else { return (0, HashChain.genesis) }
                 return (row[0], [UInt8](row[1] as Data))

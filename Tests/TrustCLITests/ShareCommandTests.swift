@@ -28,14 +28,25 @@ private final class ShareFixture: Sendable {
         dir = try TemporaryDirectory.make(prefix: "trust-cli-share-tests")
         ledger = dir + "/state/ledger.sqlite"
         let store = try TrustStore(path: ledger)
-        // day of November/December → (answer, note, late)
+        // (day, its answer — nil: left unanswered — and note)
         let days: [(String, Answer?, String?)] = [
             ("2026-11-23", .kept, nil), ("2026-11-24", .kept, nil), ("2026-11-25", .missed, "stuck in traffic"),
             ("2026-11-26", .kept, nil), ("2026-11-27", .skipped, "ill"), ("2026-11-28", nil, nil), ("2026-11-29", .kept, nil),
             ("2026-11-30", .kept, "long call <3 & more"), ("2026-12-01", .kept, nil), ("2026-12-02", .missed, nil),
             ("2026-12-08", .kept, nil), ("2026-12-09", .kept, nil),
         ]
+        // In the order a person would record them: a late answer to Saturday the 28th on 1 December,
+        // a correction of Wednesday the 2nd on the 9th.
+        func occurrence(_ day: String) throws -> CheckIn {
+            try store.history().first { $0.occurrence.day == DayKey(day)! }!.occurrence
+        }
         for (day, answer, note) in days {
+            if day == "2026-12-01" {
+                try store.answer(occurrence: try occurrence("2026-11-28").id, answer: .kept, channel: .terminal, at: at("2026-12-01T08:00:00+01:00"))
+            }
+            if day == "2026-12-09" {
+                try store.answer(occurrence: try occurrence("2026-12-02").id, answer: .kept, channel: .terminal, at: at("2026-12-09T08:00:00+01:00"))
+            }
             let when = at("\(day)T21:30:00+01:00")
             let o = try store.schedule(
                 item: "call", kind: .commitment, scheduled: when, zone: "Europe/Berlin", day: DayKey(day)!,
@@ -46,11 +57,6 @@ private final class ShareFixture: Sendable {
                 try store.markUnanswered(occurrence: o.id, at: when.addingTimeInterval(3 * 3600))
             }
         }
-        // Given in the week after: a late answer to Saturday the 28th and a correction of Wednesday the 2nd.
-        let saturday = try store.history().first { $0.occurrence.day == DayKey("2026-11-28")! }!.occurrence
-        try store.answer(occurrence: saturday.id, answer: .kept, channel: .terminal, at: at("2026-12-01T08:00:00+01:00"))
-        let wednesday = try store.history().first { $0.occurrence.day == DayKey("2026-12-02")! }!.occurrence
-        try store.answer(occurrence: wednesday.id, answer: .kept, channel: .terminal, at: at("2026-12-09T08:00:00+01:00"))
     }
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 
@@ -249,6 +255,30 @@ private func resigned(_ path: String, key: ShareKey, _ edit: (inout WeekDigest) 
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stderr.contains("warning: the week 2026-12-07 – 2026-12-13 is not over"), "\(out.stderr)")
         #expect(try f.verify([path]).status == 0)
+    }
+
+    @Test func aBackdatedAnswerDoesNotMoveABoundaryAlreadyShared() throws {
+        let f = try ShareFixture()
+        let first = try f.share("2026-11-23")
+        // Entered in December, dated in the first week: a note on Wednesday 25 November.
+        let store = try TrustStore(path: f.ledger, mode: .readWrite)
+        let wednesday = try store.history().first { $0.occurrence.day == DayKey("2026-11-25")! }!.occurrence
+        try store.addNote(occurrence: wednesday.id, note: "it was the A9", channel: .terminal, at: at("2026-11-26T09:00:00+01:00"))
+        // Shared again, the first week still ends where it did.
+        let again = try f.share("2026-11-23", out: "first-again.html")
+        let chain = { (path: String) in try DigestVerifier.verify(page: try read(path), render: Self.render).signed.digest.chain }
+        #expect(try chain(again) == chain(first))
+        let second = try f.share("2026-11-30")
+        let third = try f.share("2026-12-07")
+        #expect(try f.verify([second, "--previous", first]).status == 0)
+        #expect(try f.verify([third, "--previous", second]).status == 0)
+        // The note is in the week it was entered in.
+        let events = try DigestVerifier.verify(page: try read(third), render: Self.render).signed.digest.events
+        #expect(events.last?.type == "noted" && events.last?.occurrence == wednesday.id)
+    }
+
+    static func render(_ d: WeekDigest, _ json: String, _ signature: String, _ fingerprint: String) -> String {
+        DigestHTML.render(d, json: json, signatureJSON: signature, fingerprint: fingerprint)
     }
 
     @Test func continuityBreaksWhenTheLedgerBetweenTwoDigestsIsNotTheSame() throws {
