@@ -3,6 +3,9 @@
 // in `<script type="application/json">` elements. Everything shown comes from the signed data and
 // nothing else (no clock, no time-zone database), so `trustctl share verify` renders it again on any
 // machine and requires the same bytes: the visible text cannot be edited without failing the check.
+// So the page of `trustd-digest-1` must never change, not even a space: every trustctl must render
+// the digests others made the same way. A new page is a new format (`WeekDigest.currentFormat`),
+// with this renderer kept for the old one.
 import Foundation
 import TrustCore
 
@@ -135,10 +138,13 @@ public enum DigestHTML {
     static func earlier(_ h: inout HTML, _ d: WeekDigest) {
         let occurrences = Dictionary(d.occurrences.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let first = Int64(d.weekStart.replacingOccurrences(of: "-", with: "")) ?? 0
-        let changes = d.events.filter { e in
+        let earlier = d.events.filter { e in
             (e.type == "answered" || e.type == "corrected") && (occurrences[e.occurrence].map { $0.day < first } ?? false)
         }
-        guard !changes.isEmpty else { return }
+        // History brought in with `trustctl import` is counted, not listed.
+        let imported = earlier.filter { $0.channel == "import" }.count
+        let changes = earlier.filter { $0.channel != "import" }
+        guard !earlier.isEmpty else { return }
         h.raw("<section class=\"card earlier\">\n")
         h.element("h2", "Answers to earlier days, given this week")
         h.raw("<ul>\n")
@@ -150,6 +156,11 @@ public enum DigestHTML {
             h.put(stateLabel(e.answer ?? "?"))
             h.raw("</span>")
             h.raw(" <span class=\"flag\">\(e.type == "corrected" ? "corrected" : "late")</span>")
+            h.raw("</li>\n")
+        }
+        if imported > 0 {
+            h.raw("<li>")
+            h.put("\(imported) check-in\(imported == 1 ? "" : "s") of earlier days imported from another tracker (trustctl import)")
             h.raw("</li>\n")
         }
         h.raw("</ul>\n</section>\n")

@@ -119,9 +119,9 @@ public enum DigestVerifier {
         guard digest.format == WeekDigest.currentFormat else {
             throw .notADigest("format '\(digest.format)'; this trustctl reads \(WeekDigest.currentFormat)")
         }
-        let rendered = render(
-            digest, (try? DigestCodec.canonicalJSON(digest)) ?? "", (try? DigestCodec.canonicalJSON(signature)) ?? "",
-            signature.fingerprint ?? "")
+        // The embedded texts as they are (the data's bytes are what was signed): the check does not
+        // depend on this machine's JSON encoder writing the same bytes as the sender's.
+        let rendered = render(digest, json, signatureText, signature.fingerprint ?? "")
         if rendered != page {
             let a = page.split(separator: "\n", omittingEmptySubsequences: false)
             let b = rendered.split(separator: "\n", omittingEmptySubsequences: false)

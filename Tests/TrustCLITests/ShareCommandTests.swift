@@ -257,6 +257,28 @@ private func resigned(_ path: String, key: ShareKey, _ edit: (inout WeekDigest) 
         #expect(try f.verify([path]).status == 0)
     }
 
+    @Test func historyImportedInTheWeekIsCountedNotListed() throws {
+        let f = try ShareFixture()
+        let store = try TrustStore(path: f.ledger, mode: .readWrite)
+        try store.recordImport(
+            ImportBatch(
+                source: .habitctl, file: "log", sha256: String(repeating: "b", count: 64), zone: berlin, dayStart: .midnight,
+                at: at("2026-12-10T09:00:00+01:00"),
+                items: [
+                    .init(
+                        item: "walk", kind: .commitment,
+                        checkIns: [
+                            ImportCheckIn(day: DayKey("2026-10-01")!, answer: .kept, note: "sunny"),
+                            ImportCheckIn(day: DayKey("2026-10-02")!, answer: .missed),
+                        ])
+                ]))
+        let page = try read(try f.share("2026-12-07"))
+        #expect(page.contains("<li>2 check-ins of earlier days imported from another tracker (trustctl import)</li>"))
+        #expect(!page.contains("walk, "))
+        #expect(!page.contains("sunny"))
+        #expect(try f.verify([f.page("digest-2026-12-07.html"), "--previous", try f.share("2026-11-30")]).status == 0)
+    }
+
     @Test func aBackdatedAnswerDoesNotMoveABoundaryAlreadyShared() throws {
         let f = try ShareFixture()
         let first = try f.share("2026-11-23")
