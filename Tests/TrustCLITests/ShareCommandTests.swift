@@ -257,6 +257,31 @@ private func resigned(_ path: String, key: ShareKey, _ edit: (inout WeekDigest) 
         #expect(try f.verify([path]).status == 0)
     }
 
+    /// Digests this version wrote (Tests/Golden/digest): every later trustctl must still verify
+    /// them byte for byte, page included. TRUST_UPDATE_GOLDEN=1 writes them again (only with a new format).
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Golden/digest").path
+
+    @Test func digestsWrittenByEarlierVersionsStillVerify() throws {
+        if ProcessInfo.processInfo.environment["TRUST_UPDATE_GOLDEN"] == "1" {
+            let f = try ShareFixture()
+            try FileManager.default.createDirectory(atPath: Self.golden, withIntermediateDirectories: true)
+            for (week, extra) in [("2026-11-23", [String]()), ("2026-11-30", ["--with-notes"])] {
+                let path = try f.share(week, extra)
+                try? FileManager.default.removeItem(atPath: "\(Self.golden)/\(week).html")
+                try FileManager.default.copyItem(atPath: path, toPath: "\(Self.golden)/\(week).html")
+            }
+            try (try ShareKey.load(at: f.keyPath, create: false)).key.fingerprint.write(
+                toFile: Self.golden + "/fingerprint", atomically: true, encoding: .utf8)
+        }
+        let fingerprint = try read(Self.golden + "/fingerprint")
+        let out = try ShareVerifyCommand.parse(
+            ["\(Self.golden)/2026-11-30.html", "--previous", "\(Self.golden)/2026-11-23.html", "--key", fingerprint, "--text"]
+        ).execute()
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdoutText.contains("— long call <3 & more"))
+    }
+
     @Test func historyImportedInTheWeekIsCountedNotListed() throws {
         let f = try ShareFixture()
         let store = try TrustStore(path: f.ledger, mode: .readWrite)
