@@ -78,7 +78,7 @@ public enum DigestHTML {
         h.put(
             "To check it: trustctl share verify THIS-FILE --key '\(fingerprint)' (add --previous LAST-WEEKS-FILE to check that nothing was rewritten since). "
                 + "It proves the page is exactly what the key's owner signed, and that the \(digest.events.count) ledger event\(digest.events.count == 1 ? "" : "s") of the week "
-                + "(\(digest.chain.startSequence + 1)–\(digest.chain.endSequence)) lead from the ledger's hash ")
+                + "(events \(digest.chain.startSequence + 1)–\(digest.chain.endSequence)) lead from the ledger's hash ")
         h.raw("<span class=\"hash\">")
         h.put(String(digest.chain.startHash.prefix(16)))
         h.raw("</span>")

@@ -144,8 +144,9 @@ public struct DigestItem: Codable, Sendable, Hashable {
     /// The plan's title, when the plan has one.
     public var title: String?
     public var checkIns: [DigestCheckIn]
-    /// As of the end of the week, computed by the sender's trustd from the whole ledger (not proven
-    /// by the week's events alone).
+    /// Up to the end of the week, computed by the sender's trustd from the whole ledger as it is when
+    /// the digest is written (a later correction of a day of the week counts; not proven by the
+    /// week's events alone).
     public var streak: Int
     public var bestStreak: Int
     public var skipsUsed: Int
