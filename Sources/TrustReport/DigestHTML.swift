@@ -25,7 +25,7 @@ public enum DigestHTML {
         h.raw("<meta name=\"referrer\" content=\"no-referrer\"/>\n")
         h.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"/>\n")
         h.element("title", "Promises kept — week of \(range)")
-        h.raw("\n<style>\n\(HTMLReport.css)\(css)</style>\n</head>\n<body>\n<main>\n")
+        h.raw("\n<style>\n\(css)</style>\n</head>\n<body>\n<main>\n")
 
         h.raw("<header>\n")
         h.element("h1", "Promises kept, week by week")
@@ -103,8 +103,8 @@ public enum DigestHTML {
         h.raw("</span>")
         if item.title != nil { h.put(item.item) }
         h.raw("</p></div></div>\n<div class=\"stats\">")
-        HTMLReport.stat(&h, label: "Streak", value: "\(item.streak)", field: "streak", unit: "", note: "best \(item.bestStreak)")
-        HTMLReport.stat(
+        stat(&h, label: "Streak", value: "\(item.streak)", field: "streak", unit: "", note: "best \(item.bestStreak)")
+        stat(
             &h, label: "Forgiveness used", value: "\(item.skipsUsed)", field: "skips", unit: "of \(item.skipsUsed + item.skipsLeft)",
             note: nil)
         h.raw("</div>\n<table class=\"checkins\">\n")
@@ -132,6 +132,18 @@ public enum DigestHTML {
             h.raw("</td></tr>\n")
         }
         h.raw("</table>\n</section>\n")
+    }
+
+    static func stat(_ h: inout HTML, label: String, value: String, field: String, unit: String, note: String?) {
+        h.raw("<div class=\"stat\">")
+        h.element("div", label, cls: "label")
+        h.raw("<div class=\"value\"><span data-field=\"\(field)\">")
+        h.put(value)
+        h.raw("</span>")
+        if !unit.isEmpty { h.element("small", unit) }
+        h.raw("</div>")
+        if let note { h.element("div", note, cls: "note") }
+        h.raw("</div>\n")
     }
 
     /// Answers and corrections recorded this week for check-ins of earlier days.
@@ -183,7 +195,38 @@ public enum DigestHTML {
         }
     }
 
+    /// The page's own style (the report's, frozen with the format: a change to the report's look must
+    /// not change the digest pages people already have).
     static let css = """
+        :root { color-scheme: light; }
+        * { box-sizing: border-box; }
+        body { margin: 0; background: #f6f3ee; color: #2b2a27;
+          font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "DejaVu Sans", sans-serif; }
+        main { max-width: 920px; margin: 0 auto; padding: 32px 20px 48px; }
+        header h1 { font-size: 30px; margin: 0; letter-spacing: -0.02em; }
+        .date { margin: 2px 0 18px; color: #7a756c; }
+        .summary { display: flex; gap: 14px; flex-wrap: wrap; }
+        .tile { background: #fff; border-radius: 14px; padding: 14px 18px; min-width: 200px; flex: 1;
+          box-shadow: 0 1px 2px rgba(60, 50, 30, .06), 0 4px 14px rgba(60, 50, 30, .05); }
+        .tile .big { font-size: 34px; font-weight: 700; line-height: 1.1; }
+        .label { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: #8a8478; }
+        .card { background: #fff; border-radius: 16px; padding: 20px 22px 16px; margin-top: 22px;
+          box-shadow: 0 1px 2px rgba(60, 50, 30, .06), 0 6px 20px rgba(60, 50, 30, .06); }
+        .card.boundary { border-top: 4px solid #6a8cb3; }
+        .card.commitment { border-top: 4px solid #2f8f5b; }
+        .head { display: flex; justify-content: space-between; align-items: flex-start; gap: 16px; }
+        h2 { font-size: 20px; margin: 0; }
+        .meta { margin: 4px 0 0; color: #7a756c; font-size: 13px; }
+        .chip { display: inline-block; background: #f1ede6; border-radius: 999px; padding: 1px 9px; margin-right: 6px;
+          font-size: 12px; color: #5f5a51; }
+        .stats { display: flex; flex-wrap: wrap; gap: 8px 26px; margin: 14px 0 6px; }
+        .stat .value { font-size: 24px; font-weight: 700; line-height: 1.2; }
+        .stat .value small { font-size: 13px; font-weight: 500; color: #7a756c; margin-left: 4px; }
+        .stat .note { font-size: 12px; color: #8a8478; }
+        .empty { color: #8a8478; font-style: italic; }
+        .muted { color: #b5afa3; }
+        footer { margin-top: 28px; color: #8a8478; font-size: 13px; }
+        @media print { body { background: #fff; } .card, .tile { box-shadow: none; border: 1px solid #e4dfd6; } }
         .fp, .hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; background: #efebe3;
           border-radius: 6px; padding: 0 5px; }
         .checkins { width: 100%; border-collapse: collapse; margin-top: 8px; font-size: 14px; }
