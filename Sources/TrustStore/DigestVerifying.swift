@@ -202,7 +202,9 @@ public enum DigestVerifier {
     }
 
     /// Every occurrence of the week's days entered in the week is on the page, and a check-in whose
-    /// answer was given or corrected in the week shows that answer (the last one).
+    /// answer was given or corrected in the week shows that answer (the last one), shows a correction
+    /// made in the week as one, and shows the note the week's events leave it with (whether there is
+    /// one; with the notes, its text).
     static func checkCheckIns(_ d: WeekDigest) throws(DigestFailure) {
         var shown: [Int64: (item: String, checkIn: DigestCheckIn)] = [:]
         for item in d.items { for c in item.checkIns { shown[c.occurrence] = (item.item, c) } }
@@ -210,20 +212,48 @@ public enum DigestVerifier {
         let last = Int64(d.weekEnd.replacingOccurrences(of: "-", with: "")) ?? 0
         let identities = Dictionary(d.occurrences.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var answers: [Int64: String] = [:]
+        var corrected: Set<Int64> = []
+        // The note the events leave: nil unknown, .some(nil) none, .some(text or hash).
+        var notes: [Int64: String?] = [:]
         for e in d.events {
             guard let o = identities[e.occurrence], (first...last).contains(o.day) else { continue }
             if shown[o.id] == nil {
                 throw .checkInMissing(item: o.item, day: DayNumberText.text(o.day), occurrence: o.id)
             }
+            let note = e.note ?? e.noteHash
             switch e.type {
-            case "answered", "corrected": if let a = e.answer { answers[o.id] = a }
+            case "answered":
+                if let a = e.answer { answers[o.id] = a }
+                notes[o.id] = .some(note)
+            case "corrected":
+                if let a = e.answer { answers[o.id] = a }
+                corrected.insert(o.id)
+                if let note { notes[o.id] = .some(note) }
+            case "noted": notes[o.id] = .some(note)
             case "voided": answers[o.id] = answers[o.id] ?? "voided"
             default: break
             }
         }
-        for (id, answer) in answers.sorted(by: { $0.key < $1.key }) {
+        for id in Set(answers.keys).union(corrected).union(notes.keys).sorted() {
             let (item, c) = shown[id]!
-            if c.state != answer { throw .checkInDisagrees(item: item, day: c.day, stated: c.state, events: answer) }
+            if let answer = answers[id], c.state != answer {
+                throw .checkInDisagrees(item: item, day: c.day, stated: c.state, events: answer)
+            }
+            if corrected.contains(id), !c.corrected {
+                throw .checkInDisagrees(item: item, day: c.day, stated: "not corrected", events: "corrected")
+            }
+            if let note = notes[id] {
+                if c.hasNote != (note != nil) {
+                    throw .checkInDisagrees(
+                        item: item, day: c.day, stated: c.hasNote ? "with a note" : "without a note",
+                        events: note == nil ? "none" : "a note")
+                }
+                if d.withNotes, let text = c.note, let events = d.events.last(where: { $0.occurrence == id && $0.note != nil })?.note,
+                    text != events
+                {
+                    throw .checkInDisagrees(item: item, day: c.day, stated: "with the note '\(text)'", events: "'\(events)'")
+                }
+            }
         }
     }
 

@@ -157,7 +157,7 @@ private func resigned(_ path: String, key: ShareKey, _ edit: (inout WeekDigest) 
     enum Tamper: String, CaseIterable, CustomTestStringConvertible {
         case textEditedByHand, dataEditedWithoutSigning, otherKeyPinned, otherKeyThanLastWeek, resignedWithARewrittenAnswer,
             resignedWithAMovedEndHead, resignedWithoutAnEvent, resignedWithoutACheckIn, resignedWithAChangedState,
-            resignedReordered, resignedWithAnotherNote, weekSkipped, lastWeekRewritten, sameWeekTwice, notADigest
+            resignedReordered, resignedWithAnotherNote, weekSkipped, lastWeekRewritten, sameWeekTwice, notADigest, resignedWithoutANote, resignedWithAnotherNoteShown
         var testDescription: String { rawValue }
     }
 
@@ -230,6 +230,16 @@ private func resigned(_ path: String, key: ShareKey, _ edit: (inout WeekDigest) 
             try PrivateFile.write(Data(rewritten.utf8), to: f.page("rewritten.html"))
             arguments = [second, "--previous", f.page("rewritten.html")]
             expected = "previous digest fails its own check: chain check failed"
+        case .resignedWithoutANote:
+            page = try resigned(second, key: key) { d in
+                for j in d.items.indices { for k in d.items[j].checkIns.indices { d.items[j].checkIns[k].hasNote = false; d.items[j].checkIns[k].note = nil } }
+            }
+            expected = "check-in check failed: call on 2026-11-30 is shown without a note, but the week's events say a note"
+        case .resignedWithAnotherNoteShown:
+            page = try resigned(second, key: key) { d in
+                for j in d.items.indices { for k in d.items[j].checkIns.indices where d.items[j].checkIns[k].note != nil { d.items[j].checkIns[k].note = "short call" } }
+            }
+            expected = "check-in check failed: call on 2026-11-30 is shown with the note 'short call', but the week's events say 'long call <3 & more'"
         case .notADigest:
             page = "<html><body>Trust me, all kept.</body></html>\n"
             expected = "not a trustd digest: no <script id=\"trustd-digest\"> element with the signed data"
