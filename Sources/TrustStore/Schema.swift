@@ -10,7 +10,9 @@ enum Schema {
     /// A store with a higher number was written by a newer trustd and is refused, never migrated down.
     static var version: Int { migrationIdentifiers.count }
 
-    static let migrationIdentifiers = ["v1-ledger", "v2-import", "v3-void-and-celebrate", "v4-plan-versions"]
+    static let migrationIdentifiers = [
+        "v1-ledger", "v2-import", "v3-void-and-celebrate", "v4-plan-versions", "v5-share",
+    ]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -192,6 +194,13 @@ enum Schema {
                     CREATE TRIGGER plan_version_append_only_delete BEFORE DELETE ON plan_version
                     BEGIN SELECT RAISE(ABORT, 'the trustd plan log is append-only'); END;
                     """)
+        }
+        // Issue 14 (`trustctl share`): every event written with a note from now on stores a random salt,
+        // and the hash chain covers SHA-256(salt ‖ note) instead of the text (HashChain.canonical's
+        // version 3), so a digest's receiver can check the chain without the notes. Older events keep
+        // their canonical form (the column is NULL on them). Adding a column keeps the triggers.
+        m.registerMigration("v5-share") { db in
+            try db.execute(sql: "ALTER TABLE event ADD COLUMN note_salt TEXT;  -- 16 bytes, lowercase hex")
         }
         return m
     }

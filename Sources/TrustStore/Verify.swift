@@ -155,7 +155,7 @@ extension TrustStore {
                 let content = EventContent(
                     sequence: seq, type: type, at: at, channel: channel, answer: r.answer, note: r.note,
                     notificationID: r.notificationID, until: r.until, importSource: r.importSource,
-                    importFile: r.importFile, importSHA256: r.importSHA256, value: r.value)
+                    importFile: r.importFile, importSHA256: r.importSHA256, value: r.value, noteSalt: r.noteSalt)
                 let expected = HashChain.link(previous: previousHash, row.identity, content)
                 if expected != storedHash {
                     broken(
