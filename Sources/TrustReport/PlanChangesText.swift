@@ -134,6 +134,30 @@ public enum PlanChangesText {
         "\(c.aspect.rawValue) \(term(c.aspect, c.old)) (adopted: \(term(c.aspect, c.new)))"
     }
 
+    /// The plan changes of a `trustctl share` digest: one line per change, its mark first (a
+    /// weakening stands out as `WEAKENED`), and for a weakening that `changes-take-effect` held, the
+    /// instant it took (or takes) effect, from the holds right after that version was adopted.
+    /// `versions`: every plan version recorded up to the last revision (for the holds).
+    public static func digest(
+        _ revisions: [PlanRevision], versions: [RecordedPlanVersion], zone: TimeZone
+    ) -> [DigestPlanChange] {
+        revisions.flatMap { r -> [DigestPlanChange] in
+            let at = Int64((r.recorded.recordedAt.timeIntervalSince1970 * 1000).rounded())
+            if r.isFirst { return [DigestPlanChange(at: at, item: nil, summary: "the first plan recorded")] }
+            let holds = PlanHolds(versions: versions.filter { $0.sequence <= r.recorded.sequence }, now: r.recorded.recordedAt)
+            return r.changes.map { c in
+                var line = "\(mark(c.direction)): \(describe(c))"
+                if c.direction == .weakening {
+                    let when = c.aspect == .changesTakeEffect ? holds.delayTakesEffect : c.item.flatMap { holds.hold($0)?.takesEffect }
+                    if let when, when > r.recorded.recordedAt {
+                        line += " (held by changes-take-effect: takes effect \(Format.local(when, in: zone)))"
+                    }
+                }
+                return DigestPlanChange(at: at, item: nil, summary: line)
+            }
+        }
+    }
+
     /// The revisions adopted on the days `from`…`to` (inclusive, in `zone`).
     public static func inRange(_ revisions: [PlanRevision], from: DayKey, to: DayKey, zone: TimeZone) -> [PlanRevision] {
         revisions.filter { r in

@@ -94,6 +94,32 @@ private func resigned(_ path: String, key: ShareKey, _ edit: (inout WeekDigest) 
 }
 
 @Suite struct ShareCommandTests {
+    /// The plan changes adopted in the week are in the digest (signed like the rest), a weakening
+    /// marked apart and, when `changes-take-effect` held it, with the day it takes effect.
+    @Test func theWeeksPlanChangesAreInTheDigestWeakeningsMarkedAndHeldOnesDated() throws {
+        let f = try ShareFixture()
+        let store = try TrustStore(path: f.ledger)
+        let t = PlanChangesCommandTests.terms
+        try store.recordPlanVersion(
+            PlanVersion(items: [t("call", 3 * 3600, nil)], changesTakeEffectSeconds: 7 * 86400), at: at("2026-11-24T09:00:00+01:00"))
+        try store.recordPlanVersion(
+            PlanVersion(items: [t("call", 5 * 3600, nil), t("walk", 3 * 3600, nil)], changesTakeEffectSeconds: 7 * 86400),
+            at: at("2026-12-02T09:00:00+01:00"))
+        let earlier = try f.share("2026-11-23")
+        let page = try f.share("2026-11-30")
+        let out = try f.verify([page, "--previous", earlier, "--text"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let text = out.stdoutText
+        #expect(
+            text.contains("WEAKENED: call: deadline 3h → 5h (held by changes-take-effect: takes effect 2026-12-09T09:00:00+01:00)"),
+            "\(text)")
+        #expect(text.contains("strengthened: walk added (*-*-* 21:30:00, 364 check-ins a year)"))
+        #expect(!text.contains("the first plan recorded"), "adopted the week before: in that week's digest")
+        let before = try f.verify([earlier, "--text"]).stdoutText
+        #expect(before.contains("the first plan recorded") && !before.contains("WEAKENED"), "\(before)")
+        #expect(try read(page).contains("WEAKENED: call: deadline 3h → 5h"))
+    }
+
     @Test func aDigestIsSignedAndVerifiesWithItsKeyAndLastWeeks() throws {
         let f = try ShareFixture()
         let first = try f.share("2026-11-23")

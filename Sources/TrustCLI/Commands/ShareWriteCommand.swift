@@ -39,10 +39,7 @@ public struct ShareWriteCommand: ParsableCommand {
         try execute(now: Date(), environment: ProcessInfo.processInfo.environment).write()
     }
 
-    /// `planChanges`: the plan's changes to list (the builder's input; none yet).
-    public func execute(
-        now: Date, environment: [String: String], defaultTimeZone: TimeZone = .current, planChanges: [DigestPlanChange] = []
-    ) -> CommandOutput {
+    public func execute(now: Date, environment: [String: String], defaultTimeZone: TimeZone = .current) -> CommandOutput {
         var stderr = ""
         do {
             var day: DayKey?
@@ -66,6 +63,11 @@ public struct ShareWriteCommand: ParsableCommand {
                     skipsLeft: w.stats.skipsLeft)
             }
             let store = try TrustStore(path: storePath, mode: .readOnly)
+            // The plan versions adopted on the week's days, classified against the one before.
+            let zone = inputs.meta.timeZone
+            let revisions = PlanChangesText.inRange(
+                try store.planRevisions(from: .distantPast, to: .distantFuture), from: review.start, to: review.end, zone: zone)
+            let planChanges = PlanChangesText.digest(revisions, versions: try store.planVersions(), zone: zone)
             let digest = try store.digest(
                 weekStart: review.start, weekEnd: review.end, zone: inputs.meta.timeZone,
                 dayStart: inputs.plan?.dayStart ?? .midnight, createdAt: now, withNotes: withNotes, items: figures,
