@@ -82,6 +82,7 @@ struct ReportInputs {
             case .ledgers(let notesFrom):
                 inputs.ledgers = try store.checkInsByItem(items: items, since: since, notesSince: notesFrom(today))
                 inputs.meta.imported = try store.importedHistory().filter { items?.contains($0.item) ?? true }
+                inputs.meta.planChanges = try store.planRevisions(from: .distantPast, to: .distantFuture)
             case .records:
                 inputs.records = try store.records(items: items, since: since)
             }

@@ -22,6 +22,7 @@ public struct TrustCtl: AsyncParsableCommand {
             CheckCommand.self,
             CalendarCommand.self,
             VerifyCommand.self,
+            ShareCommand.self,
             DoctorCommand.self,
             InitCommand.self,
             AddCommand.self,

@@ -296,6 +296,7 @@ public final class Daemon: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         guard phase == .running else { return }
         settleSoon()  // also without a plan in force: start-up and a rejected plan touched pages too
+        applyEndedHolds(now: clock.now())
         guard let plan = keeper.plan else { return }
         if stepping {
             stepAgain = true
@@ -326,7 +327,7 @@ public final class Daemon: @unchecked Sendable {
             if decision.actions.isEmpty {
                 keeper.cursors = decision.cursors
                 ledgerFailures = 0
-                arm(decision.wake, now: now)
+                arm([decision.wake, keeper.holds.nextChange].compactMap { $0 }.min(), now: now)
                 status(decision.nextCheckIn, plan: plan)
                 return
             }
@@ -409,7 +410,7 @@ public final class Daemon: @unchecked Sendable {
     }
 
     func status(_ next: NextCheckIn?, plan: Plan) {
-        let line = DaemonText.status(next, plan: plan, problem: keeper.problem)
+        let line = DaemonText.status(next, plan: plan, problem: keeper.problem) + DaemonText.holds(keeper.holds, zone: plan.timeZone)
         guard line != lastStatus else { return }
         lastStatus = line
         if ready { service.tell([.status(line)]) }

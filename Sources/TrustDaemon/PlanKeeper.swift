@@ -11,7 +11,18 @@ import TrustPlan
 
 /// The plan in force and where each item's occurrences are entered up to.
 struct PlanKeeper {
+    /// The plan scheduled: `adopted` with the held items under their old terms (`holds`).
     var plan: Plan?
+    /// The plan as read from the file (with the demo item), the one recorded in the ledger.
+    var adopted: Plan?
+    /// Weakening changes waiting for the plan's `changes-take-effect` (issue 14), computed from
+    /// the plan log in the ledger: a restart finds the same ones.
+    var holds = PlanHolds.none
+    /// The demo item's id (left out of the plan recorded in the ledger).
+    var demoID: ItemID?
+    /// The summary of the plan file last read (computed on `planQueue`: it counts each item's
+    /// check-ins in 52 weeks), recorded when that plan is adopted.
+    var readVersion: PlanVersion?
     /// The demo check-in of `trustd --demo`, added to every plan read.
     var demoItem: Item?
     /// Per item: occurrences up to here are in the ledger (see `Scheduler.decide`).
@@ -54,9 +65,12 @@ extension Daemon {
         let zone = options.systemTimeZone()
         planQueue.async {
             let result = read(path, zone, now)
+            // The plan as written, before the demo item is added.
+            let version = result.plan.map { PlanVersion($0) }
             self.queue.async {
                 self.keeper.readsInFlight -= 1
                 guard generation == self.keeper.readGeneration else { return }
+                self.keeper.readVersion = version
                 apply(self.withDemoItem(result))
             }
         }
@@ -68,6 +82,7 @@ extension Daemon {
         if let demoItem = keeper.demoItem, var p = result.plan {
             var item = demoItem
             if p.item(item.id) != nil { item.id = "trustd-demo" }
+            keeper.demoID = item.id
             p.items.append(item)
             scheduler.quietHoursExempt = [item.id]
             result.plan = p
@@ -87,7 +102,9 @@ extension Daemon {
                 "No plan at \(options.planPath): nothing to check in on yet. Run `trustctl init` to write one; trustd reads it as soon as it appears")
             keeper.problem = "no plan at \(options.planPath)"
             if let demoItem = keeper.demoItem {
-                adopt(Plan(timeZone: options.systemTimeZone(), items: [demoItem]), now: now)
+                keeper.demoID = demoItem.id
+                // Not a plan the person wrote: nothing to record.
+                adopt(Plan(timeZone: options.systemTimeZone(), items: [demoItem]), now: now, record: false)
             }
         } else {
             reject(result, initial: true)
@@ -132,12 +149,39 @@ extension Daemon {
 
     /// Puts a valid plan in force. The first plan of a run resumes from the ledger (catch-up);
     /// later ones start from now, since everything due until now under the old plan is entered.
-    func adopt(_ newPlan: Plan, now: Date) {
+    /// The plan is recorded in the ledger's plan log when its hash differs from the last one
+    /// recorded (`record`), and weakened items are held under their old terms while the plan's
+    /// `changes-take-effect` says so.
+    func adopt(_ newPlan: Plan, now: Date, record: Bool = true) {
         dispatchPrecondition(condition: .onQueue(queue))
         let initial = !keeper.adoptedOnce
         keeper.adoptedOnce = true
-        keeper.plan = newPlan
-        for item in newPlan.items {
+        keeper.adopted = newPlan
+        keeper.holds = .none
+        if record { recordPlan(newPlan, now: now) }
+        keeper.plan = keeper.holds.applied(to: newPlan)
+        setCursors(initial: initial, now: now)
+        if initial, record, let earliest = keeper.cursors.values.min(), earliest < now {
+            // trustd was not running since `earliest`: catch-up starts under the holds as they were
+            // then, and each scheduling step applies the ones that ended meanwhile in turn.
+            do {
+                let then = PlanHolds(versions: try ledger.planVersions(), now: earliest)
+                if then != keeper.holds {
+                    keeper.holds = then
+                    keeper.plan = then.applied(to: newPlan)
+                    setCursors(initial: initial, now: now)
+                }
+            } catch {
+                ledgerFailed(error, doing: "reading the plan log")
+            }
+        }
+    }
+
+    /// The cursor of each item of the plan in force that has none yet (all of them at the start).
+    private func setCursors(initial: Bool, now: Date) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        for item in keeper.plan?.items ?? [] {
+            if initial, keeper.cursors[item.id] != nil { continue }
             if initial {
                 do {
                     // Catch-up: occurrences after the newest one in the ledger fell due while trustd was
@@ -150,6 +194,69 @@ extension Daemon {
                 // Everything due until now under the old plan is in the ledger: start from now.
                 keeper.cursors[item.id] = max(keeper.cursors[item.id] ?? now, now)
             }
+        }
+    }
+
+    /// Records `plan` in the ledger unless it is the version recorded last, then computes the
+    /// holds from every version recorded.
+    private func recordPlan(_ plan: Plan, now: Date) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let version = keeper.readVersion ?? PlanVersion(plan, excluding: keeper.demoID.map { [$0] } ?? [])
+        do {
+            if let recorded = try ledger.recordPlanVersion(version, at: now) {
+                log.info("Recorded plan version \(recorded.sequence) in the ledger (SHA-256 \(recorded.planHash.prefix(16))…)")
+            }
+            keeper.holds = PlanHolds(versions: try ledger.planVersions(), now: now)
+        } catch {
+            ledgerFailed(error, doing: "recording the plan")
+        }
+        for hold in keeper.holds.holds {
+            log.notice(
+                "\(DaemonText.held(hold, zone: plan.timeZone))", metadata: DaemonText.meta(hold.item, nil))
+        }
+    }
+
+    /// Each held change whose time has come applies, in turn: first the check-ins the old terms
+    /// gave up to its end are entered (trustd may have slept or been stopped across it), then the
+    /// holds are computed again as of that end and the plan scheduled with them. Called by each
+    /// scheduling step before it decides.
+    func applyEndedHolds(now: Date) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let adopted = keeper.adopted else { return }
+        var rounds = 0
+        while let end = keeper.holds.nextChange, end <= now, rounds < 64 {
+            rounds += 1
+            if let held = keeper.plan, !enterCheckIns(upTo: end, plan: held) { return }
+            do {
+                keeper.holds = PlanHolds(versions: try ledger.planVersions(), now: end)
+            } catch {
+                ledgerFailed(error, doing: "reading the plan log")
+                return
+            }
+            keeper.plan = keeper.holds.applied(to: adopted)
+            log.info("A held plan change took effect at \(DaemonText.format(end, adopted.timeZone)) (changes-take-effect)")
+            lastStatus = ""
+        }
+    }
+
+    /// Enters what `plan` asked up to `end` (an instant that has passed), as a step at `end` would
+    /// have; the scheduling step that follows expires or prompts them. False when the ledger failed.
+    private func enterCheckIns(upTo end: Date, plan: Plan) -> Bool {
+        dispatchPrecondition(condition: .onQueue(queue))
+        do {
+            let open = try ledger.openOccurrences()
+            let decision = scheduler.decide(now: end, plan: plan, cursors: keeper.cursors, open: open, shown: prompts.shown)
+            let creations: [Creation] = decision.actions.compactMap { if case .create(let c) = $0 { c } else { nil } }
+            if !creations.isEmpty {
+                _ = try ledger.enter(creations, at: clock.now())
+                log.notice(
+                    "\(creations.count) check-in(s) due under the held plan terms before \(DaemonText.format(end, plan.timeZone)) entered")
+            }
+            keeper.cursors.merge(decision.cursors) { $1 }
+            return true
+        } catch {
+            ledgerFailed(error, doing: "entering the check-ins due before a held plan change applied")
+            return false
         }
     }
 

@@ -165,7 +165,8 @@ public enum PlanReader {
 // MARK: - The node walker
 
 private let topLevelKeys = [
-    "version", "timezone", "day-starts", "quiet-hours", "discreet", "defaults", "commitments", "boundaries",
+    "version", "timezone", "day-starts", "quiet-hours", "discreet", "changes-take-effect", "defaults", "commitments",
+    "boundaries",
 ]
 private let defaultKeys = ["deadline", "snooze", "skips", "celebrate"]
 private let commitmentKeys = [
@@ -386,6 +387,12 @@ private struct Reader {
             if let b = bool(node, key: "discreet") { discreet = b }
         }
 
+        // changes-take-effect (issue 14): a weakening waits this long after trustd adopts it
+        var changesTakeEffect: TimeInterval?
+        if let (_, node) = values["changes-take-effect"], !isNull(node) {
+            changesTakeEffect = duration(node, key: "changes-take-effect")
+        }
+
         // defaults
         var defaults = Defaults()
         if let (_, node) = values["defaults"], !isNull(node) {
@@ -446,7 +453,7 @@ private struct Reader {
 
         return Plan(
             version: version, timeZone: zone, dayStart: dayStart, quietHours: quietHours, discreet: discreet,
-            items: items)
+            items: items, changesTakeEffect: changesTakeEffect)
     }
 
     // MARK: Defaults

@@ -19,7 +19,7 @@ public enum HTMLReport {
         h.raw("<meta name=\"referrer\" content=\"no-referrer\"/>\n")
         h.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"/>\n")
         h.element("title", "Promises kept — \(Format.long(report.today))")
-        h.raw("\n<style>\n\(css)</style>\n</head>\n<body>\n<main>\n")
+        h.raw("\n<style>\n\(css)\(PlanChangesText.css)</style>\n</head>\n<body>\n<main>\n")
 
         // Header and summary.
         h.raw("<header>\n")
@@ -36,6 +36,10 @@ public enum HTMLReport {
             h.raw("<p class=\"empty\">No promises yet: add commitments or boundaries to the plan.</p>\n")
         }
         for stats in report.items { card(&h, stats, report: report, weeks: weeks) }
+        let shownFrom = report.today.start(of: .week).adding(days: -7 * (weeks - 1))
+        PlanChangesText.html(
+            &h, PlanChangesText.inRange(meta.planChanges, from: shownFrom, to: report.today, zone: meta.timeZone),
+            zone: meta.timeZone)
 
         // Legend and footer.
         h.raw("<footer>\n<div class=\"legend\">")

@@ -36,6 +36,9 @@ public enum PlanCheckText {
         if plan.dayStart != .midnight { settings.append("day starts \(plan.dayStart)") }
         if let q = plan.quietHours { settings.append("quiet hours \(q)") }
         if plan.discreet { settings.append("discreet notifications") }
+        if let d = plan.changesTakeEffect {
+            settings.append("weakening changes take effect after \(PlanChangesText.duration(Int(d.rounded())))")
+        }
         out += settings.joined(separator: ", ") + "\n"
 
         let formatter = InstantFormatter(zone: plan.timeZone, from: now)
@@ -80,7 +83,8 @@ public enum PlanCheckText {
     /// `{"valid", "file", "timezone", "diagnostics": [...], "items": [...]}`, keys in that order,
     /// two-space indentation. Written directly: JSONEncoder takes longer than the whole check
     /// on a 5,000-item plan.
-    public static func json(_ result: PlanReadResult, now: Date, count: Int) -> Output {
+    /// `holds`: the weakened items `changes-take-effect` holds (the key `held`, only when there are some).
+    public static func json(_ result: PlanReadResult, now: Date, count: Int, holds: PlanHolds = .none) -> Output {
         var j = ""
         j.reserveCapacity(1024 + (result.plan?.items.count ?? 0) * 400)
         j += "{\n  \"valid\": \(result.plan != nil),\n"
@@ -114,7 +118,20 @@ public enum PlanCheckText {
             }
             if !plan.items.isEmpty { j += "\n  " }
         }
-        j += "]\n}\n"
+        j += "]"
+        if let plan = result.plan, !holds.holds.isEmpty {
+            let formatter = InstantFormatter(zone: plan.timeZone, from: now)
+            j += ",\n  \"held\": ["
+            for (i, h) in holds.holds.enumerated() {
+                j += i == 0 ? "\n" : ",\n"
+                j += "    {\"item\": " + Export.jsonString(h.item.rawValue)
+                j += ", \"until\": \"" + formatter.iso8601(h.takesEffect) + "\""
+                j += ", \"removed\": \(h.adopted == nil)"
+                j += ", \"aspects\": [" + h.held.map { Export.jsonString($0.aspect.rawValue) }.joined(separator: ", ") + "]}"
+            }
+            j += "\n  ]"
+        }
+        j += "\n}\n"
         return Output(stdout: j, stderr: "", status: result.plan != nil ? 0 : 1)
     }
 }

@@ -25,6 +25,9 @@ public struct ReportMeta: Sendable {
     public var planStatus: PlanStatus
     /// History in the ledger that `trustctl import` brought from another tracker (said on the page).
     public var imported: [ImportedHistorySummary]
+    /// The plan changes recorded in the ledger (issue 14), oldest first; each renderer shows
+    /// those in its range (`PlanChangesText`).
+    public var planChanges: [PlanRevision] = []
 
     public init(
         generatedAt: Date, timeZone: TimeZone, planPath: String? = nil, planStatus: PlanStatus = .loaded,

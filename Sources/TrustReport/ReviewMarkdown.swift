@@ -88,6 +88,12 @@ public enum ReviewMarkdown {
             }
         }
 
+        let planChanges = PlanChangesText.inRange(meta.planChanges, from: review.start, to: review.end, zone: meta.timeZone)
+        if let section = PlanChangesText.markdown(planChanges, zone: meta.timeZone) {
+            line()
+            md += section
+        }
+
         line()
         line("## To talk about")
         line()

@@ -33,8 +33,16 @@ struct EventContent: Hashable, Sendable {
     var importFile: String? = nil
     var importSHA256: String? = nil
     var value: Double? = nil
+    /// Schema v5: 16 random bytes (lowercase hex) stored with every event written with a note. Its
+    /// presence selects the canonical form `trustd-event-3`, in which the note is hashed as
+    /// `HashChain.noteCommitment(salt:note:)`: the chain can be checked (by a `trustctl share`
+    /// digest's receiver) without the note's text, and the hash cannot be brute-forced without the salt.
+    var noteSalt: String? = nil
 
     var hasVersion2Fields: Bool { importSource != nil || importFile != nil || importSHA256 != nil || value != nil }
+
+    /// 1, 2 or 3: the canonical form this event is hashed in.
+    var canonicalVersion: Int { noteSalt != nil ? 3 : hasVersion2Fields ? 2 : 1 }
 }
 
 enum HashChain {
@@ -46,8 +54,16 @@ enum HashChain {
     /// with separators or newlines. Changing this breaks every existing chain: never edit it;
     /// add a new version tag instead.
     static func canonical(_ o: OccurrenceIdentity, _ e: EventContent) -> [UInt8] {
+        let version = e.canonicalVersion
+        let noteField = version == 3 ? e.note.map { noteCommitment(salt: e.noteSalt!, note: $0) } : e.note
+        return canonical(version: version, o, e, noteField: noteField)
+    }
+
+    /// The canonical form with the note field given as the chain sees it: the text in versions 1
+    /// and 2, the salted hash (`noteCommitment`) in version 3. A digest's receiver has only the hash.
+    static func canonical(version: Int, _ o: OccurrenceIdentity, _ e: EventContent, noteField: String?) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(160 + (e.note?.utf8.count ?? 0))
+        out.reserveCapacity(160 + (noteField?.utf8.count ?? 0))
         func field(_ s: String?) {
             guard let s else {
                 out.append(UInt8(ascii: "~"))
@@ -61,8 +77,9 @@ enum HashChain {
         func field(_ n: Int64?) { field(n.map { String($0) }) }
         // Version 2 (an imported event, or a `celebrated` one, whose streak is in `value`) is
         // version 1 with four fields after `until`; events without them keep version 1, so ledgers
-        // written before schema v2 verify unchanged.
-        field(e.hasVersion2Fields ? "trustd-event-2" : "trustd-event-1")
+        // written before schema v2 verify unchanged. Version 3 (schema v5: an event with a note and
+        // its salt) is version 2 with the note replaced by its salted hash.
+        field(version == 3 ? "trustd-event-3" : version == 2 ? "trustd-event-2" : "trustd-event-1")
         field(e.sequence)
         field(o.id)
         field(o.item)
@@ -75,10 +92,10 @@ enum HashChain {
         field(e.at)
         field(e.channel)
         field(e.answer)
-        field(e.note)
+        field(noteField)
         field(e.notificationID)
         field(e.until)
-        if e.hasVersion2Fields {
+        if version >= 2 {
             field(e.importSource)
             field(e.importFile)
             field(e.importSHA256)
@@ -87,11 +104,30 @@ enum HashChain {
         return out
     }
 
+    /// `trustd-event-3`'s note: lowercase hex of SHA-256(salt bytes ‖ the note's UTF-8). `salt` is
+    /// hex; a salt that is not hex is hashed as its UTF-8 (a tampered row then fails its link).
+    static func noteCommitment(salt: String, note: String) -> String {
+        var h = SHA256()
+        h.update(data: Hex.decode(salt) ?? Array(salt.utf8))
+        h.update(data: Array(note.utf8))
+        return Hex.encode(Array(h.finalize()))
+    }
+
+    /// A new note salt: 16 bytes from the system's random source, lowercase hex.
+    static func newNoteSalt() -> String {
+        var g = SystemRandomNumberGenerator()
+        return Hex.encode((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &g) })
+    }
+
     /// SHA-256(previous ‖ canonical content).
     static func link(previous: [UInt8], _ o: OccurrenceIdentity, _ e: EventContent) -> [UInt8] {
+        link(previous: previous, canonical: canonical(o, e))
+    }
+
+    static func link(previous: [UInt8], canonical: [UInt8]) -> [UInt8] {
         var h = SHA256()
         h.update(data: previous)
-        h.update(data: canonical(o, e))
+        h.update(data: canonical)
         return Array(h.finalize())
     }
 }

@@ -137,8 +137,8 @@ extension TrustStore {
         let insertAnswer = try RawStatement(db,
             sql: """
                 INSERT INTO event (seq, occurrence, type, at, channel, answer, note, notification_id, until, hash,
-                                   \(EventContent.importColumns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?)
+                                   \(EventContent.importColumns), note_salt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?)
                 """)
         let at = Millis.from(batch.at)
         let channel = Channel.imported.rawValue
@@ -163,7 +163,8 @@ extension TrustStore {
                 // the answer carries only the day's number.
                 let answerEvent = EventContent(
                     sequence: headSequence + 2, type: EventType.answered.rawValue, at: at, channel: channel,
-                    answer: checkIn.answer.rawValue, note: checkIn.note, value: checkIn.value)
+                    answer: checkIn.answer.rawValue, note: checkIn.note, value: checkIn.value,
+                    noteSalt: checkIn.note == nil ? nil : HashChain.newNoteSalt())
                 var cache = OccurrenceCache()
                 try cache.apply(scheduledEvent, isFirst: true)
                 try cache.apply(answerEvent, isFirst: false)
@@ -185,7 +186,7 @@ extension TrustStore {
                 try insertAnswer.run(
                     db, .int(answerEvent.sequence), .int(identity.id), .text(answerEvent.type), .int(at), .text(channel),
                     .text(answerEvent.answer), .text(answerEvent.note), .blob(secondHash), .null, .null, .null,
-                    .real(checkIn.value))
+                    .real(checkIn.value), .text(answerEvent.noteSalt))
                 headSequence += 2
                 headHash = secondHash
                 recorded += 1

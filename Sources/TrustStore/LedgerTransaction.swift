@@ -13,6 +13,9 @@ public struct LedgerTransaction {
     private var headHash: [UInt8]
 
     let path: String
+    /// Whether an event with a note gets a salt (schema v5, `HashChain`'s `trustd-event-3`). Off only
+    /// in tests that write a ledger the way an older trustd did.
+    var saltsNotes = true
 
     init(db: Database, path: String) throws {
         self.db = db
@@ -194,7 +197,8 @@ public struct LedgerTransaction {
     ) throws -> CheckInEvent {
         let content = EventContent(
             sequence: headSequence + 1, type: type.rawValue, at: Millis.from(at), channel: channel.rawValue,
-            answer: answer, note: note, notificationID: notificationID, until: until, value: value)
+            answer: answer, note: note, notificationID: notificationID, until: until, value: value,
+            noteSalt: note == nil || !saltsNotes ? nil : HashChain.newNoteSalt())
         let hash = HashChain.link(previous: headHash, row.identity, content)
         var cache = row.cache
         do {
@@ -202,15 +206,22 @@ public struct LedgerTransaction {
         } catch {
             throw StoreError.io(path: path, detail: "internal error: cannot apply \(type.rawValue): \(error)")
         }
+        var arguments: [(any DatabaseValueConvertible)?] = [
+            content.sequence, row.identity.id, content.type, content.at, content.channel, content.answer,
+            content.note, content.notificationID, content.until, Data(hash), content.value,
+        ]
+        if saltsNotes { arguments.append(content.noteSalt) }
         try db.cachedStatement(
-            sql: """
+            sql: saltsNotes
+                ? """
+                INSERT INTO event (seq, occurrence, type, at, channel, answer, note, notification_id, until, hash, value, note_salt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+                : """
                 INSERT INTO event (seq, occurrence, type, at, channel, answer, note, notification_id, until, hash, value)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [
-            content.sequence, row.identity.id, content.type, content.at, content.channel, content.answer,
-            content.note, content.notificationID, content.until, Data(hash), content.value,
-        ])
+        ).execute(arguments: StatementArguments(arguments))
         if cache != row.cache {
             try db.cachedStatement(
                 sql: """

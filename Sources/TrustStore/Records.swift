@@ -138,10 +138,12 @@ struct EventRow: FetchableRecord {
         static let importFile = Column("import_file")
         static let importSHA256 = Column("import_sha256")
         static let value = Column("value")
+        // Schema v5: on events written with a note (HashChain's `trustd-event-3`).
+        static let noteSalt = Column("note_salt")
 
         static let all = [
             sequence, occurrence, type, at, channel, answer, note, notificationID, until, hash, importSource, importFile,
-            importSHA256, value,
+            importSHA256, value, noteSalt,
         ]
     }
 
@@ -162,6 +164,7 @@ struct EventRow: FetchableRecord {
     var importFile: String?
     var importSHA256: String?
     var value: Double?
+    var noteSalt: String?
 
     init(row r: Row) {
         sequence = r[Columns.sequence]
@@ -178,6 +181,7 @@ struct EventRow: FetchableRecord {
         importFile = r[Columns.importFile]
         importSHA256 = r[Columns.importSHA256]
         value = r[Columns.value]
+        noteSalt = r[Columns.noteSalt]
     }
 
     /// The core's event; a row with invalid values is corruption.

@@ -10,7 +10,9 @@ enum Schema {
     /// A store with a higher number was written by a newer trustd and is refused, never migrated down.
     static var version: Int { migrationIdentifiers.count }
 
-    static let migrationIdentifiers = ["v1-ledger", "v2-import", "v3-void-and-celebrate"]
+    static let migrationIdentifiers = [
+        "v1-ledger", "v2-import", "v3-void-and-celebrate", "v4-plan-versions", "v5-share",
+    ]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -172,6 +174,33 @@ enum Schema {
                     BEFORE UPDATE OF id, item, kind, scheduled, zone, day, deadline ON occurrence
                     BEGIN SELECT RAISE(ABORT, 'an occurrence''s identity never changes'); END;
                     """)
+        }
+        // Issue 14: every plan trustd adopts, as a normalized summary (PlanVersion's canonical
+        // JSON) with its SHA-256, in a log of its own with its own hash chain (PlanChain): append-only
+        // like the event log, walked by `verify`.
+        m.registerMigration("v4-plan-versions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE plan_version (
+                        seq INTEGER PRIMARY KEY,        -- 1, 2, 3, … in the order adopted
+                        at INTEGER NOT NULL,            -- ms since 1970-01-01 UTC: when trustd adopted it
+                        plan_hash TEXT NOT NULL CHECK (length(plan_hash) = 64),  -- SHA-256 of summary, hex
+                        summary TEXT NOT NULL,          -- PlanVersion as sorted-key JSON
+                        hash BLOB NOT NULL CHECK (length(hash) = 32)  -- SHA-256(previous hash ‖ canonical)
+                    );
+                    CREATE INDEX plan_version_at ON plan_version (at);
+                    CREATE TRIGGER plan_version_append_only_update BEFORE UPDATE ON plan_version
+                    BEGIN SELECT RAISE(ABORT, 'the trustd plan log is append-only'); END;
+                    CREATE TRIGGER plan_version_append_only_delete BEFORE DELETE ON plan_version
+                    BEGIN SELECT RAISE(ABORT, 'the trustd plan log is append-only'); END;
+                    """)
+        }
+        // Issue 14 (`trustctl share`): every event written with a note from now on stores a random salt,
+        // and the hash chain covers SHA-256(salt ‖ note) instead of the text (HashChain.canonical's
+        // version 3), so a digest's receiver can check the chain without the notes. Older events keep
+        // their canonical form (the column is NULL on them). Adding a column keeps the triggers.
+        m.registerMigration("v5-share") { db in
+            try db.execute(sql: "ALTER TABLE event ADD COLUMN note_salt TEXT;  -- 16 bytes, lowercase hex")
         }
         return m
     }

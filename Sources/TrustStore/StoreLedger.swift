@@ -106,4 +106,16 @@ public struct StoreLedger: Ledger {
     public func records(items: [ItemID]?, since: DayKey?) throws(LedgerError) -> [CheckIn] {
         try port { () throws(StoreError) in try store.records(items: items, since: since) }
     }
+
+    public func lastPlanVersion() throws(LedgerError) -> RecordedPlanVersion? {
+        try port { () throws(StoreError) in try store.lastPlanVersion() }
+    }
+
+    public func recordPlanVersion(_ version: PlanVersion, at: Date) throws(LedgerError) -> RecordedPlanVersion? {
+        try port { () throws(StoreError) in try store.recordPlanVersion(version, at: at) }
+    }
+
+    public func planVersions() throws(LedgerError) -> [RecordedPlanVersion] {
+        try port { () throws(StoreError) in try store.planVersions() }
+    }
 }

@@ -34,6 +34,11 @@ public struct VerifyReport: Sendable, Hashable {
     /// Other problems: removed safeguards, rows that disagree with their events (at most 20).
     public var findings: [Finding]
     public var findingCount: Int
+    /// The plan log (schema v4): how many plan versions, the newest one and its chain hash. Its
+    /// broken links and plan hashes that do not match their summaries are findings.
+    public var planVersionCount = 0
+    public var planHeadSequence: Int64 = 0
+    public var planHeadHash: String?
 
     public var integrityOK: Bool { integrity == ["ok"] }
     public var chainOK: Bool { firstBrokenLink == nil }
@@ -44,6 +49,7 @@ public struct VerifyReport: Sendable, Hashable {
 extension TrustStore {
     static let triggers = [
         "event_append_only_update", "event_append_only_delete", "occurrence_never_deleted", "occurrence_identity_fixed",
+        "plan_version_append_only_update", "plan_version_append_only_delete",
     ]
 
     /// Checks the file, the hash chain and every occurrence against its events. Reads one snapshot;
@@ -149,7 +155,7 @@ extension TrustStore {
                 let content = EventContent(
                     sequence: seq, type: type, at: at, channel: channel, answer: r.answer, note: r.note,
                     notificationID: r.notificationID, until: r.until, importSource: r.importSource,
-                    importFile: r.importFile, importSHA256: r.importSHA256, value: r.value)
+                    importFile: r.importFile, importSHA256: r.importSHA256, value: r.value, noteSalt: r.noteSalt)
                 let expected = HashChain.link(previous: previousHash, row.identity, content)
                 if expected != storedHash {
                     broken(
@@ -175,6 +181,11 @@ extension TrustStore {
             if let anchor, !anchorSeen {
                 note(.init(sequence: anchor.sequence, message: "the anchored event is not in the log: the log was cut"))
             }
+            let plans = try walkPlanChain(db)
+            report.planVersionCount = plans.count
+            report.planHeadSequence = plans.headSequence
+            report.planHeadHash = plans.headHash
+            plans.findings.forEach(note)
 
             for id in rows.ids {
                 let row = rows[id]!
@@ -195,6 +206,50 @@ extension TrustStore {
             if report.integrity == ["ok"] { report.integrity = [error.message ?? "corrupt"] }
         }
         return report
+    }
+
+    /// The plan log: each row's link from the one before it, its plan hash against its summary,
+    /// and its summary readable.
+    private func walkPlanChain(_ db: Database) throws -> (
+        count: Int, headSequence: Int64, headHash: String?, findings: [VerifyReport.Finding]
+    ) {
+        var count = 0
+        var findings: [VerifyReport.Finding] = []
+        func note(_ f: VerifyReport.Finding) { findings.append(f) }
+        var previousHash = PlanChain.genesis
+        var previousSequence: Int64 = 0
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(PlanVersionRow.columns) FROM plan_version ORDER BY seq")
+        while let raw = try cursor.next() {
+            let r = PlanVersionRow(raw)
+            count += 1
+            defer {
+                previousHash = r.hash
+                previousSequence = r.sequence
+            }
+            let name = "plan version \(r.sequence)"
+            if r.sequence != previousSequence + 1 {
+                let missing =
+                    r.sequence == previousSequence + 2
+                    ? "plan version \(previousSequence + 1) is missing" : "plan versions \(previousSequence + 1)–\(r.sequence - 1) are missing"
+                note(.init(message: "\(name): \(missing): the plan log was cut"))
+            }
+            guard let at = r.at, let planHash = r.planHash, let summary = r.summary else {
+                note(.init(message: "\(name): has missing values"))
+                continue
+            }
+            let expected = PlanChain.link(
+                previous: previousHash, sequence: r.sequence, at: at, planHash: planHash, summary: summary)
+            if expected != r.hash {
+                note(.init(message: "\(name): hash mismatch: this plan version, recorded \(Millis.date(at)), was changed after it was written"))
+            }
+            if PlanChain.planHash(Array(summary.utf8)) != planHash {
+                note(.init(message: "\(name): its plan hash does not match its summary: the summary was edited"))
+            }
+            if PlanVersion.decode(json: Array(summary.utf8)) == nil {
+                note(.init(message: "\(name): its summary is not a plan summary trustd can read"))
+            }
+        }
+        return (count, count > 0 ? previousSequence : 0, count > 0 ? Hex.encode(previousHash) : nil, findings)
     }
 
     private func describe(_ stored: OccurrenceCache, _ events: OccurrenceCache) -> String {

@@ -93,6 +93,12 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("quiet hours empty window", base + ["quiet-hours: 07:00-07:00"], [
             "6:14: error: 'quiet-hours': invalid quiet hours '07:00-07:00': the window starts and ends at the same time"
         ]),
+        ErrorCase("changes-take-effect unit", base + ["changes-take-effect: 7x"], [
+            "6:23: error: 'changes-take-effect': invalid duration '7x': unknown unit 'x'; expected s, m, h or d"
+        ]),
+        ErrorCase("changes-take-effect in words", base + ["changes-take-effect: a week"], [
+            "6:22: error: 'changes-take-effect': invalid duration 'a week': expected a number at 'a'; expected a duration such as 90s, 15m, 2h, 1d or 1h30m"
+        ]),
         ErrorCase("discreet not a boolean", base + ["discreet: yes"], [
             "6:11: error: expected true or false for 'discreet', found 'yes'"
         ]),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrustCore
+import TrustPlan
 
 @Suite struct PlanDurationTests {
     @Test(arguments: [
@@ -89,5 +90,27 @@ import TrustCore
     ])
     func rejects(text: String, column: Int, message: String) {
         #expect(throws: PlanValueError(column: column, message: message)) { try QuietHours.parse(text) }
+    }
+}
+
+@Suite struct ChangesTakeEffectTests {
+    @Test(arguments: [
+        ("changes-take-effect: 7d", 7 * 86400.0),
+        ("changes-take-effect: 1d12h", 36 * 3600.0),
+        ("changes-take-effect: 90m", 5400.0),
+    ] as [(String, TimeInterval)])
+    func theDelayIsRead(_ line: String, _ seconds: TimeInterval) throws {
+        let result = PlanReader.parse(
+            yaml: (["version: 1", line, "commitments:", "  - id: a", "    title: A", "    at: \"21:00\""]).joined(separator: "\n") + "\n",
+            file: "plan.yaml", defaultTimeZone: TimeZone(identifier: "UTC")!, now: Date(timeIntervalSince1970: 1_795_608_000))
+        #expect(result.errors.isEmpty, "\(result.diagnostics)")
+        #expect(result.plan?.changesTakeEffect == seconds)
+    }
+
+    @Test func withoutTheKeyNothingWaits() {
+        let result = PlanReader.parse(
+            yaml: "version: 1\ncommitments:\n  - id: a\n    title: A\n    at: \"21:00\"\n", file: "plan.yaml",
+            defaultTimeZone: TimeZone(identifier: "UTC")!, now: Date(timeIntervalSince1970: 1_795_608_000))
+        #expect(result.plan?.changesTakeEffect == nil)
     }
 }

@@ -17,6 +17,7 @@ import TrustCore
             try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
             try db.execute(sql: "PRAGMA user_version = 2")
             var tx = try LedgerTransaction(db: db, path: scratch.ledger)
+            tx.saltsNotes = false  // no note_salt column before schema v5
             let zone = TimeZone(identifier: berlin)!
             for (i, iso) in ["2026-11-24T19:00:00+01:00", "2026-11-25T19:00:00+01:00", "2026-11-26T19:00:00+01:00"].enumerated() {
                 let when = instant(iso)
@@ -40,7 +41,7 @@ import TrustCore
         let scratch = Scratch()
         try ledgerAtV2(scratch)
         let before = try TrustStore(path: scratch.ledger, mode: .readWrite)  // migrates
-        #expect(try before.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 3)
+        #expect(try before.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
         let report = try before.verify()
         #expect(report.isIntact, "\(report)")
         #expect(report.eventCount == 5)

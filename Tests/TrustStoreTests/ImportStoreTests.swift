@@ -111,12 +111,16 @@ private let threeDays = [
 
     @Test func aLedgerFromSchemaV1MigratesAndStillVerifies() throws {
         let scratch = Scratch()
-        // Events written by this build without import fields are exactly v1's; copy them into a
-        // file that has only the v1 migration, as a ledger from before `trustctl import` would be.
+        // Events written by this build without import fields and without a note salt (schema v5)
+        // are exactly v1's; copy them into a file that has only the v1 migration, as a ledger from
+        // before `trustctl import` would be.
         let source = scratch.path + "/source.sqlite"
         let s = try TrustStore(path: source)
         let o = try s.schedule("meditate", "2025-03-05T21:00:00+01:00")
-        try s.answer(occurrence: o.id, answer: .kept, note: "ok", channel: .notification, at: instant("2025-03-05T21:01:00+01:00"))
+        try s.transaction { tx in
+            tx.saltsNotes = false
+            _ = try tx.answer(occurrence: o.id, answer: .kept, note: "ok", channel: .notification, at: instant("2025-03-05T21:01:00+01:00"))
+        }
         try s.checkpoint()
         try FileManager.default.createDirectory(atPath: scratch.path + "/state/trust", withIntermediateDirectories: true)
         let v1 = try DatabaseQueue(path: scratch.ledger)

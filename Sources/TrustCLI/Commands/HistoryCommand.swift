@@ -12,7 +12,9 @@ public struct HistoryCommand: ParsableCommand {
         discussion: """
             One line per check-in: its day and time (in the plan's zone at the time), the item, \
             the answer and when and how it was given, and its note. A corrected answer is marked \
-            with '*'; --events shows everything that happened to each check-in.
+            with '*'; --events shows everything that happened to each check-in. After them, the plan \
+            changes recorded in the ledger (since --since; of ITEM only when one is given), each \
+            marked WEAKENED, strengthened or reworded.
             """)
 
     @Argument(help: "Only this item.")
@@ -58,7 +60,10 @@ public struct HistoryCommand: ParsableCommand {
         }
         var f = StoreZoneFormatter()
         if json { return Self.json(history, &f) }
-        if history.isEmpty { return "No check-ins\(since.map { " since \($0)" } ?? "") in the ledger yet." }
+        let planChanges = try planChangeLines(store: store, item: item)
+        if history.isEmpty {
+            return (["No check-ins\(since.map { " since \($0)" } ?? "") in the ledger yet."] + planChanges).joined(separator: "\n")
+        }
 
         let itemWidth = max(4, history.map(\.occurrence.item.rawValue.count).max() ?? 4)
         var lines = [
@@ -90,7 +95,23 @@ public struct HistoryCommand: ParsableCommand {
             }
         }
         if history.contains(where: \.wasCorrected) { lines.append("* corrected; `--events` shows the earlier answers") }
+        if !planChanges.isEmpty { lines += [""] + planChanges }
         return lines.joined(separator: "\n")
+    }
+
+    /// The plan changes recorded since `--since` (all without it), those of `item` when one is
+    /// given, in the system's zone.
+    func planChangeLines(store: TrustStore, item: ItemID?, zone: TimeZone = .current) throws -> [String] {
+        let from = since.flatMap { DayKey($0) }.map { $0.firstInstant(in: zone) } ?? .distantPast
+        var revisions = try store.planRevisions(from: from, to: .distantFuture)
+        if let item {
+            revisions = revisions.compactMap { r in
+                var r = r
+                r.changes = r.changes.filter { $0.item == item }
+                return r.changes.isEmpty && !(r.isFirst && r.recorded.version.item(item) != nil) ? nil : r
+            }
+        }
+        return PlanChangesText.terminal(revisions, zone: zone)
     }
 
     static func json(_ history: [CheckInHistory], _ f: inout StoreZoneFormatter) -> String {

@@ -11,7 +11,8 @@ public struct ReviewCommand: AsyncParsableCommand {
         abstract: "An agenda for the weekly honest conversation, as Markdown.",
         discussion: """
             From one week's ledger (Monday to Sunday): what was kept, what slipped (with the notes \
-            given), skips used, milestones reached, and a few questions to talk about. Numbers are \
+            given), skips used, milestones reached, the plan changes adopted that week (weakenings \
+            in bold), and a few questions to talk about. Numbers are \
             as of the end of the week (or now, for the current week).
             """)
 

@@ -62,6 +62,9 @@ public struct VerifyCommand: ParsableCommand {
             lines.append("hash chain: intact, \(r.eventCount) events")
         }
         if let head = r.headHash { lines.append("head: \(r.headSequence):\(head)") }
+        lines.append(
+            "plan log: \(r.planVersionCount) plan version\(r.planVersionCount == 1 ? "" : "s")"
+                + (r.planHeadHash.map { ", head \(r.planHeadSequence):\($0)" } ?? ""))
         if r.findingCount == 0 {
             lines.append("check-ins: \(r.occurrenceCount), each agrees with its events")
         } else {
@@ -96,6 +99,9 @@ public struct VerifyCommand: ParsableCommand {
             ("broken_links", .number(Int64(r.brokenLinkCount))),
             ("findings", .array(r.findings.map(finding))),
             ("finding_count", .number(Int64(r.findingCount))),
+            ("plan_versions", .number(Int64(r.planVersionCount))),
+            ("plan_head_seq", .number(r.planHeadSequence)),
+            ("plan_head_hash", .optional(r.planHeadHash)),
         ]).text
     }
 }

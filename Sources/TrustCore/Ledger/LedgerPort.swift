@@ -39,4 +39,11 @@ public protocol Ledger: Sendable {
     func lastEventSequence() throws(LedgerError) -> Int64
     func events(after sequence: Int64, limit: Int) throws(LedgerError) -> [CheckInEvent]
     func records(items: [ItemID]?, since: DayKey?) throws(LedgerError) -> [CheckIn]
+    /// The plan version recorded last (issue 14), nil before any.
+    func lastPlanVersion() throws(LedgerError) -> RecordedPlanVersion?
+    /// Records `version` as adopted at `at`, unless its hash is that of the version recorded last
+    /// (checked in the same transaction: a restart adds no row). The new record, or nil.
+    func recordPlanVersion(_ version: PlanVersion, at: Date) throws(LedgerError) -> RecordedPlanVersion?
+    /// Every plan version recorded, oldest first (`changes-take-effect` holds are computed from them).
+    func planVersions() throws(LedgerError) -> [RecordedPlanVersion]
 }

@@ -13,11 +13,15 @@ public struct Plan: Sendable, Equatable {
     public var discreet: Bool
     /// Commitments first, then boundaries, each in file order.
     public var items: [Item]
+    /// `changes-take-effect: 7d`: a weakening change applies only this long after trustd adopts
+    /// it (issue 14; see `PlanHolds`). Nil: every change applies at once.
+    public var changesTakeEffect: TimeInterval?
 
     public init(
         version: Int = 1, timeZone: TimeZone, dayStart: TimeOfDay = .midnight, quietHours: QuietHours? = nil,
-        discreet: Bool = false, items: [Item]
+        discreet: Bool = false, items: [Item], changesTakeEffect: TimeInterval? = nil
     ) {
+        self.changesTakeEffect = changesTakeEffect
         self.version = version
         self.timeZone = timeZone
         self.dayStart = dayStart
