@@ -41,6 +41,10 @@ public final class Daemon: @unchecked Sendable {
     var lastSequence: Int64 = 0
     var server: NotificationServer?
     var desktopKnown = false
+    /// From the start until the notifier first says whether a server is there (or
+    /// `options.desktopGrace` passed): prompts due are held, so one due at start goes to the right
+    /// place. Nothing else waits for the desktop: READY=1, check-ins entered, deadlines.
+    var awaitingDesktop = false
     var timer: (any WakeTimer)?
     var wakeAt: Date?
     var lastStatus = ""
@@ -70,7 +74,7 @@ public final class Daemon: @unchecked Sendable {
     // MARK: Entry points (any thread)
 
     /// Loads the plan, resumes from the ledger, connects to the desktop; READY=1 follows the first
-    /// scheduling step. Returns at once.
+    /// scheduling step, without waiting for the desktop (see `awaitingDesktop`). Returns at once.
     public func start() { queue.async { self.begin() } }
 
     /// Closes what this run shows, says STOPPING=1 and stops every source; `completion` runs on
@@ -153,7 +157,7 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// The rest of the start, once the first plan is read: the ledger's open check-ins, the
-    /// terminal and the desktop.
+    /// terminal, the desktop (which answers later), the first step and READY=1.
     func connect() {
         dispatchPrecondition(condition: .onQueue(queue))
         do {
@@ -170,24 +174,66 @@ public final class Daemon: @unchecked Sendable {
                 "trustd is running. Check-ins appear here\(notifier == nil ? "" : " (and on the desktop when a notification server is there)"); type `help` to see how to answer.")
         }
         if let notifier {
-            notifier.setEventHandler { [weak self] event in self?.desktopEvent(event) }
+            // The desktop answers when it answers (a session bus being socket-activated, a slow
+            // server, none at all): prompts due meanwhile wait for its first word, never longer
+            // than the grace period, then go to it or to the fallback. Readiness does not wait.
+            awaitingDesktop = true
+            notifier.setEventHandler { [weak self] event in self?.desktopSpoke(event) }
             notifier.start()
-            // Wait briefly for the first word from the desktop, so a prompt due at once goes to the
-            // right place; never longer than the grace period.
-            queue.asyncAfter(deadline: .now() + options.desktopGrace) { [weak self] in self?.firstStep() }
-        } else {
-            firstStep()
+            queue.asyncAfter(deadline: .now() + options.desktopGrace) { [weak self] in self?.desktopSettled() }
         }
+        firstStep()
     }
 
+    /// The first scheduling step (check-ins due are entered; prompts wait while `awaitingDesktop`),
+    /// then READY=1. What the first prompt does not need comes after: the milestones reached while
+    /// stopped (a read of each celebrated item's history) once the desktop is settled.
     func firstStep() {
         dispatchPrecondition(condition: .onQueue(queue))
         guard phase == .starting else { return }
         phase = .running
         step()
-        celebrateMilestonesReachedWhileStopped()
         ready = true
         service.tell([.ready, .status(statusLine)])
+        if !awaitingDesktop {
+            queue.async { [weak self] in
+                guard let self, self.phase == .running else { return }
+                self.celebrateMilestonesReachedWhileStopped()
+            }
+        }
+    }
+
+    /// The notifier's events: the first that says whether a server is there ends the wait for
+    /// the desktop.
+    func desktopSpoke(_ event: NotifierEvent) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        switch event {
+        case .serverAppeared, .serverVanished, .busLost:
+            let settles = awaitingDesktop
+            awaitingDesktop = false  // before the event's own step, so that step shows what waited
+            desktopEvent(event)
+            if settles { desktopSettledNow(stepped: { if case .serverAppeared = event { true } else { false } }()) }
+        default:
+            desktopEvent(event)
+        }
+    }
+
+    /// The grace period for the desktop's first word is over: what waited goes to the fallback.
+    func desktopSettled() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard awaitingDesktop else { return }
+        awaitingDesktop = false
+        log.debug("No word from the desktop within \(options.desktopGrace) s; check-ins due go to the fallback until it speaks")
+        desktopSettledNow(stepped: false)
+    }
+
+    /// The prompts that waited for the desktop go out (unless the event's own step sent them), then
+    /// the milestones reached while stopped are celebrated (on the desktop, when it is there).
+    private func desktopSettledNow(stepped: Bool) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard phase == .running else { return }
+        if !stepped { step() }
+        celebrateMilestonesReachedWhileStopped()
     }
 
     /// (Re)arms the one-shot timer that runs `options.settled` `settleDelay` from now.
@@ -272,7 +318,11 @@ public final class Daemon: @unchecked Sendable {
                 ledgerFailed(error, doing: "reading the open check-ins")
                 return
             }
-            let decision = scheduler.decide(now: now, plan: plan, cursors: keeper.cursors, open: open, shown: prompts.shown)
+            var decision = scheduler.decide(now: now, plan: plan, cursors: keeper.cursors, open: open, shown: prompts.shown)
+            if awaitingDesktop {
+                // Shown once the desktop speaks (or its grace period ends): see `desktopSpoke`.
+                decision.actions.removeAll { if case .prompt = $0 { true } else { false } }
+            }
             for note in decision.notes { log.warning("\(note)") }
             if decision.actions.isEmpty {
                 keeper.cursors = decision.cursors

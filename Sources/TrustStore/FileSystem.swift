@@ -82,6 +82,55 @@ enum FileSystem {
         return Int64(vfs.f_bavail) * Int64(vfs.f_frsize)
     }
 
+    /// What identifies one version of a file without reading it: where it is (device, inode), its
+    /// size and its modification and status-change times (nanoseconds). Any write to the file, a
+    /// replacement, a `touch`, a `chmod` or a copy over it changes at least one of them.
+    struct Identity: Hashable, Sendable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modified: Int64
+        var changed: Int64
+    }
+
+    static func identity(_ path: String) -> Identity? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Identity(
+            device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+            modified: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+            changed: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec))
+    }
+
+    /// Up to `count` bytes of `path` from `offset`, or nil when it cannot be read.
+    static func readBytes(_ path: String, offset: Int64 = 0, count: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+        guard n >= 0 else { return nil }
+        return Array(bytes.prefix(n))
+    }
+
+    /// Replaces `path` with `text`, mode 0600, by a rename (a reader sees the old or the new text,
+    /// never a mix). Not synced: for a file whose loss is harmless (it is written again).
+    /// Returns whether it was written.
+    @discardableResult
+    static func replaceUnsynced(_ path: String, with text: String) -> Bool {
+        let tmp = path + ".\(getpid()).tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { return false }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress!, $0.count) }
+        close(fd)
+        guard written == bytes.count, rename(tmp, path) == 0 else {
+            unlink(tmp)
+            return false
+        }
+        return true
+    }
+
     /// File permission bits, e.g. 0o600.
     static func mode(_ path: String) -> Int? {
         var st = stat()

@@ -1,6 +1,8 @@
 // Opening the ledger file safely: private permissions for a new file, and the file's identity
 // checked read-only before anything is written (a file that is not SQLite, is corrupt, belongs to
 // another program or was written by a newer trustd is refused and left byte-for-byte untouched).
+// A writer's page check is skipped when the file is the version the last check found sound
+// (PageCheckRecord).
 import Foundation
 import GRDB
 import TrustCore
@@ -112,7 +114,7 @@ enum LedgerFile {
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
                 if appID == Schema.applicationID {
-                    if checkPages { try check(db, path: path) }
+                    if checkPages { try checkUnlessVouched(db, path: path) }
                     if try Schema.migrator.hasBeenSuperseded(db) {
                         return .trustStore(version: max(version, Schema.version + 1))
                     }
@@ -123,6 +125,18 @@ enum LedgerFile {
             }
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// Runs `check` unless the record beside the file (`PageCheckRecord`) vouches for the file as it
+    /// is; a check that passes is recorded, with the state the file had before it.
+    private static func checkUnlessVouched(_ db: Database, path: String) throws {
+        let now = Date()
+        if PageCheckRecord.vouching(for: path, now: now) != nil { return }
+        let before = PageCheckRecord.observe(path)
+        try check(db, path: path)
+        if let (file, counter) = before {
+            PageCheckRecord(file: file, changeCounter: counter, checkedAt: Int64(now.timeIntervalSince1970)).write(for: path)
         }
     }
 

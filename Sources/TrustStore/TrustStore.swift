@@ -36,6 +36,8 @@ public final class TrustStore: Sendable {
     /// Any GRDB writer: the file's `DatabasePool` (see `init(path:mode:)`), or a `DatabaseQueue`
     /// (in memory, for tests).
     let writer: any DatabaseWriter
+    /// A writer on a file keeps the page check's record up to date over its own writes.
+    let pageCheck: PageCheckKeeper?
 
     /// Opens (or, with `.create`, creates) the ledger at `path`.
     ///
@@ -53,9 +55,19 @@ public final class TrustStore: Sendable {
         self.writer = writer
         self.path = path
         self.mode = mode
+        self.pageCheck = mode != .readOnly && writer is DatabasePool ? PageCheckKeeper(ledger: path) : nil
         if mode != .readOnly {
             try migrateAndHarden()
         }
+    }
+
+    deinit {
+        // Closing the last connection checkpoints the write-ahead log into the file: the record of
+        // the page check follows (see PageCheckKeeper).
+        guard let pageCheck, let pool = writer as? DatabasePool else { return }
+        let before = pageCheck.before()
+        try? pool.close()
+        pageCheck.after(before)
     }
 
     private func migrateAndHarden() throws(StoreError) {
@@ -76,6 +88,7 @@ public final class TrustStore: Sendable {
                 try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
                 try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
             }
+            // Not carried forward: the next writer checks the migrated file.
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
         }
@@ -101,10 +114,14 @@ public final class TrustStore: Sendable {
             throw .readOnly(path: path, reason: "the ledger was opened read-only; nothing was recorded")
         }
         do {
-            return try writer.write { db in
+            var before: (FileSystem.Identity, UInt32)?
+            let result = try writer.write { db in
+                before = pageCheck?.before()
                 var tx = try LedgerTransaction(db: db, path: path)
                 return try body(&tx)
             }
+            pageCheck?.after(before)
+            return result
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
         }
@@ -210,7 +227,11 @@ extension TrustStore {
     public func checkpoint() throws(StoreError) {
         guard mode != .readOnly else { return }
         do {
-            try writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try writer.writeWithoutTransaction { db in
+                let before = pageCheck?.before()
+                _ = try db.checkpoint(.truncate)
+                pageCheck?.after(before)
+            }
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
         }
