@@ -13,8 +13,9 @@ struct PromptBoard {
     private(set) var shown: [CheckInID: ShownPrompt] = [:]
     /// Notification id → check-in, for the notifier's events.
     private var byNotification: [NotificationID: CheckInID] = [:]
-    /// Notifications an earlier run left, to close once a server is there.
-    var leftovers: [NotificationID] = []
+    /// Notifications an earlier run left and when each was shown, to close once a server is
+    /// there, if it is the one that showed them.
+    var leftovers: [(id: NotificationID, shownAt: Date)] = []
     /// The notification saying the plan was rejected, while it shows.
     var planNotice: NotificationID?
     /// What each check-in on the desktop shows (for turning a three-button prompt's page in place).
@@ -240,7 +241,7 @@ extension Daemon {
             if let old = server, old.busName != s.busName { prompts.fallBack(to: offDesktop) }
             server = s
             log.info("Notification server: \(s.name) \(s.version) by \(s.vendor) (\(s.capabilities)); \(PromptActionSet.choose(for: s).reason)")
-            for id in prompts.leftovers { notifier?.close(id) { _ in } }
+            for (id, shownAt) in prompts.leftovers { notifier?.closeLeftover(id, shownAt: shownAt) { _ in } }
             prompts.leftovers = []
             prompts.forgetOffDesktop()
             if first && phase == .starting { firstStep() } else { step() }
