@@ -157,15 +157,21 @@ extension Daemon {
     /// buttons, `transient`, for a few seconds, instead of vanishing unexplained.
     func withdraw(_ id: CheckInID, why: String?, notice: (summary: String, body: String)? = nil) {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard let s = prompts.remove(id) else { return }
-        if let nid = s.notificationID {
-            if let notice, let notifier {
-                notifier.notify(Self.inPlaceNotice(replacing: nid, notice)) { _ in }
-            } else {
-                notifier?.close(nid) { _ in }
-            }
+        guard let nid = takeOff(id, why: why) else { return }
+        if let notice, let notifier {
+            notifier.notify(Self.inPlaceNotice(replacing: nid, notice)) { _ in }
+        } else {
+            notifier?.close(nid) { _ in }
         }
+    }
+
+    /// Takes a prompt off the board (and says `why` on the terminal) but leaves its notification
+    /// on the desktop: returns its id, which the caller closes or updates in place.
+    func takeOff(_ id: CheckInID, why: String?) -> NotificationID? {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let s = prompts.remove(id) else { return nil }
         if let console, let why { console.print("  #\(id): \(why)") }
+        return s.notificationID
     }
 
     /// A snoozed check-in's notification says until when, in place and without buttons; the

@@ -49,7 +49,8 @@ PROFILES = {
               "actions,body,body-markup,icon-static,persistence,sound", 3, True, True),
     "plasma": ("Plasma", "KDE", "5.27.5", "actions,body,body-hyperlinks,inline-reply,persistence", None, True, True),
     "dunst": ("dunst", "knopwob", "1.9.0",
-              "actions,body,body-hyperlinks,body-markup,icon-static,persistence,synchronous,x-dunst-stack-tag",
+              "actions,body,body-hyperlinks,body-markup,icon-static,synchronous,private-synchronous,"
+              "x-canonical-private-synchronous,x-dunst-stack-tag",
               None, False, False),
     "no-actions": ("trustd-test-server", "trustd", "1.0", "body,body-markup", 0, False, False),
 }
