@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# End-to-end with the desktop most people run: a real GNOME Shell (headless Wayland, no GPU) on
+# private session and system buses. The built `trustd --demo` shows its demo check-in; GNOME
+# draws at most three buttons, so trustd sends Kept / Missed / More…. The test hovers the
+# banner with a virtual pointer (org.gnome.Mutter.RemoteDesktop), finds its buttons in a
+# screenshot (org.gnome.Shell.Screenshot; pixel scan, Tests/Scripts/lib/find-buttons.py), clicks
+# "Missed", and the answer must be in the ledger (state missed, channel notification). The
+# screenshot is kept: its path is printed (TRUSTD_ARTIFACTS=DIR keeps it there). Needs
+# gnome-shell, gjs, python3-dbus, ImageMagick and sqlite3 (.ci/run installs them); fails without.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+name=desktop-gnome
+work=$(mktemp -d /tmp/trustd-gnome.XXXXXX)
+shots=${TRUSTD_ARTIFACTS:-$(mktemp -d /tmp/trustd-gnome-shots.XXXXXX)}
+mkdir -p "$shots"
+source Tests/Scripts/lib/desktop-harness.sh
+
+helper=/usr/share/dbus-1/services/org.gnome.Shell.Notifications.service
+for tool in gnome-shell gjs dbus-daemon convert sqlite3 /usr/bin/python3 "$helper"; do
+    command -v "$tool" >/dev/null || [[ -e "$tool" ]] ||
+        fail "$tool is missing (apt-get install gnome-shell gjs python3-dbus imagemagick sqlite3; .ci/run does)"
+done
+
+swift build --product trustd >&2
+bin="$(swift build --show-bin-path)/trustd"
+
+# Two private buses. GNOME Shell starts its notification helper (gjs) by bus activation, so the
+# session bus has one service directory holding only that helper (no other server's .service
+# can take the name). Without a system bus the shell exits at start (it asks logind).
+mkdir -p "$work/services" "$work/home" "$work/xdg"
+chmod 0700 "$work/xdg"
+ln -s "$helper" "$work/services/"
+for bus in session system; do
+    cat >"$work/$bus.conf" <<CONF
+<busconfig>
+  <type>$bus</type>
+  <listen>unix:path=$work/$bus.socket</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>$work/services</servicedir>
+  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>
+CONF
+    dbus-daemon --nofork --config-file="$work/$bus.conf" 2>"$work/dbus-$bus.log" &
+    pids+=($!)
+    wait_for 10 test -S "$work/$bus.socket" || fail "dbus-daemon ($bus) did not start"
+done
+export DBUS_SESSION_BUS_ADDRESS="unix:path=$work/session.socket"
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$work/system.socket"
+
+# trustd's identity where Scripts/install puts it (the desktop-entry and image-path hints).
+mkdir -p "$work/home/.local/share/applications" "$work/home/.local/share/icons/hicolor/scalable/apps"
+cp Config/desktop/trustd.desktop "$work/home/.local/share/applications/"
+cp Config/desktop/trustd.svg "$work/home/.local/share/icons/hicolor/scalable/apps/"
+
+# GNOME warns once per user that a session without its display manager has no screen lock (a
+# banner, which would queue the check-in's behind it); this file says it was shown.
+mkdir -p "$work/home/.local/share/gnome-shell"
+touch "$work/home/.local/share/gnome-shell/lock-warning-shown"
+export HOME="$work/home" XDG_RUNTIME_DIR="$work/xdg" XDG_DATA_HOME="$work/home/.local/share"
+export XDG_CONFIG_HOME="$work/home/.config" XDG_SESSION_TYPE=wayland NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory
+gnome-shell --headless --virtual-monitor 1280x800 --no-x11 --wayland-display=trustd-test >"$work/gnome-shell.log" 2>&1 &
+pids+=($!)
+info() {
+    gdbus call --session -d org.freedesktop.Notifications -o /org/freedesktop/Notifications \
+        -m org.freedesktop.Notifications.GetServerInformation
+}
+wait_for 60 info || fail "GNOME Shell's notification helper did not take org.freedesktop.Notifications"
+info | grep -q "'gnome-shell'" || fail "org.freedesktop.Notifications is not GNOME Shell: $(info)"
+drive() { /usr/bin/python3 Tests/Scripts/lib/gnome-drive.py "$@"; }
+# The colour of one pixel of the screen, "RRGGBB".
+pixel() {
+    drive screenshot "$work/screen.png" >/dev/null && convert "$work/screen.png" -crop "1x1+$1+$2" -depth 8 txt:- |
+        sed -n 's/.*#\([0-9A-F]\{6\}\).*/\1/p'
+}
+# A banner shows at the top centre: the pixel at (400, 50) is not the panel's background there.
+background=$(pixel 400 50)
+banner() { [[ "$(pixel 400 50)" != "$background" ]]; }
+no_banner() { ! banner; }
+# As root GNOME also warns that the session is privileged. Its banners come one at a time and
+# would queue the check-in's behind them: each is closed with its × (top right of the banner).
+while wait_for 8 banner; do
+    drive click 865 59 || fail "could not click with the virtual pointer"
+    wait_for 10 no_banner || fail "GNOME's own banner did not go"
+done
+# A plan whose only item is far away: the demo check-in is the only notification.
+cat >"$work/plan.yaml" <<'PLAN'
+version: 1
+timezone: UTC
+commitments:
+  - id: yearly
+    title: Once a year
+    ask: Did you keep the yearly promise?
+    at: "*-01-01 03:00"
+PLAN
+"$bin" --plan "$work/plan.yaml" --store "$work/ledger.sqlite" --demo --demo-delay 1 --no-terminal </dev/null >"$work/trustd.log" 2>&1 &
+pids+=($!)
+prompted() { sqlite3 "$work/ledger.sqlite" "SELECT notification_id FROM occurrence WHERE item = 'demo'" | grep -q '[0-9]'; }
+wait_for 30 prompted || fail "trustd did not show its demo check-in"
+wait_for 20 banner || fail "no banner for the check-in"
+# Buttons show while the pointer is over the banner (urgency normal): hover, then look.
+# (The banner slides in and unfolds with animations: look again until they are done.)
+look() {
+    drive hover 640 60 || fail "could not move the virtual pointer"
+    drive screenshot "$shots/gnome-check-in.png" >/dev/null || fail "screenshot failed"
+    mapfile -t buttons < <(drive buttons "$shots/gnome-check-in.png" 390 890 2>/dev/null)
+    [[ ${#buttons[@]} -eq 3 ]]
+}
+for _ in 1 2 3 4 5; do look && break; sleep 0.5; done
+[[ ${#buttons[@]} -eq 3 ]] || fail "expected 3 buttons (Kept, Missed, More…), found ${#buttons[@]}: ${buttons[*]}"
+
+# The second button is "Missed": over the banner, then a click on the button's centre.
+read -r bx by <<<"${buttons[1]}"
+drive click 640 60 "$bx" "$by" || fail "could not click with the virtual pointer"
+
+row() { sqlite3 "$work/ledger.sqlite" "SELECT item, state, answer_channel FROM occurrence WHERE item = 'demo'"; }
+answered() { [[ "$(row)" == "demo|missed|notification" ]]; }
+wait_for 15 answered || fail "the ledger has: $(row)"
+grep -q "Notification server: gnome-shell" "$work/trustd.log" || fail "trustd did not name the server: $(cat "$work/trustd.log")"
+echo "$name: ok (GNOME Shell drew 3 buttons, a pointer click on Missed is in the ledger; screenshot $shots/gnome-check-in.png)"
