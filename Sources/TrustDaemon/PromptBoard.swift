@@ -18,7 +18,7 @@ struct PromptBoard {
     var leftovers: [(id: NotificationID, shownAt: Date)] = []
     /// The notification saying the plan was rejected, while it shows.
     var planNotice: NotificationID?
-    /// What each check-in on the desktop shows (for turning a three-button prompt's page in place).
+    /// What each check-in on the desktop shows (for turning a three-button prompt's page).
     private(set) var contents: [CheckInID: CheckInPrompt] = [:]
 
     /// Remembers what check-in `id` shows.
@@ -218,7 +218,11 @@ extension Daemon {
         notifier.notify(request) { result in completion(try? result.get()) }
     }
 
-    /// Shows the other page of a three-button prompt in the same notification (`replaces_id`).
+    /// Shows the other page of a three-button prompt as a new notification, then closes the one
+    /// clicked: GNOME Shell hides a banner once one of its actions is invoked, and before GNOME 46
+    /// a notification updated in place after that is not shown as a banner again (and the list
+    /// draws no buttons), so the other page's buttons would never be seen
+    /// (Tests/Scripts/desktop-gnome.sh shows it on GNOME 43).
     func turnPage(_ id: CheckInID, showing nid: NotificationID, after key: String) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let notifier, var content = prompts.contents[id],
@@ -226,10 +230,15 @@ extension Daemon {
         else { return }
         content.page = page
         prompts.keep(content, for: id)
-        notifier.notify(content.request(replacing: nid)) { [weak self] result in
-            // A server that gave a new id instead of replacing: follow it.
-            guard let self, case .success(let new) = result, new != nid, self.prompts[id]?.notificationID == nid else { return }
+        notifier.notify(content.request()) { [weak self] result in
+            guard let self, case .success(let new) = result else { return }
+            guard self.prompts[id]?.notificationID == nid else {
+                // Answered, expired or turned again meanwhile: this page is not wanted.
+                notifier.close(new) { _ in }
+                return
+            }
             self.prompts.showing(id, as: new, at: self.clock.now())
+            if new != nid { notifier.close(nid) { _ in } }
         }
     }
 
