@@ -58,7 +58,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "TrustDesktop",
-            dependencies: ["SystemdKit", "TrustCore"],
+            dependencies: ["SystemdKit", "TrustCore", "LinuxWatch"],
             swiftSettings: swiftSettings),
         .target(
             name: "TrustStore",

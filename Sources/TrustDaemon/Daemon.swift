@@ -163,7 +163,9 @@ public final class Daemon: @unchecked Sendable {
         do {
             lastSequence = try ledger.lastEventSequence()
             // Prompts an earlier run left on screen: their actions would reach nobody.
-            prompts.leftovers = try ledger.openOccurrences().compactMap(\.notificationID)
+            prompts.leftovers = try ledger.openOccurrences().compactMap { o in
+                o.notificationID.map { ($0, o.promptedAt ?? .distantPast) }
+            }
         } catch {
             ledgerFailed(error, doing: "reading the ledger")
         }

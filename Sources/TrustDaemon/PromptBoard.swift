@@ -13,11 +13,12 @@ struct PromptBoard {
     private(set) var shown: [CheckInID: ShownPrompt] = [:]
     /// Notification id → check-in, for the notifier's events.
     private var byNotification: [NotificationID: CheckInID] = [:]
-    /// Notifications an earlier run left, to close once a server is there.
-    var leftovers: [NotificationID] = []
+    /// Notifications an earlier run left and when each was shown, to close once a server is
+    /// there, if it is the one that showed them.
+    var leftovers: [(id: NotificationID, shownAt: Date)] = []
     /// The notification saying the plan was rejected, while it shows.
     var planNotice: NotificationID?
-    /// What each check-in on the desktop shows (for turning a three-button prompt's page in place).
+    /// What each check-in on the desktop shows (for turning a three-button prompt's page).
     private(set) var contents: [CheckInID: CheckInPrompt] = [:]
 
     /// Remembers what check-in `id` shows.
@@ -156,15 +157,21 @@ extension Daemon {
     /// buttons, `transient`, for a few seconds, instead of vanishing unexplained.
     func withdraw(_ id: CheckInID, why: String?, notice: (summary: String, body: String)? = nil) {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard let s = prompts.remove(id) else { return }
-        if let nid = s.notificationID {
-            if let notice, let notifier {
-                notifier.notify(Self.inPlaceNotice(replacing: nid, notice)) { _ in }
-            } else {
-                notifier?.close(nid) { _ in }
-            }
+        guard let nid = takeOff(id, why: why) else { return }
+        if let notice, let notifier {
+            notifier.notify(Self.inPlaceNotice(replacing: nid, notice)) { _ in }
+        } else {
+            notifier?.close(nid) { _ in }
         }
+    }
+
+    /// Takes a prompt off the board (and says `why` on the terminal) but leaves its notification
+    /// on the desktop: returns its id, which the caller closes or updates in place.
+    func takeOff(_ id: CheckInID, why: String?) -> NotificationID? {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let s = prompts.remove(id) else { return nil }
         if let console, let why { console.print("  #\(id): \(why)") }
+        return s.notificationID
     }
 
     /// A snoozed check-in's notification says until when, in place and without buttons; the
@@ -211,7 +218,11 @@ extension Daemon {
         notifier.notify(request) { result in completion(try? result.get()) }
     }
 
-    /// Shows the other page of a three-button prompt in the same notification (`replaces_id`).
+    /// Shows the other page of a three-button prompt as a new notification, then closes the one
+    /// clicked: GNOME Shell hides a banner once one of its actions is invoked, and before GNOME 46
+    /// a notification updated in place after that is not shown as a banner again (and the list
+    /// draws no buttons), so the other page's buttons would never be seen
+    /// (Tests/Scripts/desktop-gnome.sh shows it on GNOME 43).
     func turnPage(_ id: CheckInID, showing nid: NotificationID, after key: String) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let notifier, var content = prompts.contents[id],
@@ -219,10 +230,15 @@ extension Daemon {
         else { return }
         content.page = page
         prompts.keep(content, for: id)
-        notifier.notify(content.request(replacing: nid)) { [weak self] result in
-            // A server that gave a new id instead of replacing: follow it.
-            guard let self, case .success(let new) = result, new != nid, self.prompts[id]?.notificationID == nid else { return }
+        notifier.notify(content.request()) { [weak self] result in
+            guard let self, case .success(let new) = result else { return }
+            guard self.prompts[id]?.notificationID == nid else {
+                // Answered, expired or turned again meanwhile: this page is not wanted.
+                notifier.close(new) { _ in }
+                return
+            }
             self.prompts.showing(id, as: new, at: self.clock.now())
+            if new != nid { notifier.close(nid) { _ in } }
         }
     }
 
@@ -240,7 +256,7 @@ extension Daemon {
             if let old = server, old.busName != s.busName { prompts.fallBack(to: offDesktop) }
             server = s
             log.info("Notification server: \(s.name) \(s.version) by \(s.vendor) (\(s.capabilities)); \(PromptActionSet.choose(for: s).reason)")
-            for id in prompts.leftovers { notifier?.close(id) { _ in } }
+            for (id, shownAt) in prompts.leftovers { notifier?.closeLeftover(id, shownAt: shownAt) { _ in } }
             prompts.leftovers = []
             prompts.forgetOffDesktop()
             if first && phase == .starting { firstStep() } else { step() }

@@ -1,4 +1,6 @@
 import Dispatch
+import Foundation
+import LinuxWatch
 import SystemdKit
 import TrustCore
 
@@ -15,6 +17,13 @@ import TrustCore
 /// `org.freedesktop.Notifications` changes (`NameOwnerChanged`). A lost session bus is
 /// reported (`busLost`) and reconnected with backoff.
 ///
+/// Server restarts: ids are numbered per server process (a new one starts again at 1), so an
+/// id a previous server gave may name another application's notification now. Each id is kept
+/// with the unique name of the server connection that gave it; `CloseNotification` and a
+/// `Notify` that replaces an id go to that unique name, and only while it still owns
+/// `org.freedesktop.Notifications`. Otherwise nothing is closed, and the replacement is shown as
+/// a new notification.
+///
 /// Threading: see `Notifier`. Internally all state lives on one private serial queue (the
 /// bus queue); completions and events hop to the delivery queue.
 public final class NotificationClient: Notifier, @unchecked Sendable {
@@ -26,6 +35,8 @@ public final class NotificationClient: Notifier, @unchecked Sendable {
     private var connection: BusConnection?
     private var eventHandler: (@Sendable (NotifierEvent) -> Void)?
     private var current: NotificationServer?
+    /// The unique name that owns `org.freedesktop.Notifications` now, nil when none or not known yet.
+    private var owner: String?
     /// Whether the last report was "no server" (to report each change once).
     private var reportedVanished = false
     /// id → unique name of the server connection that returned it.
@@ -82,7 +93,18 @@ public final class NotificationClient: Notifier, @unchecked Sendable {
         _ request: NotificationRequest, completion: @escaping @Sendable (Result<NotificationID, NotifierError>) -> Void
     ) {
         queue.async {
-            self.call("Notify", request.arguments) { [weak self] result in
+            var request = request
+            var destination = Self.name
+            if let replaced = request.replaces {
+                // In place only on the server that showed it, addressed by its unique name so the
+                // name changing hands meanwhile cannot redirect it; else a new notification.
+                if let shownBy = self.shownByCurrentServer(replaced.rawValue) {
+                    destination = shownBy
+                } else {
+                    request.replaces = nil
+                }
+            }
+            self.call("Notify", request.arguments, destination: destination) { [weak self] result in
                 guard let self else { return }
                 let outcome = result.flatMap { reply -> Result<NotificationID, NotifierError> in
                     guard reply.signature == "u", let id = reply.arguments.first?.uint32Value, let sender = reply.sender
@@ -90,6 +112,8 @@ public final class NotificationClient: Notifier, @unchecked Sendable {
                         return .failure(
                             NotifierError(kind: .failed, message: "Notify returned \(reply.signature), not an id (u)"))
                     }
+                    // The first word from the server can be this reply (before GetServerInformation's).
+                    if self.owner == nil { self.owner = sender }
                     self.remember(id, from: sender)
                     return .success(NotificationID(id))
                 }
@@ -100,11 +124,38 @@ public final class NotificationClient: Notifier, @unchecked Sendable {
 
     public func close(_ id: NotificationID, completion: @escaping @Sendable (Result<Void, NotifierError>) -> Void) {
         queue.async {
-            // No bus activation: a server that is not running shows nothing to withdraw.
-            self.call("CloseNotification", [.uint32(id.rawValue)], autoStart: false) {
-                [deliveryQueue = self.deliveryQueue] result in
-                let outcome = result.map { _ in () }
-                deliveryQueue.async { completion(outcome) }
+            guard let shownBy = self.shownByCurrentServer(id.rawValue) else {
+                self.deliveryQueue.async { completion(.success(())) }
+                return
+            }
+            self.closeNotification(id, on: shownBy) { [deliveryQueue = self.deliveryQueue] result in
+                deliveryQueue.async { completion(result) }
+            }
+        }
+    }
+
+    public func closeLeftover(
+        _ id: NotificationID, shownAt: Date, completion: @escaping @Sendable (Result<Bool, NotifierError>) -> Void
+    ) {
+        queue.async {
+            let finish: @Sendable (Result<Bool, NotifierError>) -> Void = { [deliveryQueue = self.deliveryQueue] r in
+                deliveryQueue.async { completion(r) }
+            }
+            guard let owner = self.owner else { return finish(.success(false)) }
+            let pid = MethodCall(
+                destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus",
+                member: "GetConnectionUnixProcessID", arguments: [.string(owner)], autoStart: false,
+                timeout: self.callTimeout)
+            guard let bus = self.connection?.bus else { return finish(.success(false)) }
+            bus.call(pid) { [weak self] result in
+                guard let self else { return }
+                // ProcessStart may read up to a second early: only a server that surely started
+                // before the notification was shown gets it closed.
+                guard case .success(let reply) = result, let pid = reply.arguments.first?.uint32Value,
+                    let started = ProcessStart.seconds(of: Int32(bitPattern: pid)),
+                    started + 1 < shownAt.timeIntervalSince1970
+                else { return finish(.success(false)) }
+                self.closeNotification(id, on: owner) { finish($0.map { true }) }
             }
         }
     }
@@ -128,6 +179,23 @@ public final class NotificationClient: Notifier, @unchecked Sendable {
     }
 
     // MARK: Bus queue
+
+    /// The unique name of the server that gave `id`, if it still owns the name.
+    private func shownByCurrentServer(_ id: UInt32) -> String? {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let shownBy = issued[id], shownBy == owner else { return nil }
+        return shownBy
+    }
+
+    /// `CloseNotification` to the server connection `server`, without bus activation.
+    private func closeNotification(
+        _ id: NotificationID, on server: String, completion: @escaping @Sendable (Result<Void, NotifierError>) -> Void
+    ) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        call("CloseNotification", [.uint32(id.rawValue)], destination: server, autoStart: false) { result in
+            completion(result.map { _ in () })
+        }
+    }
 
     private func deliver(_ event: NotifierEvent) {
         dispatchPrecondition(condition: .onQueue(queue))
@@ -172,6 +240,7 @@ public final class NotificationClient: Notifier, @unchecked Sendable {
         case .disconnected(let error, let retryIn):
             refreshGeneration += 1
             current = nil
+            owner = nil
             reportedVanished = false
             issued = [:]
             issuedOrder = []
@@ -205,12 +274,15 @@ public final class NotificationClient: Notifier, @unchecked Sendable {
             refreshGeneration += 1
             serverGone()
         } else {
+            // From now on, ids the previous owner gave are neither closed nor replaced.
+            owner = newOwner
             refreshServer()
         }
     }
 
     private func serverGone() {
         current = nil
+        owner = nil
         issued = [:]
         issuedOrder = []
         if !reportedVanished {
@@ -248,6 +320,7 @@ public final class NotificationClient: Notifier, @unchecked Sendable {
             guard let self, generation == self.refreshGeneration else { return }
             switch result {
             case .success(let server):
+                self.owner = server.busName
                 if server != self.current {
                     self.current = server
                     self.reportedVanished = false

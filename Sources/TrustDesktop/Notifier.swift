@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import TrustCore
 
 /// Sends desktop notifications and reports what the person does with them.
@@ -21,11 +22,20 @@ public protocol Notifier: AnyObject, Sendable {
     /// or `busLost`).
     func start()
 
-    /// Shows a notification; the id identifies it in later events and in `close`.
+    /// Shows a notification; the id identifies it in later events and in `close`. A request that
+    /// replaces an id the server running now did not give (a previous server's, whose ids may
+    /// name another application's notifications now) is sent as a new notification.
     func notify(_ request: NotificationRequest, completion: @escaping @Sendable (Result<NotificationID, NotifierError>) -> Void)
 
-    /// Withdraws a notification (`CloseNotification`).
+    /// Withdraws a notification (`CloseNotification`), only if the server running now gave its
+    /// id (to this notifier); an id a previous server gave is left alone (success, nothing sent).
     func close(_ id: NotificationID, completion: @escaping @Sendable (Result<Void, NotifierError>) -> Void)
+
+    /// Withdraws a notification an earlier process left (its id from the ledger), only if the
+    /// server running now was already running at `shownAt`, so it is the one that showed it.
+    /// Completes with whether it was closed.
+    func closeLeftover(
+        _ id: NotificationID, shownAt: Date, completion: @escaping @Sendable (Result<Bool, NotifierError>) -> Void)
 
     /// The current server (cached; asked when not known yet), nil when there is none.
     func server(completion: @escaping @Sendable (Result<NotificationServer?, NotifierError>) -> Void)
@@ -43,6 +53,11 @@ extension Notifier {
     /// `close` for async callers.
     public func close(_ id: NotificationID) async throws(NotifierError) {
         try await withCheckedContinuation { c in close(id) { c.resume(returning: $0) } }.get()
+    }
+
+    /// `closeLeftover` for async callers: whether it was closed.
+    public func closeLeftover(_ id: NotificationID, shownAt: Date) async throws(NotifierError) -> Bool {
+        try await withCheckedContinuation { c in closeLeftover(id, shownAt: shownAt) { c.resume(returning: $0) } }.get()
     }
 
     /// `server` for async callers.

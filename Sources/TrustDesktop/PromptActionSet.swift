@@ -4,8 +4,8 @@ public struct PromptActionSet: Sendable, Hashable {
     public enum Layout: String, Sendable, Hashable, CaseIterable {
         /// Kept / Missed / Skip / Snooze as four actions (buttons, or the menu of dunst and mako).
         case four
-        /// Kept / Missed / More…; More… turns the same notification (`replaces_id`) into
-        /// Skip / Snooze / Back. For servers that draw at most three buttons (GNOME Shell).
+        /// Kept / Missed / More…; More… shows Skip / Snooze / Back as a new notification (the
+        /// daemon closes the one clicked). For servers that draw at most three buttons (GNOME Shell).
         case threeWithMore = "three-with-more"
         /// No actions: the body names the `trustctl answer` command.
         case terminal
@@ -18,7 +18,11 @@ public struct PromptActionSet: Sendable, Hashable {
     /// the page, so every answer is also two body clicks away. Not sent to other servers,
     /// because xfce4-notifyd and lxqt-notificationd draw `default` as one more button.
     public var bodyClick: Bool
-    /// Sends `resident`: the notification stays after an action, so "More…" can update it in place.
+    /// Sends `resident`: the notification stays after an action, so what follows it (the snooze
+    /// notice, a celebration) updates it in place (`replaces_id`) instead of a closed notification
+    /// being followed by a new one. trustd closes or replaces it after every action, so it never
+    /// lingers. Sent to every server with actions that keeps notifications (`persistence`, GNOME
+    /// Shell among them); others close after an action whatever it says.
     public var resident: Bool
     /// Why this set, in one sentence (for `trustctl doctor` and the log).
     public var reason: String
@@ -47,12 +51,15 @@ public struct PromptActionSet: Sendable, Hashable {
             return PromptActionSet(
                 layout: .threeWithMore, inlineReply: reply, bodyClick: true, resident: true,
                 reason:
-                    "\(name) (\(vendor)) draws at most three buttons: Kept, Missed and More…, which shows Skip, Snooze and Back in the same notification (a click on the body does the same)\(replyNote)"
+                    "\(name) (\(vendor)) draws at most three buttons: Kept, Missed and More…, which shows Skip, Snooze and Back in a new notification (a click on the body does the same)\(replyNote)"
             )
         }
+        let keeps = capabilities.persistence
         return PromptActionSet(
-            layout: .four, inlineReply: reply, bodyClick: false, resident: false,
-            reason: "\(name) (\(vendor)) offers actions: all four answers as buttons or in its menu\(replyNote)")
+            layout: .four, inlineReply: reply, bodyClick: false, resident: keeps,
+            reason:
+                "\(name) (\(vendor)) offers actions: all four answers as buttons or in its menu\(replyNote)\(keeps ? "; it keeps notifications (persistence), so what follows an answer updates it in place (resident)" : "")"
+        )
     }
 
     public static func choose(for server: NotificationServer) -> PromptActionSet {

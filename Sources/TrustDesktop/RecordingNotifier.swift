@@ -89,6 +89,14 @@ public final class RecordingNotifier: Notifier, @unchecked Sendable {
         deliveryQueue.async { completion(result) }
     }
 
+    /// Closes it (recorded in `closed`): the recording notifier plays one server that has been
+    /// running all along.
+    public func closeLeftover(
+        _ id: NotificationID, shownAt: Date, completion: @escaping @Sendable (Result<Bool, NotifierError>) -> Void
+    ) {
+        close(id) { result in completion(result.map { true }) }
+    }
+
     public func server(completion: @escaping @Sendable (Result<NotificationServer?, NotifierError>) -> Void) {
         let result: Result<NotificationServer?, NotifierError> = lock.withLock {
             if let failure { return .failure(failure) }

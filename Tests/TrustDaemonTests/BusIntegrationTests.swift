@@ -177,27 +177,4 @@ struct OnBus {
         await back.stop()
         await bus.shutdown()
     }
-
-    /// A restart on the bus: the notification the killed run left is closed, the check-in shown
-    /// again, once.
-    @Test func aRestartClosesWhatTheKilledRunLeft() async throws {
-        let on = try await OnBus()
-        let (bus, server, first) = (on.bus, on.server, on.rig)
-        let old = try await on.prompted()
-        first.client?.shutdown()  // as if killed: no stop(), its connection goes away
-
-        let second = try first.restarted(at: F.at("2026-11-25 19:30"), bus: bus)
-        await second.start()
-        #expect(try await eventually { try await closes(server).contains(old) })
-        #expect(try await eventually { try await notifies(server).count == 2 })
-        let new = try #require(try await notifies(server).last?.result)
-        #expect(new != old)
-        // The old notification's buttons reach nobody; the new one's reach the new run.
-        try await server.emitActionInvoked(id: new, key: "kept")
-        #expect(try await eventually { try second.occurrences().first?.state == .kept })
-        #expect(try second.occurrences().count == 1)
-        await second.stop()
-        await server.stop()
-        await bus.shutdown()
-    }
 }

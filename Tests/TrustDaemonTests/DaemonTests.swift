@@ -374,12 +374,15 @@ private let celebrateAtTwoPlan = planYAML(
             await rig.set(F.at(day))
             try await rig.ledgerWritten()  // caught up: the prompt's events are seen
             await rig.act(notification, "kept")
-            // Reacted to without a WAL notice: the answer's event is seen, its prompt withdrawn.
+            // Reacted to without a WAL notice: the answer's event is seen, its prompt withdrawn
+            // (closed, or turned into the milestone's celebration in place).
             let head = try rig.store.lastEventSequence()
             #expect(await rig.daemon.inspect { $0.ledgerSequence } == head)
-            #expect(rig.closed.last == notification)
+            #expect(rig.closed.last == 1)
+            #expect(rig.requests.last?.replaces == (notification == 2 ? NotificationID(2) : nil))
         }
         #expect(rig.requests.last?.summary == "2 check-ins in a row: Call Sam")
+        #expect(rig.closed == [1])
         await rig.stop()
     }
 

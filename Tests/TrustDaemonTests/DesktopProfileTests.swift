@@ -40,7 +40,7 @@ struct AnswerPath: Sendable, CustomTestStringConvertible {
     func everyAnswerIsReachable(path: AnswerPath) async throws {
         let on = try await OnBus(profile: path.profile)
         let (server, rig) = (on.server, on.rig)
-        let id = try await on.prompted()
+        var id = try await on.prompted()
         for (n, label) in path.clicks.enumerated() {
             let before = try await notifies(on.server).count
             if label == "<body>" {
@@ -49,9 +49,14 @@ struct AnswerPath: Sendable, CustomTestStringConvertible {
                 try await server.click(id: id, label: label)
             }
             if n < path.clicks.count - 1 {
-                // A page turn: the same notification, updated in place, nothing recorded.
+                // A page turn: a new notification (a new banner), the clicked one closed, nothing
+                // recorded.
                 #expect(try await eventually { try await notifies(on.server).count == before + 1 })
-                #expect(try await notifies(on.server).last?.arguments[1] == .uint32(id))
+                let page = try #require(try await notifies(on.server).last)
+                #expect(page.arguments[1] == .uint32(0))
+                let old = id
+                id = try #require(page.result)
+                #expect(try await eventually { try await on.server.calls().contains { $0.method == "CloseNotification" && $0.arguments == [.uint32(old)] } })
                 #expect(try rig.occurrences().first?.state == .pending)
             }
         }
@@ -67,8 +72,9 @@ struct AnswerPath: Sendable, CustomTestStringConvertible {
     }
 
     /// GNOME draws three buttons: the Notify carries Kept / Missed / More… (and the body click),
-    /// `resident`, and the identity hints; Skip is not on the first page, More… shows it.
-    @Test func gnomeGetsKeptMissedMoreAndPagesInPlace() async throws {
+    /// `resident`, and the identity hints; Skip is not on the first page, More… shows it in a new
+    /// notification and closes the first.
+    @Test func gnomeGetsKeptMissedMoreAndANewNotificationPerPage() async throws {
         let on = try await OnBus(profile: .gnome)
         let server = on.server
         let id = try await on.prompted()
@@ -81,8 +87,11 @@ struct AnswerPath: Sendable, CustomTestStringConvertible {
         #expect(try await server.drawn(id: id) == ["Kept", "Missed", "More…"])
         await #expect(throws: (any Error).self) { try await server.click(id: id, label: "Skip") }
         try await server.click(id: id, label: "More…")
-        #expect(try await eventually { try await server.drawn(id: id) == ["Skip", "Snooze 15 min", "Back"] })
-        #expect(try await server.calls().filter { $0.method == "CloseNotification" }.isEmpty)
+        #expect(try await eventually { try await notifies(on.server).count == 2 })
+        let second = try #require(try await notifies(on.server).last?.result)
+        #expect(second != id)
+        #expect(try await server.drawn(id: second) == ["Skip", "Snooze 15 min", "Back"])
+        #expect(try await eventually { try await server.calls().filter { $0.method == "CloseNotification" }.map(\.arguments) == [[.uint32(id)]] })
         await on.tearDown()
     }
 

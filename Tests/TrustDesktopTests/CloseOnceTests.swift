@@ -78,7 +78,8 @@ import TrustTestSupport
         try? FileManager.default.removeItem(atPath: mark)
 
         let once = try await Self.closeOnce(NotificationID(1), on: bus.busAddress)
-        let close = await #expect(throws: NotifierError.self) { try await client.close(NotificationID(1)) }
+        // An id this client was never given is not sent at all (it may be another application's).
+        try await client.close(NotificationID(1))
         let activatedByClosing = FileManager.default.fileExists(atPath: mark)
         let notify = await #expect(throws: NotifierError.self) { try await client.notify(NotificationRequest(summary: "s")) }
         let activatedByNotify = FileManager.default.fileExists(atPath: mark)
@@ -92,7 +93,6 @@ import TrustTestSupport
             return
         }
         #expect(error.kind == .noServer, "\(error)")
-        #expect(close?.kind == .noServer, "\(String(describing: close))")
         #expect(notify?.kind == .timeout, "the activated service never takes the name: \(String(describing: notify))")
     }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import SystemdKit
 import Testing
 import TrustCore
@@ -170,6 +171,85 @@ import TrustTestSupport
             try await h.server!.emitNotificationClosed(id: fresh.rawValue, reason: 2)
             _ = try await events.first { $0 == .closed(fresh, .dismissed) }
             #expect(events.existing { $0 == .actionInvoked(old, action: "kept") } == nil)
+        }
+    }
+
+    /// Ids are numbered per server process: after a restart, an id the previous server gave is
+    /// never closed on the new one, and a request to replace it becomes a new notification. The
+    /// new server's own ids are closed and replaced as usual, addressed to its unique name.
+    @Test func aRestartedServerNeverGetsAPreviousServersIdClosedOrReplaced() async throws {
+        try await DesktopHarness.with(capabilities: ["actions", "body"]) { h in
+            _ = try await h.events.first(where: \.isServerAppeared)
+            _ = try await h.client.notify(NotificationRequest(summary: "first"))
+            let old = try await h.client.notify(NotificationRequest(summary: "second"))  // id 2 on the old server
+            await h.server!.stop()
+            _ = try await h.events.first { $0 == .serverVanished }
+            h.server = try await FakeNotificationServer.start(on: h.bus, capabilities: ["actions", "body"], name: "new")
+            let newServer = h.server!
+            _ = try await h.events.first { $0.appearedServer?.name == "new" }
+
+            try await h.client.close(old)  // nothing to withdraw there: nothing is sent
+            let a = try await h.client.notify(NotificationRequest(summary: "a"))
+            let b = try await h.client.notify(NotificationRequest(summary: "b"))
+            #expect(b == old, "the new server gave the old number to another notification")
+            try await h.client.close(old)  // now it names `b`, shown by this server: closed
+            let moved = try await h.client.notify(NotificationRequest(replaces: a, summary: "a, in place"))
+            #expect(moved == a)
+
+            let calls = try await newServer.calls()
+            #expect(calls.filter { $0.method == "CloseNotification" }.map(\.arguments) == [[.uint32(b.rawValue)]])
+            #expect(calls.filter { $0.method == "Notify" }.map { $0.arguments[1] } == [.uint32(0), .uint32(0), .uint32(a.rawValue)])
+        }
+        // The same for the replacement of an id the previous server gave: a new notification.
+        try await DesktopHarness.with(capabilities: ["actions", "body"]) { h in
+            _ = try await h.events.first(where: \.isServerAppeared)
+            let old = try await h.client.notify(NotificationRequest(summary: "old"))
+            await h.server!.stop()
+            _ = try await h.events.first { $0 == .serverVanished }
+            h.server = try await FakeNotificationServer.start(on: h.bus, capabilities: ["actions", "body"], name: "new")
+            _ = try await h.events.first { $0.appearedServer?.name == "new" }
+            _ = try await h.client.notify(NotificationRequest(replaces: old, summary: "was old"))
+            let notifies = try await h.server!.calls().filter { $0.method == "Notify" }
+            #expect(notifies.map { $0.arguments[1] } == [.uint32(0)])
+        }
+    }
+
+    /// Another server takes the name from the running one (`--replace`), with no moment without
+    /// an owner: the old server's ids are neither closed nor replaced on the new one (nor on the
+    /// old one, which no longer serves the name).
+    @Test func aReplacedServerNeverGetsThePreviousOwnersIdClosedOrReplaced() async throws {
+        try await DesktopHarness.with(capabilities: ["actions", "body"]) { h in
+            _ = try await h.events.first(where: \.isServerAppeared)
+            let old = try await h.client.notify(NotificationRequest(summary: "old"))
+            let previous = h.server!
+            let replacement = try await FakeNotificationServer.start(
+                on: h.bus, capabilities: ["actions", "body"], name: "replacement", replacing: true)
+            h.server = replacement
+            _ = try await h.events.first { $0.appearedServer?.name == "replacement" }
+            #expect(try await h.client.server()?.busName == replacement.uniqueName)
+            try await h.client.close(old)
+            let fresh = try await h.client.notify(NotificationRequest(replaces: old, summary: "was old"))
+            #expect(fresh == old, "the replacement numbers from 1 as well")
+            let calls = try await replacement.calls()
+            #expect(calls.filter { $0.method == "CloseNotification" }.isEmpty)
+            #expect(calls.filter { $0.method == "Notify" }.map { $0.arguments[1] } == [.uint32(0)])
+            #expect(try await previous.calls().filter { $0.method != "Notify" && $0.method.hasPrefix("Get") == false }.isEmpty)
+            await previous.stop()
+        }
+    }
+
+    /// A notification an earlier process left (its id from the ledger) is closed only when the
+    /// server running now started before it was shown: that server is the one that showed it.
+    @Test(arguments: [(shownAfterServerStart: true, closes: true), (false, false)])
+    func aLeftoverIsClosedOnlyByTheServerThatShowedIt(shownAfterServerStart: Bool, closes: Bool) async throws {
+        try await DesktopHarness.with(capabilities: ["actions", "body"]) { h in
+            _ = try await h.events.first(where: \.isServerAppeared)
+            // The server started within the last seconds (this harness started it).
+            let shownAt = shownAfterServerStart ? Date().addingTimeInterval(2) : Date().addingTimeInterval(-60)
+            let closed = try await h.client.closeLeftover(NotificationID(7), shownAt: shownAt)
+            #expect(closed == closes)
+            let closeCalls = try await h.server!.calls().filter { $0.method == "CloseNotification" }
+            #expect(closeCalls.map(\.arguments) == (closes ? [[.uint32(7)]] : []))
         }
     }
 

@@ -50,9 +50,11 @@ import TrustDesktop
         let set = PromptActionSet.choose(name: c.name, vendor: c.vendor, capabilities: NotificationCapabilities(c.capabilities))
         #expect(set.layout == c.layout)
         #expect(set.inlineReply == c.inlineReply)
-        // Only the three-button layout needs the body click and `resident` (pages turn in place).
+        // Only the three-button layout needs the body click. `resident` goes to it (pages turn in
+        // place) and to every server with actions that keeps notifications (`persistence`).
         #expect(set.bodyClick == (c.layout == .threeWithMore))
-        #expect(set.resident == (c.layout == .threeWithMore))
+        let keeps = c.layout == .four && c.capabilities.contains("persistence")
+        #expect(set.resident == (c.layout == .threeWithMore || keeps))
         #expect(set.reason.contains(c.layout == .terminal ? "trustctl answer" : c.name))
     }
 

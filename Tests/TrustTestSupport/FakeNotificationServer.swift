@@ -38,10 +38,11 @@ public final class FakeNotificationServer: Sendable {
     }
 
     /// Starts the server on `bus` and waits until it owns the name. Without a profile it
-    /// advertises `capabilities` (default: `fullCapabilities`) and draws every action.
+    /// advertises `capabilities` (default: `fullCapabilities`) and draws every action. With
+    /// `replacing`, it takes the name from the server owning it (which keeps running without it).
     public static func start(
         on bus: PrivateBus, profile: Profile? = nil, capabilities: [String]? = nil, name: String? = nil,
-        vendor: String? = nil, version: String? = nil
+        vendor: String? = nil, version: String? = nil, replacing: Bool = false
     ) async throws -> FakeNotificationServer {
         let python = "/usr/bin/python3"
         guard FileManager.default.isExecutableFile(atPath: python) else {
@@ -56,6 +57,7 @@ public final class FakeNotificationServer: Sendable {
         for (flag, value) in [("--name", name), ("--vendor", vendor), ("--version", version)] {
             if let value { arguments += [flag, value] }
         }
+        if replacing { arguments.append("--replace") }
         let child = try ChildProcess(
             python, arguments,
             stderrPath: bus.directory + "/fake-server-\(serial).log")

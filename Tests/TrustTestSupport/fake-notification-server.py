@@ -49,7 +49,8 @@ PROFILES = {
               "actions,body,body-markup,icon-static,persistence,sound", 3, True, True),
     "plasma": ("Plasma", "KDE", "5.27.5", "actions,body,body-hyperlinks,inline-reply,persistence", None, True, True),
     "dunst": ("dunst", "knopwob", "1.9.0",
-              "actions,body,body-hyperlinks,body-markup,icon-static,persistence,synchronous,x-dunst-stack-tag",
+              "actions,body,body-hyperlinks,body-markup,icon-static,synchronous,private-synchronous,"
+              "x-canonical-private-synchronous,x-dunst-stack-tag",
               None, False, False),
     "no-actions": ("trustd-test-server", "trustd", "1.0", "body,body-markup", 0, False, False),
 }
@@ -251,6 +252,8 @@ def main():
     p.add_argument("--name")
     p.add_argument("--vendor")
     p.add_argument("--version")
+    p.add_argument("--replace", action="store_true",
+                   help="take the name from the server that owns it (which lets it go, like `--replace` of real servers)")
     p.add_argument("--print-notify", action="store_true",
                    help="print NOTIFY <time> <id> <summary> per Notify and record nothing (benchmarks)")
     args = p.parse_args()
@@ -269,7 +272,10 @@ def main():
     conn = dbus.bus.BusConnection(args.address)
     loop = GLib.MainLoop()
     server = Server(conn, args, loop)
-    result = conn.request_name(NAME, dbus.bus.NAME_FLAG_DO_NOT_QUEUE)
+    flags = dbus.bus.NAME_FLAG_DO_NOT_QUEUE | dbus.bus.NAME_FLAG_ALLOW_REPLACEMENT
+    if args.replace:
+        flags |= dbus.bus.NAME_FLAG_REPLACE_EXISTING
+    result = conn.request_name(NAME, flags)
     if result not in (dbus.bus.REQUEST_NAME_REPLY_PRIMARY_OWNER, dbus.bus.REQUEST_NAME_REPLY_ALREADY_OWNER):
         print("ERROR could not own %s (reply %d)" % (NAME, result), flush=True)
         sys.exit(1)
