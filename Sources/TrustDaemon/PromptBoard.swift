@@ -248,7 +248,6 @@ extension Daemon {
         guard phase == .running || phase == .starting else { return }
         switch event {
         case .serverAppeared(let s):
-            let first = !desktopKnown
             desktopKnown = true
             // Another process owns the name now (the server restarted or was replaced): the ids
             // the previous one gave mean nothing to it, or name another application's
@@ -259,7 +258,7 @@ extension Daemon {
             for (id, shownAt) in prompts.leftovers { notifier?.closeLeftover(id, shownAt: shownAt) { _ in } }
             prompts.leftovers = []
             prompts.forgetOffDesktop()
-            if first && phase == .starting { firstStep() } else { step() }
+            step()
         case .serverVanished, .busLost:
             let first = !desktopKnown
             desktopKnown = true
@@ -276,7 +275,6 @@ extension Daemon {
             }
             server = nil
             prompts.fallBack(to: offDesktop)
-            if first && phase == .starting { firstStep() }
         case .actionInvoked(let nid, let key):
             guard let id = prompts.checkIn(showing: nid) else { return }
             // "more", "back" and a click on the body ("default") turn a three-button prompt's page.

@@ -42,6 +42,11 @@ private final class SilentDesktop: Notifier, @unchecked Sendable {
     func close(_ id: NotificationID, completion: @escaping @Sendable (Result<Void, NotifierError>) -> Void) {
         recording.close(id, completion: completion)
     }
+    func closeLeftover(
+        _ id: NotificationID, shownAt: Date, completion: @escaping @Sendable (Result<Bool, NotifierError>) -> Void
+    ) {
+        recording.closeLeftover(id, shownAt: shownAt, completion: completion)
+    }
     func server(completion: @escaping @Sendable (Result<NotificationServer?, NotifierError>) -> Void) {
         recording.server(completion: completion)
     }
