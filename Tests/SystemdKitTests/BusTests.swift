@@ -153,13 +153,20 @@ import TrustTestSupport
             }
         }
         queue.async { connection.start() }
-        _ = try await events.first { $0 == "connected" }
+        // A wait that times out says which step it was and what the connection reported.
+        func expect(_ step: String, _ predicate: @escaping @Sendable (String) -> Bool) async throws {
+            do { _ = try await events.first(where: predicate) } catch {
+                Issue.record("\(step): \(error); the connection reported: \(events.all)")
+                throw error
+            }
+        }
+        try await expect("connect") { $0 == "connected" }
         await bus.stop()
-        _ = try await events.first { $0.hasPrefix("lost disconnected") }
+        try await expect("the bus stopped") { $0.hasPrefix("lost disconnected") }
         // While the bus is down, attempts fail (noBus) with growing delays, capped.
-        _ = try await events.first { $0 == "lost noBus 0.1 seconds" }
+        try await expect("the capped retry") { $0 == "lost noBus 0.1 seconds" }
         try await bus.restart()
-        _ = try await events.first { $0 == "connected" && events.all.filter { $0 == "connected" }.count == 2 }
+        try await expect("reconnect") { $0 == "connected" && events.all.filter { $0 == "connected" }.count == 2 }
         let reply = Mailbox<Bool>()
         queue.async {
             connection.bus?.call(MethodCall(destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus",
