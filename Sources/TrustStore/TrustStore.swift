@@ -66,6 +66,10 @@ public final class TrustStore: Sendable {
         // the page check follows (see PageCheckKeeper).
         guard let pageCheck, let pool = writer as? DatabasePool else { return }
         let before = pageCheck.before()
+        // Everything into the file first (passive: never waits for another process's readers), so
+        // that the file alone holds every answer even when a reader connection closes last and
+        // leaves the write-ahead log behind (a backup of ledger.sqlite alone then misses nothing).
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         try? pool.close()
         pageCheck.after(before)
     }
