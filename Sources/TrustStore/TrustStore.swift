@@ -67,8 +67,8 @@ public final class TrustStore: Sendable {
         guard let pageCheck, let pool = writer as? DatabasePool else { return }
         let before = pageCheck.before()
         // Everything into the file first (passive: never waits for another process's readers), so
-        // that the file alone holds every answer even when another process (trustd) keeps the
-        // ledger open and the log stays (a backup of ledger.sqlite alone then misses nothing).
+        // that the file alone holds every answer even when a reader connection closes last and
+        // leaves the write-ahead log behind (a backup of ledger.sqlite alone then misses nothing).
         _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         // Then the readers are closed before the writer (GRDB's close() closes the writer first), so
         // the last connection to close is the writer: when no other process has the ledger open,
