@@ -70,13 +70,6 @@ public final class TrustStore: Sendable {
         // that the file alone holds every answer even when a reader connection closes last and
         // leaves the write-ahead log behind (a backup of ledger.sqlite alone then misses nothing).
         _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-        // Then the readers are closed before the writer (GRDB's close() closes the writer first), so
-        // the last connection to close is the writer: when no other process has the ledger open,
-        // SQLite checkpoints the whole log and deletes it. Left behind (a read-only connection
-        // closing last cannot), the log was replayed from its start by the next process to open the
-        // ledger (the shared-memory index is rebuilt when nobody holds it) and checkpointed again
-        // in full: `trustctl answer` with trustd stopped read the whole log on every run (issue 15).
-        pool.releaseMemory()
         try? pool.close()
         pageCheck.after(before)
     }
