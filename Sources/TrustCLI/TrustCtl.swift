@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 
 /// `trustctl`: read and answer the trust ledger, check the plan, diagnose the desktop.
 /// One subcommand per file in `Commands/`.
@@ -32,4 +33,36 @@ public struct TrustCtl: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// The command line's entry point, synchronous: every command but `doctor` (which waits on the
+    /// bus) runs on the main thread with no concurrency runtime started, so a short command pays for
+    /// no worker threads (issue 15: a trivial command costs what `systemd-analyze` costs). An async
+    /// command runs in a task while the main thread serves the main queue; it exits the process.
+    public static func start(_ arguments: [String]? = nil) -> Never {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(withError: error)
+        }
+        guard let asynchronous = command as? AsyncParsableCommand else {
+            do {
+                var command = command
+                try command.run()
+                exit()
+            } catch {
+                exit(withError: error)
+            }
+        }
+        Task {
+            do {
+                var command = asynchronous
+                try await command.run()
+                exit()
+            } catch {
+                exit(withError: error)
+            }
+        }
+        dispatchMain()
+    }
 }

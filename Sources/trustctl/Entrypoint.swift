@@ -2,7 +2,7 @@ import TrustCLI
 
 @main
 enum Entrypoint {
-    static func main() async {
-        await TrustCtl.main()
+    static func main() {
+        TrustCtl.start()
     }
 }

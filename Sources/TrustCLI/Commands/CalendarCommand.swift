@@ -6,7 +6,7 @@ import LinuxWatch
 import TrustCore
 import TrustReport
 
-public struct CalendarCommand: AsyncParsableCommand {
+public struct CalendarCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "calendar",
         abstract: "Normalize calendar expressions and show when they elapse.",
@@ -39,7 +39,7 @@ public struct CalendarCommand: AsyncParsableCommand {
         if iterations < 0 { throw ValidationError("--iterations must be 0 or more, not \(iterations)") }
     }
 
-    public func run() async throws {
+    public func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let zone: TimeZone
         do {

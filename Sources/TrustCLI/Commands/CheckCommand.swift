@@ -6,7 +6,7 @@ import TrustReport
 import TrustStore
 
 /// `trustctl check [--plan PATH] [--json]`: validate the plan and list each item's next check-ins.
-public struct CheckCommand: AsyncParsableCommand {
+public struct CheckCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the plan and list each item's next check-ins.",
@@ -32,7 +32,7 @@ public struct CheckCommand: AsyncParsableCommand {
         guard next >= 0, next <= 1000 else { throw ValidationError("--next must be between 0 and 1000") }
     }
 
-    public func run() async throws {
+    public func run() throws {
         let result = PlanCheck.run(
             path: planOptions.planPath(), json: json, now: Date(), defaultTimeZone: .current, count: next,
             storePath: storeOptions.storePath())

@@ -7,7 +7,7 @@ import TrustStore
 extension Export.Format: ExpressibleByArgument {}
 
 /// `trustctl export --format csv|json|jsonl [--since DATE] [ITEM...]`: every occurrence with its answer and note.
-public struct ExportCommand: AsyncParsableCommand {
+public struct ExportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Every check-in with its answer and note, as CSV or JSON.",
@@ -34,7 +34,7 @@ public struct ExportCommand: AsyncParsableCommand {
 
     public init() {}
 
-    public func run() async throws {
+    public func run() throws {
         try execute(now: Date(), environment: ProcessInfo.processInfo.environment).write()
     }
 

@@ -10,7 +10,7 @@ public enum ColorMode: String, ExpressibleByArgument, CaseIterable, Sendable {
 }
 
 /// `trustctl report [ITEM...] [--since DATE] [--json] [--html FILE]`: streaks, strength and progress.
-public struct ReportCommand: AsyncParsableCommand {
+public struct ReportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Streaks, strength and progress for each promise.",
@@ -55,7 +55,7 @@ public struct ReportCommand: AsyncParsableCommand {
         if let weeks, !(1...520).contains(weeks) { throw ValidationError("--weeks must be between 1 and 520") }
     }
 
-    public func run() async throws {
+    public func run() throws {
         let env = ProcessInfo.processInfo.environment
         let out = execute(
             now: Date(), environment: env, isTTY: TerminalInfo.stdoutIsTTY, width: TerminalInfo.width(environment: env))

@@ -5,7 +5,7 @@ import TrustReport
 import TrustStore
 
 /// `trustctl review [--week DATE]`: the agenda for the weekly honest conversation, in Markdown.
-public struct ReviewCommand: AsyncParsableCommand {
+public struct ReviewCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "An agenda for the weekly honest conversation, as Markdown.",
@@ -29,7 +29,7 @@ public struct ReviewCommand: AsyncParsableCommand {
 
     public init() {}
 
-    public func run() async throws {
+    public func run() throws {
         try execute(now: Date(), environment: ProcessInfo.processInfo.environment).write()
     }
 
