@@ -56,4 +56,17 @@ EOF
 # A bad --base-time and an unknown $TZ are errors, not silently "now".
 if TZ=UTC "$bin" calendar --base-time='next week' daily >/dev/null 2>&1; then fail "bad --base-time accepted"; fi
 if TZ=Mars/Olympus "$bin" calendar daily >/dev/null 2>&1; then fail "unknown TZ accepted"; fi
+
+# A short command is one thread (issue 15: no concurrency runtime, whose worker threads cost a
+# trivial command a millisecond); the exit status and errors still come through the synchronous entry.
+command -v strace >/dev/null || { echo "calendar-cli: strace missing (Scripts/setup)" >&2; exit 1; }
+TZ=UTC strace -f -qq -e trace=clone,clone3 -o "$tmp/threads" "$bin" calendar --base-time=@1795604400 daily >/dev/null ||
+    fail "trustctl calendar failed under strace"
+[[ ! -s "$tmp/threads" ]] || fail "trustctl calendar started threads: $(head -3 "$tmp/threads")"
+TZ=UTC strace -f -qq -e trace=clone,clone3 -o "$tmp/threads" "$bin" calendar --base-time=@1795604400 'Mon..Fry' >/dev/null 2>&1 &&
+    fail "an invalid expression exited 0 (synchronous entry)"
+[[ ! -s "$tmp/threads" ]] || fail "a failing trustctl calendar started threads: $(head -3 "$tmp/threads")"
+rc=0
+"$bin" bogus-command >/dev/null 2>&1 || rc=$?
+[[ $rc == 64 ]] || fail "an unknown subcommand exited $rc, not 64 (EX_USAGE)"
 echo "calendar-cli: ok"
