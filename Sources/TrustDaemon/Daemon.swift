@@ -403,7 +403,17 @@ public final class Daemon: @unchecked Sendable {
     func arm(_ wake: Date?, now: Date) {
         dispatchPrecondition(condition: .onQueue(queue))
         wakeAt = wake
-        timer?.arm(at: wake)
+        // The pages given back when the daemon settles are touched again `warmUpLead` before the
+        // wake (that step finds nothing due and arms the wake itself), so a check-in's latency does
+        // not include paging the scheduling code back in (issue 15: 5.9 ms of a 100-check-in burst).
+        // Only when the warm-up comes after the pages are given back (else there is nothing to warm).
+        if let wake, options.settled != nil, options.warmUpLead > 0,
+            wake.addingTimeInterval(-options.warmUpLead) > now.addingTimeInterval(options.settleDelay)
+        {
+            timer?.arm(at: wake.addingTimeInterval(-options.warmUpLead))
+        } else {
+            timer?.arm(at: wake)
+        }
     }
 
     var statusLine: String {

@@ -28,6 +28,10 @@ public struct DaemonOptions: Sendable {
     /// (`ResidentMemory.releaseFileBackedPages`). Not called while idle, nor after `stop`.
     public var settled: (@Sendable () -> Void)?
     public var settleDelay: TimeInterval = 2
+    /// With `settled`: a wake more than `settleDelay + warmUpLead` away (the pages are given back
+    /// before it) is preceded by a scheduling step this much earlier, which reads the ledger and decides (nothing
+    /// is due yet) and so pages that code and data back in before the instant, not after it.
+    public var warmUpLead: TimeInterval = 0
     /// How long a stop waits for the server to confirm the notifications it closes.
     public var closeGrace: TimeInterval = 2
     /// The zone of a plan that names none: the system's, asked again at every plan load (a

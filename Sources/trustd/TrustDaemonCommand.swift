@@ -90,6 +90,7 @@ struct TrustDaemonCommand: ParsableCommand {
         // Idle, trustd needs little of the code start-up and a plan load touched: give those
         // clean pages back (they are read again from the page cache when needed).
         options.settled = { ResidentMemory.releaseFileBackedPages() }
+        options.warmUpLead = 0.5
         let daemon = Daemon(
             options: options,
             ports: DaemonPorts(

@@ -32,6 +32,31 @@ private let celebrateAtTwoPlan = planYAML(
 
 /// The runtime on a real ledger file with a deterministic clock and the recording notifier.
 @Suite struct DaemonTests {
+    /// With the pages given back when trustd settles, a wake further away than the settle delay plus
+    /// the lead is preceded by a step `warmUpLead` earlier that pages the scheduling code and data back
+    /// in: it enters and prompts nothing and arms the wake itself; a closer wake is armed as it is (issue 15: the first of 100 check-ins due at once waited 23 ms, 11 ms with it).
+    @Test func aFarWakeIsPrecededByAWarmUpStepThatPromptsNothing() async throws {
+        let lead: TimeInterval = 0.5
+        let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:00"), settled: {}, warmUpLead: lead)
+        await rig.start()
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 19:00").addingTimeInterval(-lead))
+        await rig.set(F.at("2026-11-25 19:00").addingTimeInterval(-lead))
+        #expect(rig.requests.isEmpty)
+        #expect(try rig.occurrences().isEmpty)
+        #expect(rig.clock.nextArmed == F.at("2026-11-25 19:00"))
+        await rig.set(F.at("2026-11-25 19:00"))
+        #expect(rig.requests.map(\.summary) == ["Did you call Sam tonight?"])
+        // The snooze (15 min) and the next day are further than the settle delay: warmed up too.
+        await rig.act(1, "kept")
+        #expect(rig.clock.nextArmed == F.at("2026-11-26 19:00").addingTimeInterval(-lead))
+        // Started 0.6 s before the instant (closer than the rig's settle delay, 0.2 s, plus the lead): as it is.
+        let close = try Rig(plan: callPlan, at: F.at("2026-11-25 19:00").addingTimeInterval(-0.6), settled: {}, warmUpLead: lead)
+        await close.start()
+        #expect(close.clock.nextArmed == F.at("2026-11-25 19:00"), "\(close.requests.map(\.summary)) \(String(describing: close.clock.nextArmed)) \(close.service.statuses)")
+        await close.stop()
+        await rig.stop()
+    }
+
     @Test func promptsAtItsTimeAndAnActionAnswerLandsInTheStore() async throws {
         let rig = try Rig(plan: callPlan, at: F.at("2026-11-25 18:59"))
         await rig.start()

@@ -168,7 +168,7 @@ final class Rig: @unchecked Sendable {
         plan: String, at start: Date, scratch: ScratchDirectory? = nil, server: NotificationServer? = RecordingNotifier.server(capabilities: ["actions", "body"]),
         desktop: Bool = true, terminal: Bool = false, zone: TimeZone = Fixture.berlin, demoDelay: TimeInterval? = nil,
         bus: PrivateBus? = nil, settled: (@Sendable () -> Void)? = nil, planFile: String = "plan.yaml",
-        readPlan: (@Sendable (String, TimeZone, Date) -> PlanReadResult)? = nil
+        readPlan: (@Sendable (String, TimeZone, Date) -> PlanReadResult)? = nil, warmUpLead: TimeInterval = 0
     ) throws {
         let scratch = try scratch ?? ScratchDirectory()
         self.scratch = scratch
@@ -197,6 +197,7 @@ final class Rig: @unchecked Sendable {
         options.settled = settled
         if let readPlan { options.readPlan = readPlan }
         options.settleDelay = 0.2
+        options.warmUpLead = warmUpLead
         // A stop waits this long at most for the server's close replies: ample on a loaded
         // machine (a server that is gone answers at once, with an error).
         options.closeGrace = 15
