@@ -132,8 +132,8 @@ enum LedgerFile {
     /// is; a check that passes is recorded, with the state the file had before it.
     private static func checkUnlessVouched(_ db: Database, path: String) throws {
         let now = Date()
-        if PageCheckRecord.vouching(for: path, now: now) != nil { return }
-        let before = PageCheckRecord.observe(path)
+        if PageCheckRecord.vouching(for: path, through: db, now: now) != nil { return }
+        let before = PageCheckRecord.observe(path, through: db)
         try check(db, path: path)
         if let (file, counter) = before {
             PageCheckRecord(file: file, changeCounter: counter, checkedAt: Int64(now.timeIntervalSince1970)).write(for: path)

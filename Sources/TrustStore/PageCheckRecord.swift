@@ -4,6 +4,8 @@
 // version of the file was last found sound; a writer that finds the file still exactly that
 // version skips the check. Writers carry the record forward over their own writes.
 import Foundation
+import GRDB
+import GRDBSQLite
 
 /// "The ledger file, as it was in this state, was sound": written by a writer after its
 /// `quick_check` passed, and after each of its own writes that changed the file (from a state
@@ -30,13 +32,31 @@ struct PageCheckRecord: Equatable, Sendable {
 
     static func path(for ledger: String) -> String { ledger + "-checked" }
 
-    /// The ledger's state now (identity and change counter), or nil when it cannot be read.
-    static func observe(_ ledger: String) -> (FileSystem.Identity, UInt32)? {
-        guard let identity = FileSystem.identity(ledger),
-            let header = FileSystem.readBytes(ledger, offset: 24, count: 4), header.count == 4
-        else { return nil }
+    /// The ledger's state now (identity and change counter), or nil when it cannot be read. The
+    /// header is read through `db`'s own descriptor of the file (`SQLITE_FCNTL_FILE_POINTER`),
+    /// never by opening the file: SQLite's locks are POSIX record locks owned by the process, and
+    /// closing any other descriptor of the ledger in this process would drop every one of them —
+    /// another process would then take itself for the last connection, checkpoint and remove the
+    /// write-ahead log this process still writes to, and those answers would be lost to everyone
+    /// else (sqlite.org/howtocorrupt.html, 2.2; `ProcessLockTests`).
+    static func observe(_ ledger: String, through db: Database) -> (FileSystem.Identity, UInt32)? {
+        guard let identity = FileSystem.identity(ledger), let header = fileHeader(db, offset: 24, count: 4) else {
+            return nil
+        }
         let counter = header.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         return (identity, counter)
+    }
+
+    /// `count` bytes of the main database file at `offset`, read with SQLite's own file handle
+    /// (the file itself, not the write-ahead log); nil when the file is shorter or unreadable.
+    private static func fileHeader(_ db: Database, offset: Int64, count: Int) -> [UInt8]? {
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK,
+            let file, let read = file.pointee.pMethods?.pointee.xRead
+        else { return nil }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let rc = bytes.withUnsafeMutableBytes { read(file, $0.baseAddress, Int32(count), offset) }
+        return rc == SQLITE_OK ? bytes : nil
     }
 
     /// The record beside `ledger`, or nil when there is none or it does not parse.
@@ -48,8 +68,8 @@ struct PageCheckRecord: Equatable, Sendable {
     }
 
     /// The record, if it vouches for `ledger` as it is now and its check is younger than `maxAge`.
-    static func vouching(for ledger: String, now: Date) -> PageCheckRecord? {
-        guard let record = read(for: ledger), let (file, counter) = observe(ledger),
+    static func vouching(for ledger: String, through db: Database, now: Date) -> PageCheckRecord? {
+        guard let record = read(for: ledger), let (file, counter) = observe(ledger, through: db),
             record.file == file, record.changeCounter == counter
         else { return nil }
         let age = now.timeIntervalSince1970 - Double(record.checkedAt)
@@ -100,12 +120,12 @@ struct PageCheckKeeper: Sendable {
     let ledger: String
 
     /// The file's state before a write (call with the write lock held).
-    func before() -> (FileSystem.Identity, UInt32)? { PageCheckRecord.observe(ledger) }
+    func before(_ db: Database) -> (FileSystem.Identity, UInt32)? { PageCheckRecord.observe(ledger, through: db) }
 
     /// After the write committed: carries the record forward to the new state when it vouched
     /// for `before` (nothing else changed the file meanwhile).
-    func after(_ before: (FileSystem.Identity, UInt32)?) {
-        guard let before, let now = PageCheckRecord.observe(ledger), now != before,
+    func after(_ db: Database, _ before: (FileSystem.Identity, UInt32)?) {
+        guard let before, let now = PageCheckRecord.observe(ledger, through: db), now != before,
             var record = PageCheckRecord.read(for: ledger), record.file == before.0, record.changeCounter == before.1
         else { return }
         record.file = now.0

@@ -65,13 +65,16 @@ public final class TrustStore: Sendable {
         // Closing the last connection checkpoints the write-ahead log into the file: the record of
         // the page check follows (see PageCheckKeeper).
         guard let pageCheck, let pool = writer as? DatabasePool else { return }
-        let before = pageCheck.before()
         // Everything into the file first (passive: never waits for another process's readers), so
         // that the file alone holds every answer even when a reader connection closes last and
         // leaves the write-ahead log behind (a backup of ledger.sqlite alone then misses nothing).
-        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        // The file is observed through the writer's connection, still open (see `observe`).
+        _ = try? pool.writeWithoutTransaction { db in
+            let before = pageCheck.before(db)
+            _ = try db.checkpoint(.passive)
+            pageCheck.after(db, before)
+        }
         try? pool.close()
-        pageCheck.after(before)
     }
 
     private func migrateAndHarden() throws(StoreError) {
@@ -118,14 +121,19 @@ public final class TrustStore: Sendable {
             throw .readOnly(path: path, reason: "the ledger was opened read-only; nothing was recorded")
         }
         do {
-            var before: (FileSystem.Identity, UInt32)?
-            let result = try writer.write { db in
-                before = pageCheck?.before()
-                var tx = try LedgerTransaction(db: db, path: path)
-                return try body(&tx)
+            // `write`, with the page check's observations before and after the transaction on the
+            // same connection (its own file handle: see `PageCheckRecord.observe`).
+            return try writer.writeWithoutTransaction { db in
+                let before = pageCheck?.before(db)
+                var result: T?
+                try db.inTransaction {
+                    var tx = try LedgerTransaction(db: db, path: path)
+                    result = try body(&tx)
+                    return .commit
+                }
+                pageCheck?.after(db, before)
+                return result!
             }
-            pageCheck?.after(before)
-            return result
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)
         }
@@ -232,9 +240,9 @@ extension TrustStore {
         guard mode != .readOnly else { return }
         do {
             try writer.writeWithoutTransaction { db in
-                let before = pageCheck?.before()
+                let before = pageCheck?.before(db)
                 _ = try db.checkpoint(.truncate)
-                pageCheck?.after(before)
+                pageCheck?.after(db, before)
             }
         } catch {
             throw StoreError.wrap(error, path: path, busyTimeout: Self.busyTimeout)

@@ -25,6 +25,26 @@ private func checkedLedger(_ scratch: Scratch) throws {
     _ = try TrustStore(path: scratch.ledger, mode: .readWrite)
 }
 
+extension PageCheckRecord {
+    /// The ledger's state as a writer observes it, through a connection of its own (SQLite's, so
+    /// that no lock of this process is dropped: see `observe(_:through:)`).
+    static func observe(_ ledger: String) -> (FileSystem.Identity, UInt32)? {
+        withConnection(ledger) { observe(ledger, through: $0) } ?? nil
+    }
+
+    static func vouching(for ledger: String, now: Date) -> PageCheckRecord? {
+        withConnection(ledger) { vouching(for: ledger, through: $0, now: now) } ?? nil
+    }
+
+    private static func withConnection<T>(_ ledger: String, _ body: (Database) -> T) -> T? {
+        var config = Configuration()
+        config.readonly = true
+        guard let queue = try? DatabaseQueue(path: ledger, configuration: config) else { return nil }
+        defer { try? queue.close() }
+        return queue.inDatabase { body($0) }
+    }
+}
+
 /// Lets the kernel's file-time clock tick (4 ms at most here): a change within the same tick as the
 /// file's last write, keeping its size, is the record's documented blind spot (see `PageCheckRecord`).
 private func nextTick() { usleep(20_000) }
