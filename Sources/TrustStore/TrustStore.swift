@@ -74,6 +74,15 @@ public final class TrustStore: Sendable {
             _ = try db.checkpoint(.passive)
             pageCheck.after(db, before)
         }
+        // Then the readers are closed before the writer (GRDB's close() closes the writer first), so
+        // the last connection to close is the writer: when no other process has the ledger open,
+        // SQLite checkpoints the whole log and deletes it (the file is not changed by that: the
+        // passive checkpoint above copied everything). Left behind (a read-only connection closing
+        // last cannot remove it), the log was replayed from its start by the next process to open
+        // the ledger (the shared-memory index is rebuilt when nobody holds it) and checkpointed
+        // again in full: with trustd stopped every `trustctl answer` read the whole log, which only
+        // grew (issue 15). Safe only because no lock of this process is ever dropped (`observe`).
+        pool.releaseMemory()
         try? pool.close()
     }
 
