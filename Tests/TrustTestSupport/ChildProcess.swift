@@ -34,11 +34,24 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardOutput = stdoutPipe
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            self?.received(data)
-        }
         try process.run()
+        // Read on a thread of its own with blocking reads, not with `readabilityHandler` (a
+        // Dispatch read source): a CI run crashed in libdispatch's event loop
+        // (`_dispatch_event_loop_drain`, SIGSEGV) while test children came and went — the known
+        // use-after-free of an epoll muxnote when read sources of pipes are torn down
+        // (swiftlang/swift-corelibs-libdispatch#949; swift-tools-protocols#73 works around it the
+        // same way). The thread holds the reading end until end of file (the child's exit).
+        let reading = stdoutPipe.fileHandleForReading
+        Thread.detachNewThread { [weak self] in
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { Foundation.read(reading.fileDescriptor, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard let self else { return }
+                self.received(n > 0 ? Data(chunk[0..<n]) : Data())
+                if n <= 0 { return }
+            }
+        }
     }
 
     public var processIdentifier: Int32 { process.processIdentifier }
@@ -46,9 +59,7 @@ public final class ChildProcess: @unchecked Sendable {
     private func received(_ data: Data) {
         lock.lock()
         var complete: [String] = []
-        if data.isEmpty {
-            stdoutPipe.fileHandleForReading.readabilityHandler = nil
-        } else {
+        if !data.isEmpty {
             buffer.append(data)
             while let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 complete.append(String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self))
