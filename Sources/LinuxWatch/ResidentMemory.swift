@@ -11,10 +11,12 @@ public enum ResidentMemory {
     ///
     /// - `madvise(MADV_PAGEOUT)` (Linux ≥ 5.4) on every file mapping: the kernel reclaims the
     ///   pages only this process maps, when it may (the file is one the process could write).
-    /// - `madvise(MADV_DONTNEED)` on the code (`r-xp`: mapped read-only, never written): drops
-    ///   this process's mappings of pages shared with other processes (the C library's code)
-    ///   and of code it may not page out. The next touch maps the page again from the page cache.
-    ///   Skipped while a debugger is attached (its breakpoints are private copies of code pages).
+    /// - `madvise(MADV_DONTNEED)` on every read-only private file mapping none of whose pages is
+    ///   a private copy (`Anonymous: 0 kB`): drops this process's mappings of pages shared with
+    ///   other processes (the C library's code) and of a file it may not page out (an installed,
+    ///   root-owned trustd). The next touch maps the page again from the file, which it never
+    ///   changed. Mappings holding private copies (relocated read-only data, a debugger's
+    ///   breakpoints) are left alone: dropping those would lose what was written.
     /// - `malloc_trim(0)`: the allocator returns the free pages of its heaps.
     ///
     /// Nothing is lost: clean pages are dropped and read back from the page cache on the next
@@ -24,37 +26,62 @@ public enum ResidentMemory {
     /// each touch) is little. Returns the bytes advised.
     @discardableResult
     public static func releaseFileBackedPages() -> Int {
-        guard let maps = readFile("/proc/self/maps") else { return 0 }
-        let traced = readFile("/proc/self/status").map(isTraced(status:)) ?? true
-        var mappings: [(start: UnsafeMutableRawPointer, length: Int, code: Bool)] = []
-        for line in maps.split(separator: "\n") {
-            // "start-end perms offset dev inode   pathname": a file's mapping has an inode and a path.
-            let fields = line.split(separator: " ")
-            guard fields.count >= 6, fields[4] != "0", fields[5].hasPrefix("/") else { continue }
-            let range = fields[0].split(separator: "-")
-            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16),
-                end > start, let address = UnsafeMutableRawPointer(bitPattern: start)
-            else { continue }
-            mappings.append((address, Int(end - start), fields[1] == "r-xp" && !traced))
+        guard let smaps = readFile("/proc/self/smaps") else { return 0 }
+        let mappings = fileMappings(smaps: smaps).compactMap { m in
+            UnsafeMutableRawPointer(bitPattern: m.start).map { (address: $0, length: m.length, unchanged: m.unchanged) }
         }
         malloc_trim(0)
         var advised = 0
-        for mapping in mappings where madvise(mapping.start, mapping.length, MADV_PAGEOUT) == 0 {
+        for mapping in mappings where madvise(mapping.address, mapping.length, MADV_PAGEOUT) == 0 {
             advised += mapping.length
         }
-        for mapping in mappings where mapping.code {
-            _ = madvise(mapping.start, mapping.length, MADV_DONTNEED)
+        for mapping in mappings where mapping.unchanged {
+            _ = madvise(mapping.address, mapping.length, MADV_DONTNEED)
         }
         return advised
     }
 
-    /// Whether /proc/PID/status says a debugger (or strace) is attached: `TracerPid` is not 0.
-    /// Unreadable counts as traced, so code pages are then left mapped.
-    static func isTraced(status: String) -> Bool {
-        for line in status.split(separator: "\n") where line.hasPrefix("TracerPid:") {
-            return line.dropFirst("TracerPid:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" }) != "0"
+    /// A file mapping of /proc/PID/smaps.
+    struct FileMapping: Equatable {
+        var start: UInt
+        var length: Int
+        /// Read-only, private, and no page of it is a private copy: its pages are the file's.
+        var unchanged: Bool
+    }
+
+    /// The file mappings in the text of /proc/PID/smaps: a header line per mapping
+    /// ("start-end perms offset dev inode   pathname"; a file's has an inode and a path) followed
+    /// by "Key:   value kB" lines, of which `Anonymous` counts its private copies.
+    static func fileMappings(smaps: String) -> [FileMapping] {
+        var mappings: [FileMapping] = []
+        var current: FileMapping?  // the file mapping whose lines follow
+        var counted = false  // its `Anonymous` line was read and said 0: without one, nothing is known
+        func finish() {
+            if var done = current {
+                done.unchanged = done.unchanged && counted
+                mappings.append(done)
+            }
+            current = nil
         }
-        return true
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard let first = fields.first else { continue }
+            if first.hasSuffix(":") {
+                if first == "Anonymous:" { counted = fields.count >= 3 && fields[1] == "0" }
+                continue
+            }
+            finish()
+            counted = false
+            let range = first.split(separator: "-")
+            guard fields.count >= 6, fields[4] != "0", fields[5].hasPrefix("/"), range.count == 2,
+                let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end > start
+            else { continue }
+            let perms = Array(fields[1].utf8)
+            let readOnlyPrivate = perms.count == 4 && perms[1] == UInt8(ascii: "-") && perms[3] == UInt8(ascii: "p")
+            current = FileMapping(start: start, length: Int(end - start), unchanged: readOnlyPrivate)
+        }
+        finish()
+        return mappings
     }
 
     /// What `current` reads from /proc/self/status.
