@@ -9,14 +9,16 @@ public enum ResidentMemory {
     /// parsing, the calendar engine's zone tables, the SQLite migrator…) and will not need until
     /// the next event.
     ///
-    /// - `madvise(MADV_PAGEOUT)` (Linux ≥ 5.4) on every file mapping: the kernel reclaims the
-    ///   pages only this process maps, when it may (the file is one the process could write).
     /// - `madvise(MADV_DONTNEED)` on every read-only private file mapping none of whose pages is
-    ///   a private copy (`Anonymous: 0 kB`): drops this process's mappings of pages shared with
-    ///   other processes (the C library's code) and of a file it may not page out (an installed,
-    ///   root-owned trustd). The next touch maps the page again from the file, which it never
-    ///   changed. Mappings holding private copies (relocated read-only data, a debugger's
-    ///   breakpoints) are left alone: dropping those would lose what was written.
+    ///   a private copy (`Anonymous: 0 kB`): drops this process's mappings and leaves the pages in
+    ///   the page cache, so the next touch maps a page again without reading the disk (a minor
+    ///   fault). The file was never changed, so nothing is lost. This covers the code shared with
+    ///   other processes (the C library's) and files the process may not page out (an installed,
+    ///   root-owned trustd).
+    /// - `madvise(MADV_PAGEOUT)` (Linux ≥ 5.4) on the other file mappings (writable, or holding
+    ///   private copies such as relocated read-only data or a debugger's breakpoints, which
+    ///   dropping would lose): the kernel reclaims the pages only this process maps, when it may
+    ///   (the file is one the process could write).
     /// - `malloc_trim(0)`: the allocator returns the free pages of its heaps.
     ///
     /// Nothing is lost: clean pages are dropped and read back from the page cache on the next
@@ -32,11 +34,9 @@ public enum ResidentMemory {
         }
         malloc_trim(0)
         var advised = 0
-        for mapping in mappings where madvise(mapping.address, mapping.length, MADV_PAGEOUT) == 0 {
+        for mapping in mappings
+        where madvise(mapping.address, mapping.length, mapping.unchanged ? MADV_DONTNEED : MADV_PAGEOUT) == 0 {
             advised += mapping.length
-        }
-        for mapping in mappings where mapping.unchanged {
-            _ = madvise(mapping.address, mapping.length, MADV_DONTNEED)
         }
         return advised
     }
