@@ -101,7 +101,8 @@ public enum ResidentMemory {
         return nil
     }
 
-    private static func readFile(_ path: String) -> String? {
+    /// The whole text of a (/proc) file, nil if it cannot be opened.
+    static func readFile(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -1,4 +1,4 @@
-import Glibc
+import Glibc  // strlen
 import Testing
 
 @testable import LinuxWatch
@@ -68,7 +68,7 @@ import Testing
     /// The resident bytes of the executable mappings (`r-xp`) of the file whose path contains
     /// `name`, from /proc/self/smaps.
     private func residentCode(of name: String) throws -> Int {
-        let smaps = try #require(readFile("/proc/self/smaps"))
+        let smaps = try #require(ResidentMemory.readFile("/proc/self/smaps"))
         var total = 0
         var inCode = false
         for line in smaps.split(separator: "\n") {
@@ -80,17 +80,5 @@ import Testing
             }
         }
         return total
-    }
-
-    private func readFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while case let n = chunk.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }), n > 0 {
-            bytes += chunk[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
