@@ -118,17 +118,68 @@ enum FileSystem {
     /// Returns whether it was written.
     @discardableResult
     static func replaceUnsynced(_ path: String, with text: String) -> Bool {
+        replaceUnsynced(path, with: Array(text.utf8))
+    }
+
+    /// The same with bytes.
+    @discardableResult
+    static func replaceUnsynced(_ path: String, with bytes: [UInt8]) -> Bool {
         let tmp = path + ".\(getpid()).tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { return false }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress!, $0.count) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            offset += n
+        }
         close(fd)
-        guard written == bytes.count, rename(tmp, path) == 0 else {
+        guard offset == bytes.count, rename(tmp, path) == 0 else {
             unlink(tmp)
             return false
         }
         return true
+    }
+
+    /// A regular file (not followed if a symbolic link) mapped read-only into memory with its pages
+    /// present (`MAP_POPULATE`: the page cache's pages, not copied, no fault per page); unmapped when the
+    /// value goes away. Nil when it cannot be mapped (an empty file cannot).
+    final class Mapping: @unchecked Sendable {  // immutable after init: the bytes are only read
+        let bytes: UnsafeRawBufferPointer
+
+        init?(_ path: String) {
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var st = stat()
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
+            let size = Int(st.st_size)
+            let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+            guard let address, address != MAP_FAILED else { return nil }
+            bytes = UnsafeRawBufferPointer(start: address, count: size)
+        }
+
+        deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
+    }
+
+    /// The whole of the regular file `path` (not followed if a symbolic link), or nil when it cannot be read.
+    static func readAll(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int(st.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var offset = 0
+        while offset < size {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + offset, size - offset, off_t(offset)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            offset += n
+        }
+        return bytes
     }
 
     /// File permission bits, e.g. 0o600.

@@ -4,7 +4,8 @@ import Testing
 import TrustCore
 @testable import TrustStore
 
-/// `checkInsByItem` (the report's fast read) says exactly what `records` says, split by item.
+/// `checkInsByItem` (the report's fast read) says exactly what `records` says, split by item (its cache:
+/// ReportCacheTests).
 @Suite struct ReportReadingTests {
     func makeLedger() throws -> (Scratch, TrustStore) {
         let scratch = Scratch()
@@ -55,9 +56,14 @@ import TrustCore
         let sinceDay = since.flatMap { DayKey($0) }
         let notesDay = notesSince.flatMap { DayKey($0) }
         let want = expected(try store.records(items: ids, since: sinceDay), notesSince: notesDay)
-        for parallelAbove in [0, 1_000_000] {  // two halves on two connections, and one pass
-            let fast = try store.checkInsByItem(items: ids, since: sinceDay, notesSince: notesDay, parallelAbove: parallelAbove)
-            try check(fast, want, all: ids == nil && sinceDay == nil)
+        // Two halves on two connections, and one pass; no cache, then a new cache file (written by the
+        // first read, used by the second).
+        for parallelAbove in [0, 1_000_000] {
+            for cache in [nil, scratch.path + "/cache-\(parallelAbove)", scratch.path + "/cache-\(parallelAbove)"] {
+                let fast = try store.checkInsByItem(
+                    items: ids, since: sinceDay, notesSince: notesDay, parallelAbove: parallelAbove, cache: cache)
+                try check(fast, want, all: ids == nil && sinceDay == nil)
+            }
         }
     }
 
@@ -86,7 +92,8 @@ import TrustCore
 
     /// Both fast reads, in two parts on two connections, while another connection commits transactions that
     /// each answer one check-in of either part's item: every read sees both answers of a transaction or
-    /// neither (one snapshot), never one part before a commit and the other after it.
+    /// neither (one snapshot), never one part before a commit and the other after it. The report's read
+    /// also with its cache, brought up to date by each read.
     @Test func twoPartReadsAreOneSnapshotWhileAWriterCommits() async throws {
         let scratch = Scratch()
         let setup = try TrustStore(path: scratch.ledger)
@@ -131,9 +138,12 @@ import TrustCore
                     let a = records.count { $0.item == "a-item" && $0.state == .kept }
                     let z = records.count { $0.item == "z-item" && $0.state == .kept }
                     #expect(a == z, "records(): a-item has \(a) answers, z-item \(z)")
-                    let ledgers = try reader.checkInsByItem(items: nil, since: nil, notesSince: nil, parallelAbove: 0)
-                    let kept = ledgers.map { l in (l.item, l.entries.count { $0.state == .kept }) }
-                    #expect(kept.count == 2 && kept[0].1 == kept[1].1, "checkInsByItem(): \(kept)")
+                    for cache in [nil, path + "-cache"] {
+                        let ledgers = try reader.checkInsByItem(
+                            items: nil, since: nil, notesSince: nil, parallelAbove: 0, cache: cache)
+                        let kept = ledgers.map { l in (l.item, l.entries.count { $0.state == .kept }) }
+                        #expect(kept.count == 2 && kept[0].1 == kept[1].1, "checkInsByItem(cache: \(cache ?? "none")): \(kept)")
+                    }
                     reads += 1
                     firstRead.done.store(true, ordering: .releasing)
                     done = a == count

@@ -11,18 +11,42 @@ public enum ReportState: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// How many occurrences of one item on one day ended in each state.
 public struct DayTally: Sendable, Hashable {
-    public var kept: Int = 0
-    public var missed: Int = 0
-    public var skipped: Int = 0
-    public var unanswered: Int = 0
-    public var pending: Int = 0
+    // Stored in 32 bits (20 bytes, not 40): a report holds one tally per day per item, 182,500 of them
+    // for ten years of fifty items, and fresh memory costs a page fault per 4 kB (issue 15). A count
+    // is at most the number of occurrences in the ledger.
+    private var keptCount: Int32 = 0
+    private var missedCount: Int32 = 0
+    private var skippedCount: Int32 = 0
+    private var unansweredCount: Int32 = 0
+    private var pendingCount: Int32 = 0
+
+    public var kept: Int {
+        get { Int(keptCount) }
+        set { keptCount = Int32(newValue) }
+    }
+    public var missed: Int {
+        get { Int(missedCount) }
+        set { missedCount = Int32(newValue) }
+    }
+    public var skipped: Int {
+        get { Int(skippedCount) }
+        set { skippedCount = Int32(newValue) }
+    }
+    public var unanswered: Int {
+        get { Int(unansweredCount) }
+        set { unansweredCount = Int32(newValue) }
+    }
+    public var pending: Int {
+        get { Int(pendingCount) }
+        set { pendingCount = Int32(newValue) }
+    }
 
     public init(kept: Int = 0, missed: Int = 0, skipped: Int = 0, unanswered: Int = 0, pending: Int = 0) {
-        self.kept = kept
-        self.missed = missed
-        self.skipped = skipped
-        self.unanswered = unanswered
-        self.pending = pending
+        keptCount = Int32(kept)
+        missedCount = Int32(missed)
+        skippedCount = Int32(skipped)
+        unansweredCount = Int32(unanswered)
+        pendingCount = Int32(pending)
     }
 
     /// Occurrences that count for or against the promise: kept, missed, unanswered (not skipped, not pending).
@@ -35,21 +59,27 @@ public struct DayTally: Sendable, Hashable {
 
     public mutating func add(_ state: ReportState) {
         switch state {
-        case .kept: kept += 1
-        case .missed: missed += 1
-        case .skipped: skipped += 1
-        case .unanswered: unanswered += 1
-        case .pending: pending += 1
+        case .kept: keptCount += 1
+        case .missed: missedCount += 1
+        case .skipped: skippedCount += 1
+        case .unanswered: unansweredCount += 1
+        case .pending: pendingCount += 1
         }
     }
 
     public static func + (a: DayTally, b: DayTally) -> DayTally {
-        DayTally(
-            kept: a.kept + b.kept, missed: a.missed + b.missed, skipped: a.skipped + b.skipped,
-            unanswered: a.unanswered + b.unanswered, pending: a.pending + b.pending)
+        var sum = a
+        sum += b
+        return sum
     }
 
-    public static func += (a: inout DayTally, b: DayTally) { a = a + b }
+    public static func += (a: inout DayTally, b: DayTally) {
+        a.keptCount += b.keptCount
+        a.missedCount += b.missedCount
+        a.skippedCount += b.skippedCount
+        a.unansweredCount += b.unansweredCount
+        a.pendingCount += b.pendingCount
+    }
 
     /// The heatmap cell for this day.
     public var mark: DayMark {

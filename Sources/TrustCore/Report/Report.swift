@@ -78,12 +78,24 @@ public struct Report: Sendable {
             for id in only where pickedIDs.insert(id).inserted { if let e = index[id] { picked.append(e) } }
             entries = picked
         }
-        items = entries.map { item, inPlan in
-            let ledger = byItem[item.id].flatMap { $0.entries.isEmpty ? nil : $0 }
-            return ItemStats(item: item, inPlan: inPlan, ledger: ledger, today: today, now: now)
+        // Each item's numbers are independent of the others': a large ledger's are computed on
+        // every core (10 years of 50 daily items: ~13 ms on one core).
+        let size = byItem.values.reduce(0) { $0 + $1.entries.count }
+        let pairs = entries.map { Pair(item: $0.0, inPlan: $0.1) }
+        items = Parallel.map(pairs, threshold: size >= Report.parallelAbove ? 2 : Int.max) { [byItem] pair in
+            let ledger = byItem[pair.item.id].flatMap { $0.entries.isEmpty ? nil : $0 }
+            return ItemStats(item: pair.item, inPlan: pair.inPlan, ledger: ledger, today: today, now: now)
         }
         week = Report.summary(.week, items: items, today: today)
         month = Report.summary(.month, items: items, today: today)
+    }
+
+    /// The number of check-ins from which the items are computed on several threads.
+    static let parallelAbove = 20_000
+
+    private struct Pair: Sendable {
+        var item: Item
+        var inPlan: Bool
     }
 
     static func summary(_ period: Period, items: [ItemStats], today: DayKey) -> PeriodSummary {
