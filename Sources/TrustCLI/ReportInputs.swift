@@ -52,6 +52,9 @@ struct ReportInputs {
         defaultTimeZone: TimeZone = .current
     ) throws(CommandFailure) -> ReportInputs {
         var planWarning: String?
+        // The ledger is opened (its file checked, its connections set up) on another thread while this
+        // one reads the plan: each takes a few milliseconds (issue 15).
+        let opening = Pending { Result { () throws(StoreError) in try TrustStore(path: storePath, mode: .readOnly) } }
         let result = PlanReader.load(path: planPath, defaultTimeZone: defaultTimeZone, now: now)
         let plan = result.plan
         var status = ReportMeta.PlanStatus.loaded
@@ -77,7 +80,7 @@ struct ReportInputs {
 
         var known: Set<ItemID> = []
         do {
-            let store = try TrustStore(path: storePath, mode: .readOnly)
+            let store = try opening.wait().get()
             switch read {
             case .ledgers(let notesFrom):
                 inputs.ledgers = try store.checkInsByItem(items: items, since: since, notesSince: notesFrom(today))

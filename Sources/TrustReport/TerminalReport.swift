@@ -58,10 +58,14 @@ public enum TerminalReport {
             out.line("No promises yet: add commitments or boundaries to the plan.")
             return out.text
         }
-        for stats in report.items {
-            out.line("")
-            block(stats, report: report, style: style, out: &out)
+        // Each item's block on its own (on every core for a long report), then in order.
+        let blocks = Parallel.map(report.items, threshold: report.items.count >= 16 ? 2 : Int.max) { stats in
+            var block = Painter(color: style.color)
+            block.line("")
+            TerminalReport.block(stats, report: report, style: style, out: &block)
+            return block.text
         }
+        for text in blocks { out.append(text) }
         out.line("")
         out.line(
             Glyph.legend.map { mark, text in out.paint(Glyph.of(mark), mark) + " " + text }.joined(separator: "  "))
@@ -202,6 +206,9 @@ struct Painter {
         text += s
         text += "\n"
     }
+
+    /// Lines painted by another painter.
+    mutating func append(_ lines: String) { text += lines }
 
     func sgr(_ code: String, _ s: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
     func bold(_ s: String) -> String { sgr("1", s) }

@@ -20,108 +20,98 @@ import GRDB
 import GRDBSQLite
 import TrustCore
 
-/// The report's columns of every occurrence (voided ones included), by ascending id, as of one
-/// event of the ledger. Columns side by side (one array each): the cache file holds them as they are.
+/// What the report reads of every occurrence that is not voided, by item, as of one event of the
+/// ledger: each item's entries are what `ItemCheckIns` holds, built once and handed over as they are.
 struct LedgerSnapshot: Equatable, Sendable {
     /// The newest event read: its sequence number (0: the log was empty) and its hash (empty for 0).
     var headSeq: Int64 = 0
     var headHash: [UInt8] = []
-    /// Item ids; the rows refer to them by index.
-    var items: [String] = []
-    var id: [Int64] = []
-    var item: [Int32] = []
-    /// Days since 1970-01-01 (`DayKey.daysSinceEpoch`).
-    var day: [Int32] = []
-    var scheduled: [Int64] = []
-    var deadline: [Int64] = []
-    /// `LedgerSnapshot.states` index.
-    var state: [UInt8] = []
-    /// `LedgerSnapshot.kinds` index.
-    var kind: [UInt8] = []
+    /// Every item with an occurrence (voided ones included), in no particular order.
+    var items: [ItemRows] = []
 
-    var count: Int { id.count }
+    /// One item's occurrences.
+    struct ItemRows: Equatable, Sendable {
+        var item: String
+        /// The item's occurrences that are not voided, by ascending id.
+        var entries: [CompactCheckIn] = []
+        /// Each entry's kind (`LedgerSnapshot.kinds` index).
+        var kinds: [UInt8] = []
 
-    /// The codes of the state and kind columns, fixed by the cache file's format.
-    static let states: [CheckInState] = [.pending, .kept, .missed, .skipped, .unanswered, .voided]
-    static let kinds: [ItemKind] = [.commitment, .boundary]
-    static let voided = UInt8(states.firstIndex(of: .voided)!)
-
-    /// The row index of occurrence `id`, or nil.
-    func index(of id: Int64) -> Int? {
-        var lo = 0
-        var hi = count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if self.id[mid] < id { lo = mid + 1 } else { hi = mid }
+        /// The index of occurrence `id` in `entries` (by ascending id), or where it would go.
+        static func position(of id: Int64, in entries: [CompactCheckIn]) -> (index: Int, found: Bool) {
+            var lo = 0
+            var hi = entries.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if entries[mid].id < id { lo = mid + 1 } else { hi = mid }
+            }
+            return (lo, lo < entries.count && entries[lo].id == id)
         }
-        return lo < count && self.id[lo] == id ? lo : nil
-    }
 
-    /// Sets row `id` (a new occurrence, or new values for a known one).
-    mutating func upsert(id: Int64, item: Int32, day: Int32, scheduled: Int64, deadline: Int64, state: UInt8, kind: UInt8) {
-        let at: Int
-        if let last = self.id.last, id <= last {
-            if let i = index(of: id) {
-                (self.item[i], self.day[i], self.scheduled[i], self.deadline[i]) = (item, day, scheduled, deadline)
-                (self.state[i], self.kind[i]) = (state, kind)
+        /// Sets occurrence `entry` (new, or new values): a voided one is taken out.
+        mutating func upsert(_ entry: CompactCheckIn, kind: UInt8) {
+            if entry.state != .voided, entries.last.map({ $0.id < entry.id }) ?? true {
+                entries.append(entry)
+                kinds.append(kind)
                 return
             }
-            at = self.id.firstIndex { $0 > id }!  // below the newest id: occurrences are never deleted, so not seen here
-        } else {
-            at = count
+            let (i, found) = Self.position(of: entry.id, in: entries)
+            switch (found, entry.state == .voided) {
+            case (true, true):
+                entries.remove(at: i)
+                kinds.remove(at: i)
+            case (true, false):
+                entries[i] = entry
+                kinds[i] = kind
+            case (false, false):
+                entries.insert(entry, at: i)
+                kinds.insert(kind, at: i)
+            case (false, true): break
+            }
         }
-        self.id.insert(id, at: at)
-        self.item.insert(item, at: at)
-        self.day.insert(day, at: at)
-        self.scheduled.insert(scheduled, at: at)
-        self.deadline.insert(deadline, at: at)
-        self.state.insert(state, at: at)
-        self.kind.insert(kind, at: at)
     }
 
+    /// The codes of the state and kind columns, fixed by the cache file's format (`voided` last: the
+    /// entries kept have the codes below it).
+    static let states: [CheckInState] = [.pending, .kept, .missed, .skipped, .unanswered, .voided]
+    static let kinds: [ItemKind] = [.commitment, .boundary]
+
+    var count: Int { items.reduce(0) { $0 + $1.entries.count } }
+
     /// What `checkInsByItem` returns: the occurrences of `items` (all when nil) whose day is on or
-    /// after `since`, voided ones left out, split by item in order of first appearance (by id), each
-    /// item's kind that of its newest occurrence (the highest id among equal instants), with `notes`
-    /// (by occurrence id) attached to the occurrences that are read.
-    func ledgers(items filter: [ItemID]?, since: DayKey?, notes: [(id: Int64, text: String)]) -> [ItemCheckIns] {
-        var allowed = [Bool](repeating: filter == nil, count: items.count)
-        if let filter {
-            let wanted = Set(filter.map(\.rawValue))
-            for (i, name) in items.enumerated() where wanted.contains(name) { allowed[i] = true }
-        }
+    /// after `since`, split by item in order of first appearance (the lowest id), each item's kind that of
+    /// its newest occurrence (the highest id among equal instants), with `notes` (by item and occurrence
+    /// id) attached to the occurrences returned.
+    func ledgers(items filter: [ItemID]?, since: DayKey?, notes: [(id: Int64, item: String, text: String)])
+        -> [ItemCheckIns]
+    {
+        let wanted = filter.map { Set($0.map(\.rawValue)) }
         let first = Int32(clamping: since?.daysSinceEpoch ?? Int(Int32.min))
-        // Each item's count first: every entries array is allocated once, at its size.
-        var sizes = [Int](repeating: 0, count: items.count)
-        for r in 0..<count where state[r] != Self.voided && day[r] >= first { sizes[Int(item[r])] += 1 }
-        var slot = [Int](repeating: -1, count: items.count)
         var ledgers: [ItemCheckIns] = []
-        var newest: [Int64] = []
-        for r in 0..<count {
-            let i = Int(item[r])
-            guard state[r] != Self.voided, allowed[i], day[r] >= first else { continue }
-            var s = slot[i]
-            if s < 0 {
-                s = ledgers.count
-                slot[i] = s
-                ledgers.append(ItemCheckIns(item: ItemID(rawValue: items[i]), kind: .commitment, entries: []))
-                ledgers[s].entries.reserveCapacity(sizes[i])
-                newest.append(Int64.min)
+        var index: [String: Int] = [:]
+        for rows in items where wanted?.contains(rows.item) ?? true {
+            var entries = rows.entries
+            var kinds = rows.kinds
+            if since != nil, entries.contains(where: { $0.day < first }) {
+                let keep = entries.indices.filter { entries[$0].day >= first }
+                entries = keep.map { entries[$0] }
+                kinds = keep.map { kinds[$0] }
             }
-            ledgers[s].entries.append(
-                CompactCheckIn(
-                    id: id[r], day: day[r], state: Self.states[Int(state[r])], scheduledMs: scheduled[r],
-                    deadlineMs: deadline[r]))
-            if scheduled[r] >= newest[s] {
-                newest[s] = scheduled[r]
-                ledgers[s].kind = Self.kinds[Int(kind[r])]
+            guard !entries.isEmpty else { continue }
+            var newest = Int64.min
+            var kind = UInt8(0)
+            for j in entries.indices where entries[j].scheduledMs >= newest {
+                newest = entries[j].scheduledMs
+                kind = kinds[j]
             }
+            index[rows.item] = ledgers.count
+            ledgers.append(ItemCheckIns(item: ItemID(rawValue: rows.item), kind: Self.kinds[Int(kind)], entries: entries))
         }
         for note in notes {
-            guard let r = index(of: note.id), state[r] != Self.voided, day[r] >= first else { continue }
-            let s = slot[Int(item[r])]
-            if s >= 0 { ledgers[s].notes[note.id] = note.text }
+            guard let i = index[note.item], ItemRows.position(of: note.id, in: ledgers[i].entries).found else { continue }
+            ledgers[i].notes[note.id] = note.text
         }
-        return ledgers
+        return ledgers.sorted { $0.entries[0].id < $1.entries[0].id }
     }
 }
 
@@ -144,12 +134,13 @@ extension TrustStore {
     var reportCachePath: String? { writer is DatabasePool ? ReportCache.path(for: path) : nil }
 
     /// `parallelAbove`: the ledger size (occurrences) from which a ledger without a usable cache is read
-    /// by two connections at once. `cache`: the cache file to use and bring up to date (nil: none).
+    /// by two connections at once, and a cache decoded on every core. `cache`: the cache file to use and
+    /// bring up to date (nil: none).
     func checkInsByItem(items: [ItemID]?, since: DayKey?, notesSince: DayKey?, parallelAbove: Int, cache: String?)
         throws(StoreError) -> [ItemCheckIns]
     {
         if let items, items.isEmpty { return [] }
-        let cached = cache.flatMap(ReportCache.read)
+        let cached = cache.flatMap { ReportCache.read($0, parallelAbove: parallelAbove) }
         // Without a cache, read everything (two parts at once when large): maybe an older state than the
         // transaction below, which brings it up to date.
         let start: LedgerSnapshot
@@ -193,6 +184,7 @@ extension TrustStore {
 /// their bytes (one String per item, not per row), kind and state on their bytes.
 struct SnapshotRows {
     private static let columns = "SELECT id, item, kind, scheduled, day, deadline, state FROM occurrence"
+    private static let head = "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1"
 
     /// Whether `snapshot` is an earlier state of this ledger: its newest event is in the log, same hash.
     static func isPrefix(_ snapshot: LedgerSnapshot, of db: Database) throws -> Bool {
@@ -203,16 +195,16 @@ struct SnapshotRows {
 
     /// `snapshot` (an earlier state of this ledger) with the occurrences of every later event read again.
     static func update(_ snapshot: LedgerSnapshot, _ db: Database, path: String) throws -> LedgerSnapshot {
-        guard let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1"),
-            (head[0] as Int64) > snapshot.headSeq
-        else { return snapshot }
+        guard let newest = try Row.fetchOne(db, sql: head), (newest[0] as Int64) > snapshot.headSeq else {
+            return snapshot
+        }
         var rows = SnapshotRows(snapshot)
         let statement = try db.makeStatement(
             sql: columns + " WHERE id IN (SELECT occurrence FROM event WHERE seq > ?) ORDER BY id")
         try statement.setArguments([snapshot.headSeq])
         try rows.step(statement, path: path)
-        rows.snapshot.headSeq = head[0]
-        rows.snapshot.headHash = [UInt8](head[1] as Data)
+        rows.snapshot.headSeq = newest[0]
+        rows.snapshot.headHash = [UInt8](newest[1] as Data)
         return rows.snapshot
     }
 
@@ -224,9 +216,9 @@ struct SnapshotRows {
         let statement = try db.makeStatement(sql: columns + (ids == nil ? "" : " WHERE id BETWEEN ? AND ?") + " ORDER BY id")
         if let ids { try statement.setArguments([ids.lowerBound, ids.upperBound]) }
         try rows.step(statement, path: path)
-        if let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1") {
-            rows.snapshot.headSeq = head[0]
-            rows.snapshot.headHash = [UInt8](head[1] as Data)
+        if let newest = try Row.fetchOne(db, sql: head) {
+            rows.snapshot.headSeq = newest[0]
+            rows.snapshot.headHash = [UInt8](newest[1] as Data)
         } else {
             rows.snapshot.headSeq = 0
             rows.snapshot.headHash = []
@@ -234,44 +226,46 @@ struct SnapshotRows {
         return rows.snapshot
     }
 
-    /// `b`'s rows (higher ids, read in the same state of the ledger) after `a`'s.
+    /// `b`'s occurrences (higher ids, read in the same state of the ledger) after `a`'s.
     static func appending(_ b: LedgerSnapshot, to a: LedgerSnapshot) -> LedgerSnapshot {
         var rows = SnapshotRows(a)
-        let remap = b.items.map { rows.index(of: Array($0.utf8)) }
-        for r in 0..<b.count {
-            rows.snapshot.upsert(
-                id: b.id[r], item: remap[Int(b.item[r])], day: b.day[r], scheduled: b.scheduled[r],
-                deadline: b.deadline[r], state: b.state[r], kind: b.kind[r])
+        for item in b.items {
+            let i = rows.index(of: Array(item.item.utf8))
+            for (entry, kind) in zip(item.entries, item.kinds) { rows.snapshot.items[i].upsert(entry, kind: kind) }
         }
         return rows.snapshot
     }
 
-    /// The notes of the occurrences on or after `since` (none when nil), by id. Found through the index on
-    /// the scheduled instant: an occurrence's day is the date of its instant in its zone (the day
-    /// starting at `day-starts`), never more than a day before it, so two days' margin finds them all.
-    static func notes(_ db: Database, since: DayKey?) throws -> [(id: Int64, text: String)] {
+    /// The notes of the occurrences on or after `since` (none when nil), with their ids and items. Found
+    /// through the index on the scheduled instant: an occurrence's day is the date of its instant in its
+    /// zone (the day starting at `day-starts`), never more than a day before it, so two days' margin
+    /// finds them all.
+    static func notes(_ db: Database, since: DayKey?) throws -> [(id: Int64, item: String, text: String)] {
         guard let since else { return [] }
         let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT id, note FROM occurrence WHERE scheduled >= ? AND day >= ? AND note IS NOT NULL AND state != 'voided'",
+            sql: """
+                SELECT id, item, note FROM occurrence
+                WHERE scheduled >= ? AND day >= ? AND note IS NOT NULL AND state != 'voided'
+                """,
             arguments: [Int64(since.daysSinceEpoch - 2) * 86_400_000, DayNumber.from(since)])
-        var notes: [(id: Int64, text: String)] = []
-        while let row = try rows.next() { notes.append((row[0], row[1])) }
+        var notes: [(id: Int64, item: String, text: String)] = []
+        while let row = try rows.next() { notes.append((row[0], row[1], row[2])) }
         return notes
     }
 
     private(set) var snapshot: LedgerSnapshot
     private var names: [[UInt8]]
-    private var byHash: [UInt64: [Int32]] = [:]
+    private var byHash: [UInt64: [Int]] = [:]
     /// Rows come much in the same item order day after day: the item after the previous row's is the
     /// first guess, checked byte for byte before the hash table is asked.
     private var previous = -1
 
     private init(_ snapshot: LedgerSnapshot) {
         self.snapshot = snapshot
-        names = snapshot.items.map { Array($0.utf8) }
+        names = snapshot.items.map { Array($0.item.utf8) }
         for (i, name) in names.enumerated() {
-            name.withUnsafeBytes { byHash[Self.hash($0), default: []].append(Int32(i)) }
+            name.withUnsafeBytes { byHash[Self.hash($0), default: []].append(i) }
         }
     }
 
@@ -290,46 +284,46 @@ struct SnapshotRows {
             let id = sqlite3_column_int64(stmt, 0)
             let bytes = sqlite3_column_blob(stmt, 1)
             let count = Int(sqlite3_column_bytes(stmt, 1))
-            guard let bytes, count > 0, let kind = RawColumn.kind(stmt, 2), let state = RawColumn.state(stmt, 6),
-                let stateCode = LedgerSnapshot.states.firstIndex(of: state)
-            else {
+            guard let bytes, count > 0, let kind = RawColumn.kind(stmt, 2), let state = RawColumn.state(stmt, 6) else {
                 throw StoreError.corrupt(path: path, detail: "occurrence #\(id) has invalid values; run `trustctl verify`")
             }
-            let item = index(of: UnsafeRawBufferPointer(start: bytes, count: count))
+            let i = index(of: UnsafeRawBufferPointer(start: bytes, count: count))
             let dayNumber = sqlite3_column_int64(stmt, 4)
             if dayNumber != lastDayNumber {
                 lastDayNumber = dayNumber
                 lastDay = Int32(DayNumber.day(dayNumber).daysSinceEpoch)
             }
-            snapshot.upsert(
-                id: id, item: item, day: lastDay, scheduled: sqlite3_column_int64(stmt, 3),
-                deadline: sqlite3_column_int64(stmt, 5), state: UInt8(stateCode), kind: kind == .commitment ? 0 : 1)
+            snapshot.items[i].upsert(
+                CompactCheckIn(
+                    id: id, day: lastDay, state: state, scheduledMs: sqlite3_column_int64(stmt, 3),
+                    deadlineMs: sqlite3_column_int64(stmt, 5)),
+                kind: kind == .commitment ? 0 : 1)
         }
     }
 
     /// The index of an item id given as UTF-8 bytes, added to the snapshot's items when new.
-    private mutating func index(of raw: UnsafeRawBufferPointer) -> Int32 {
+    private mutating func index(of raw: UnsafeRawBufferPointer) -> Int {
         if !names.isEmpty {
             let guess = previous + 1 < names.count ? previous + 1 : 0
             if matches(guess, raw) {
                 previous = guess
-                return Int32(guess)
+                return guess
             }
         }
         let hash = Self.hash(raw)
-        if let candidates = byHash[hash], let i = candidates.first(where: { matches(Int($0), raw) }) {
-            previous = Int(i)
+        if let candidates = byHash[hash], let i = candidates.first(where: { matches($0, raw) }) {
+            previous = i
             return i
         }
-        let i = Int32(names.count)
+        let i = names.count
         names.append(Array(raw))
         byHash[hash, default: []].append(i)
-        snapshot.items.append(String(decoding: raw, as: UTF8.self))
-        previous = Int(i)
+        snapshot.items.append(LedgerSnapshot.ItemRows(item: String(decoding: raw, as: UTF8.self)))
+        previous = i
         return i
     }
 
-    private mutating func index(of bytes: [UInt8]) -> Int32 { bytes.withUnsafeBytes { index(of: $0) } }
+    private mutating func index(of bytes: [UInt8]) -> Int { bytes.withUnsafeBytes { index(of: $0) } }
 
     private func matches(_ i: Int, _ raw: UnsafeRawBufferPointer) -> Bool {
         names[i].withUnsafeBytes { known in
@@ -348,24 +342,27 @@ struct SnapshotRows {
 // MARK: - The cache file
 
 /// `ledger.sqlite-report`: a `LedgerSnapshot` as bytes, little-endian (a file written in the other byte
-/// order fails the byte order mark and is ignored), then a checksum of everything before it:
+/// order fails the byte order mark and is ignored). Each item's part carries its own checksum, so the
+/// parts are checked and decoded on several cores at once:
 ///
-///     "trustd-report-cache 1\n"  magic, 22 bytes
+///     "trustd-report-cache 2\n"  magic, 22 bytes
 ///     UInt32 0x01020304          byte order mark
 ///     Int64 headSeq, 32 bytes headHash (zeros when headSeq is 0)
-///     UInt32 item count, then per item: UInt32 byte count, UTF-8 bytes
-///     Int64 row count n, then the columns: n × Int64 id, scheduled, deadline; n × Int32 day, item;
-///     n × UInt8 state, kind
-///     UInt64 checksum
+///     UInt32 item count
+///     UInt64 checksum of the above
+///     per item: UInt32 id byte count, UTF-8 bytes, Int64 entry count n, then the columns:
+///       n × Int64 id, scheduled, deadline; n × Int32 day; n × UInt8 state, kind;
+///       UInt64 checksum of the item's part
 enum ReportCache {
-    static let magic = Array("trustd-report-cache 1\n".utf8)
+    static let magic = Array("trustd-report-cache 2\n".utf8)
 
     static func path(for ledger: String) -> String { ledger + "-report" }
 
-    /// The snapshot in the file at `path`; nil when there is none, or it is damaged or foreign.
-    static func read(_ path: String) -> LedgerSnapshot? {
+    /// The snapshot in the file at `path`; nil when there is none, or it is damaged or foreign. Decoded on
+    /// every core from `parallelAbove` entries.
+    static func read(_ path: String, parallelAbove: Int = 20_000) -> LedgerSnapshot? {
         guard let file = FileSystem.Mapping(path) else { return nil }
-        return decode(file.bytes)
+        return decode(file.bytes, parallelAbove: parallelAbove)
     }
 
     /// Writes the file (0600, by rename, not synced); a failure only means the next report reads more.
@@ -375,62 +372,55 @@ enum ReportCache {
 
     static func encode(_ s: LedgerSnapshot) -> [UInt8] {
         var out = magic
-        out.reserveCapacity(128 + s.items.reduce(0) { $0 + 4 + $1.utf8.count } + s.count * 34)
+        out.reserveCapacity(128 + s.items.reduce(0) { $0 + 20 + $1.item.utf8.count + $1.entries.count * 30 })
         func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        func put<T: FixedWidthInteger>(_ column: [T]) {
-            column.withUnsafeBytes { out.append(contentsOf: $0) }  // the host is little-endian (checked on read)
-        }
+        func sum(from start: Int) { put(out.withUnsafeBytes { checksum(UnsafeRawBufferPointer(rebasing: $0[start...])) }) }
         withUnsafeBytes(of: UInt32(0x0102_0304)) { out.append(contentsOf: $0) }  // host order: must read back as written
         put(s.headSeq)
         out.append(contentsOf: s.headHash.count == 32 ? s.headHash : [UInt8](repeating: 0, count: 32))
         put(UInt32(s.items.count))
-        for name in s.items {
-            put(UInt32(name.utf8.count))
-            out.append(contentsOf: name.utf8)
+        sum(from: 0)
+        for item in s.items {
+            let start = out.count
+            put(UInt32(item.item.utf8.count))
+            out.append(contentsOf: item.item.utf8)
+            let entries = item.entries
+            put(Int64(entries.count))
+            for e in entries { put(e.id) }
+            for e in entries { put(e.scheduledMs) }
+            for e in entries { put(e.deadlineMs) }
+            for e in entries { put(e.day) }
+            for e in entries { out.append(UInt8(LedgerSnapshot.states.firstIndex(of: e.state)!)) }
+            out.append(contentsOf: item.kinds)
+            sum(from: start)
         }
-        put(Int64(s.count))
-        put(s.id)
-        put(s.scheduled)
-        put(s.deadline)
-        put(s.day)
-        put(s.item)
-        put(s.state)
-        put(s.kind)
-        let sum = out.withUnsafeBytes { checksum($0) }
-        put(sum)
         return out
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer) -> LedgerSnapshot? {
-        guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
-        let body = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 8)])
-        guard checksum(body) == bytes.loadUnaligned(fromByteOffset: body.count, as: UInt64.self) else { return nil }
-        var reader = ByteReader(bytes: body, offset: magic.count)
-        guard reader.scalar(UInt32.self) == 0x0102_0304, let headSeq = reader.scalar(Int64.self),
-            let hash = reader.column(UInt8.self, count: 32), let itemCount = reader.scalar(UInt32.self)
+    static func decode(_ bytes: UnsafeRawBufferPointer, parallelAbove: Int = 20_000) -> LedgerSnapshot? {
+        var reader = ByteReader(bytes: bytes, offset: 0)
+        guard reader.skip(magic.count), bytes.starts(with: magic), reader.skip(4),
+            bytes.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self) == 0x0102_0304,
+            let headSeq = reader.scalar(Int64.self), let hash = reader.bytes(32), let itemCount = reader.scalar(UInt32.self),
+            reader.checksum(from: 0)
         else { return nil }
-        var s = LedgerSnapshot(headSeq: headSeq, headHash: headSeq == 0 ? [] : hash)
+        // Where each item's part is: its id, entry count and columns.
+        var parts: [ItemPart] = []
         for _ in 0..<itemCount {
-            guard let n = reader.scalar(UInt32.self), let name = reader.column(UInt8.self, count: Int(n)) else { return nil }
-            s.items.append(String(decoding: name, as: UTF8.self))
-        }
-        guard let n64 = reader.scalar(Int64.self), n64 >= 0, n64 <= Int64(body.count) else { return nil }
-        let n = Int(n64)
-        guard let id = reader.column(Int64.self, count: n), let scheduled = reader.column(Int64.self, count: n),
-            let deadline = reader.column(Int64.self, count: n), let day = reader.column(Int32.self, count: n),
-            let item = reader.column(Int32.self, count: n), let state = reader.column(UInt8.self, count: n),
-            let kind = reader.column(UInt8.self, count: n), reader.offset == body.count
-        else { return nil }
-        (s.id, s.scheduled, s.deadline, s.day, s.item, s.state, s.kind) = (id, scheduled, deadline, day, item, state, kind)
-        // What the checksum cannot vouch for: that a writer wrote sense.
-        let items = Int32(s.items.count)
-        let states = UInt8(LedgerSnapshot.states.count)
-        let kinds = UInt8(LedgerSnapshot.kinds.count)
-        for r in 0..<n {
-            guard (r == 0 || id[r - 1] < id[r]), item[r] >= 0, item[r] < items, state[r] < states, kind[r] < kinds
+            let start = reader.offset
+            guard let length = reader.scalar(UInt32.self), reader.skip(Int(length)), let n = reader.scalar(Int64.self),
+                n >= 0, n <= Int64(bytes.count) / 30
             else { return nil }
+            let columns = reader.offset
+            guard reader.skip(Int(n) * 30 + 8) else { return nil }
+            parts.append(
+                ItemPart(bytes: bytes, start: start, name: (start + 4)..<(start + 4 + Int(length)), count: Int(n), columns: columns))
         }
-        return s
+        guard reader.offset == bytes.count else { return nil }
+        let total = parts.reduce(0) { $0 + $1.count }
+        let items = Parallel.map(parts, threshold: total >= parallelAbove ? 2 : Int.max) { $0.decode() }
+        guard !items.contains(where: { $0 == nil }) else { return nil }
+        return LedgerSnapshot(headSeq: headSeq, headHash: headSeq == 0 ? [] : hash, items: items.map { $0! })
     }
 
     /// A 64-bit checksum (multiply and shift over 8-byte words): finds damage, not forgery.
@@ -450,10 +440,67 @@ enum ReportCache {
     }
 }
 
-/// Reads little-endian values and columns from bytes; nil past the end.
+/// One item's part of a cache file (its checksum right after it). The file's mapping outlives it.
+private struct ItemPart: @unchecked Sendable {  // immutable, and the mapped bytes are never written: any thread may read
+    let bytes: UnsafeRawBufferPointer
+    let start: Int
+    let name: Range<Int>
+    let count: Int
+    let columns: Int
+
+    /// The entries, straight from the columns into their array; nil when the checksum does not match, or a
+    /// value makes no sense (a writer that wrote nonsense: the checksum cannot tell).
+    func decode() -> LedgerSnapshot.ItemRows? {
+        var reader = ByteReader(bytes: bytes, offset: columns + count * 30)
+        guard reader.checksum(from: start) else { return nil }
+        let n = count
+        let base = columns
+        func int64(_ column: Int, _ r: Int) -> Int64 {
+            Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: base + column * n * 8 + r * 8, as: Int64.self))
+        }
+        let days = base + 24 * n
+        let states = days + 4 * n
+        let kinds = states + n
+        // A voided occurrence is never kept: the codes of the others, looked up once.
+        let codes = LedgerSnapshot.states.dropLast()
+        let kindCount = UInt8(LedgerSnapshot.kinds.count)
+        var valid = true
+        var previous = Int64.min
+        let entries = [CompactCheckIn](unsafeUninitializedCapacity: n) { buffer, initialized in
+            codes.withUnsafeBufferPointer { codes in
+                for r in 0..<n {
+                    let id = int64(0, r)
+                    let code = Int(bytes[states + r])
+                    guard id > previous, code < codes.count, bytes[kinds + r] < kindCount else {
+                        valid = false
+                        return
+                    }
+                    previous = id
+                    let day = Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: days + r * 4, as: Int32.self))
+                    (buffer.baseAddress! + r).initialize(
+                        to: CompactCheckIn(
+                            id: id, day: day, state: codes[code], scheduledMs: int64(1, r), deadlineMs: int64(2, r)))
+                    initialized = r + 1
+                }
+            }
+        }
+        guard valid else { return nil }
+        return LedgerSnapshot.ItemRows(
+            item: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[name]), as: UTF8.self), entries: entries,
+            kinds: Array(UnsafeRawBufferPointer(rebasing: bytes[kinds..<(kinds + n)])))
+    }
+}
+
+/// Reads little-endian values from bytes, and checks checksums; nil or false past the end.
 private struct ByteReader {
     let bytes: UnsafeRawBufferPointer
     var offset: Int
+
+    mutating func skip(_ count: Int) -> Bool {
+        guard count >= 0, offset + count <= bytes.count else { return false }
+        offset += count
+        return true
+    }
 
     mutating func scalar<T: FixedWidthInteger>(_: T.Type) -> T? {
         guard offset + MemoryLayout<T>.size <= bytes.count else { return nil }
@@ -461,13 +508,15 @@ private struct ByteReader {
         return T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
-    mutating func column<T: FixedWidthInteger>(_: T.Type, count: Int) -> [T]? {
-        let size = count * MemoryLayout<T>.stride
-        guard count >= 0, offset + size <= bytes.count else { return nil }
-        defer { offset += size }
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if size > 0 { memcpy(buffer.baseAddress!, bytes.baseAddress! + offset, size) }
-            initialized = count
-        }
+    mutating func bytes(_ count: Int) -> [UInt8]? {
+        guard skip(count) else { return nil }
+        return Array(UnsafeRawBufferPointer(rebasing: bytes[(offset - count)..<offset]))
+    }
+
+    /// Whether the next 8 bytes are the checksum of the bytes from `start` to here (and skips them).
+    mutating func checksum(from start: Int) -> Bool {
+        let end = offset
+        guard let stored = scalar(UInt64.self) else { return false }
+        return ReportCache.checksum(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) == stored
     }
 }

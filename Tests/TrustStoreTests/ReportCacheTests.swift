@@ -113,10 +113,10 @@ import TrustCore
         let cache = scratch.ledger + "-report"
         _ = try store.checkInsByItem()
         var bytes = try #require(FileSystem.readAll(cache))
-        let rows = try #require(ReportCache.read(cache)).count
+        let rows = try #require(ReportCache.read(cache)?.items.last?.entries.count)
         switch damage {
         case .flippedState:
-            // The first row's state (the state column ends 8 + rows bytes before the end): kept ↔ missed.
+            // The last item's first state (its state column ends 8 + rows bytes before the end): pending → skipped.
             bytes[bytes.count - 8 - 2 * rows] ^= 3
         case .truncated: bytes.removeLast(100)
         case .empty: bytes = []
@@ -149,7 +149,7 @@ import TrustCore
         let (_, store) = try ReportReadingTests().makeLedger()
         let snapshot = try store.read { db in try SnapshotRows.read(db, into: LedgerSnapshot(), ids: nil, path: "") }
         #expect(snapshot.count == 24 && snapshot.items.count == 3 && snapshot.headHash.count == 32)
-        for s in [snapshot, LedgerSnapshot(), LedgerSnapshot(headSeq: 0, headHash: [], items: ["ünïcode-ıtem"])] {
+        for s in [snapshot, LedgerSnapshot(), LedgerSnapshot(headSeq: 0, headHash: [], items: [.init(item: "ünïcode-ıtem")])] {
             #expect(ReportCache.encode(s).withUnsafeBytes { ReportCache.decode($0) } == s)
         }
     }

@@ -22,3 +22,24 @@ public enum Parallel {
         return parts.withLock { parts in (0..<chunks).flatMap { parts[$0] ?? [] } }
     }
 }
+
+/// A value computed on another thread while this one does something else: `wait()` returns it.
+public final class Pending<Value: Sendable>: Sendable {
+    private let value = Mutex<Value?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    public init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async {
+            let result = work()
+            self.value.withLock { $0 = result }
+            self.done.signal()
+        }
+    }
+
+    /// The value, once computed (waits for it the first time).
+    public func wait() -> Value {
+        if let ready = value.withLock({ $0 }) { return ready }
+        done.wait()
+        return value.withLock { $0! }
+    }
+}

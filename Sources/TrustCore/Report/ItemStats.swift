@@ -501,8 +501,8 @@ struct SkipBudget {
 /// Counts a streak over a sequence of units: add, hold (nothing), break. Days are days since 1970.
 struct StreakCounter {
     let celebrate: [Int]
-    let celebrateSet: Set<Int>
-    let maxCelebrate: Int
+    /// The index in `celebrate` of the next value the current streak can reach (the streak grows by one).
+    var nextCelebrate = 0
     var current = 0
     var best = 0
     var currentStartDay: Int?
@@ -512,8 +512,6 @@ struct StreakCounter {
 
     init(celebrate: [Int]) {
         self.celebrate = Array(Set(celebrate.filter { $0 > 0 })).sorted()
-        self.celebrateSet = Set(self.celebrate)
-        self.maxCelebrate = self.celebrate.last ?? 0
     }
 
     mutating func add(_ day: DayKey) { add(day: day.daysSinceEpoch) }
@@ -523,7 +521,9 @@ struct StreakCounter {
         if current == 0 { currentStartDay = day }
         current += 1
         if current > best { best = current }
-        if current <= maxCelebrate && celebrateSet.contains(current) {
+        // Not a set lookup: this runs once per kept check-in of ten years (a hash each cost ~1 ms a report).
+        if nextCelebrate < celebrate.count && celebrate[nextCelebrate] == current {
+            nextCelebrate += 1
             reached[current] = day
             if firstReached[current] == nil { firstReached[current] = day }
             eventDays.append((current, day))
@@ -533,6 +533,7 @@ struct StreakCounter {
     @inline(__always)
     mutating func breakStreak() {
         current = 0
+        nextCelebrate = 0
         currentStartDay = nil
         if !reached.isEmpty { reached.removeAll(keepingCapacity: true) }
     }
