@@ -445,10 +445,10 @@ public struct ItemStats: Sendable {
         history.reserveCapacity(n)
         var score = 0.0
         // The window holds the last `window` days that were not skip-only days: like Loop, a skipped day is
-        // treated as if it never existed.
-        var inWindow = [Int]()
-        inWindow.reserveCapacity(n)
-        var head = 0
+        // treated as if it never existed. Their offsets, in a ring of `window + 1`.
+        var ring = [Int](repeating: 0, count: window + 1)
+        var oldest = 0
+        var inWindow = 0
         var keptW = 0
         var askedW = 0
         tallies.tallies.withUnsafeBufferPointer { t in
@@ -458,12 +458,14 @@ public struct ItemStats: Sendable {
                     history.append(score)
                     continue
                 }
-                inWindow.append(i)
+                ring[(oldest + inWindow) % ring.count] = i
+                inWindow += 1
                 keptW += day.kept
                 askedW += day.asked
-                if inWindow.count - head > window {
-                    let old = t[inWindow[head]]
-                    head += 1
+                if inWindow > window {
+                    let old = t[ring[oldest]]
+                    oldest = (oldest + 1) % ring.count
+                    inWindow -= 1
                     keptW -= old.kept
                     askedW -= old.asked
                 }
