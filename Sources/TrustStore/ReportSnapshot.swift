@@ -135,10 +135,11 @@ extension TrustStore {
 
     /// `parallelAbove`: the ledger size (occurrences) from which a ledger without a usable cache is read
     /// by two connections at once, and a cache decoded on every core. `cache`: the cache file to use and
-    /// bring up to date (nil: none).
-    func checkInsByItem(items: [ItemID]?, since: DayKey?, notesSince: DayKey?, parallelAbove: Int, cache: String?)
-        throws(StoreError) -> [ItemCheckIns]
-    {
+    /// bring up to date (nil: none), written again after `rewriteAfter` events.
+    func checkInsByItem(
+        items: [ItemID]?, since: DayKey?, notesSince: DayKey?, parallelAbove: Int, cache: String?,
+        rewriteAfter: Int64 = ReportCache.rewriteAfter
+    ) throws(StoreError) -> [ItemCheckIns] {
         if let items, items.isEmpty { return [] }
         let cached = cache.flatMap { ReportCache.read($0, parallelAbove: parallelAbove) }
         // Without a cache, read everything (two parts at once when large): maybe an older state than the
@@ -146,17 +147,18 @@ extension TrustStore {
         let start: LedgerSnapshot
         if let cached { start = cached } else { start = try fullSnapshot(parallelAbove: parallelAbove) }
         let path = self.path
-        let (snapshot, notes) = try read { db in
-            var snapshot = start
-            if try !SnapshotRows.isPrefix(snapshot, of: db) {
+        let (snapshot, notes, foreign) = try read { db in
+            if try !SnapshotRows.isPrefix(start, of: db) {
                 // Not this ledger's history (the file was replaced): read it in full.
-                snapshot = try SnapshotRows.read(db, into: LedgerSnapshot(), ids: nil, path: path)
-            } else {
-                snapshot = try SnapshotRows.update(snapshot, db, path: path)
+                let snapshot = try SnapshotRows.read(db, into: LedgerSnapshot(), ids: nil, path: path)
+                return (snapshot, try SnapshotRows.notes(db, since: notesSince), true)
             }
-            return (snapshot, try SnapshotRows.notes(db, since: notesSince))
+            return (try SnapshotRows.update(start, db, path: path), try SnapshotRows.notes(db, since: notesSince), false)
         }
-        if let cache, cached.map({ $0.headSeq != snapshot.headSeq || $0.headHash != snapshot.headHash }) ?? true {
+        // Written again when it is missing or another ledger's, or when more than `rewriteAfter` events
+        // have been read on top of it: rewriting ~5 MB after every answer would cost more than reading a
+        // few hundred occurrences again each time.
+        if let cache, foreign || cached.map({ snapshot.headSeq - $0.headSeq > rewriteAfter }) ?? true {
             ReportCache.write(snapshot, to: cache)
         }
         return snapshot.ledgers(items: items, since: since, notes: notes)
@@ -356,6 +358,10 @@ struct SnapshotRows {
 enum ReportCache {
     static let magic = Array("trustd-report-cache 2\n".utf8)
 
+    /// The events read on top of the file before it is written again (a daily plan of 50 items appends
+    /// about 150 a day).
+    static let rewriteAfter: Int64 = 1_000
+
     static func path(for ledger: String) -> String { ledger + "-report" }
 
     /// The snapshot in the file at `path`; nil when there is none, or it is damaged or foreign. Decoded on
@@ -386,11 +392,16 @@ enum ReportCache {
             out.append(contentsOf: item.item.utf8)
             let entries = item.entries
             put(Int64(entries.count))
-            for e in entries { put(e.id) }
-            for e in entries { put(e.scheduledMs) }
-            for e in entries { put(e.deadlineMs) }
-            for e in entries { put(e.day) }
-            for e in entries { out.append(UInt8(LedgerSnapshot.states.firstIndex(of: e.state)!)) }
+            // Whole columns at a time, in the host's order (little-endian: checked on read).
+            func column<T: FixedWidthInteger>(_ value: (CompactCheckIn) -> T) {
+                entries.map(value).withUnsafeBytes { out.append(contentsOf: $0) }
+            }
+            column(\.id)
+            column(\.scheduledMs)
+            column(\.deadlineMs)
+            column(\.day)
+            let codes = Dictionary(uniqueKeysWithValues: LedgerSnapshot.states.enumerated().map { ($1, UInt8($0)) })
+            column { codes[$0.state]! }
             out.append(contentsOf: item.kinds)
             sum(from: start)
         }

@@ -61,23 +61,31 @@ import TrustCore
     }
 
     /// A cache written before the change is brought up to date by the next read, which says what a read
-    /// without a cache says; the file is rewritten (0600) for the newest event.
+    /// without a cache says. The file is left as it was while few events were read on top of it, and
+    /// written again (0600) for the newest event after more than `rewriteAfter`.
     @Test(arguments: Change.allCases)
     func followsEveryChange(_ change: Change) throws {
         let (scratch, store) = try ReportReadingTests().makeLedger()
         let cache = scratch.ledger + "-report"
-        let before = try store.checkInsByItem(notesSince: DayKey("2026-11-01"))  // writes the cache
+        let notes = DayKey("2026-11-01")
+        let before = try store.checkInsByItem(notesSince: notes)  // writes the cache
         same(before, try truth(store))
-        #expect(ReportCache.read(cache)?.headSeq == (try store.lastEventSequence()))
+        let written = try store.lastEventSequence()
+        #expect(ReportCache.read(cache)?.headSeq == written)
 
         try apply(change, to: store)
         let reader = try TrustStore(path: scratch.ledger, mode: .readOnly)
-        let after = try reader.checkInsByItem(notesSince: DayKey("2026-11-01"))
+        let after = try reader.checkInsByItem(notesSince: notes)
         same(after, try truth(store), "\(change)")
+        #expect(ReportCache.read(cache)?.headSeq == written, "a few events: not written again")
+        same(try reader.checkInsByItem(notesSince: notes), after, "\(change), read on top of the file again")
+
+        let rewritten = try reader.checkInsByItem(
+            items: nil, since: nil, notesSince: notes, parallelAbove: 20_000, cache: cache, rewriteAfter: 0)
+        same(rewritten, after, "\(change)")
         #expect(ReportCache.read(cache)?.headSeq == (try store.lastEventSequence()))
         #expect(FileSystem.mode(cache) == 0o600)
-        // And read again from the cache alone (no later event).
-        same(try reader.checkInsByItem(notesSince: DayKey("2026-11-01")), after)
+        same(try reader.checkInsByItem(notesSince: notes), after, "\(change), from the file written again")
     }
 
     /// A cache of another ledger whose history differs before the cache's newest event (a backup restored
