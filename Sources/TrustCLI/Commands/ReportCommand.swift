@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinuxWatch
 import TrustCore
 import TrustReport
 import TrustStore
@@ -56,6 +57,7 @@ public struct ReportCommand: ParsableCommand {
     }
 
     public func run() throws {
+        LargeHeap.prepare()  // ten years of check-ins: ~16 MB built, in huge pages where the kernel has them
         let env = ProcessInfo.processInfo.environment
         let out = execute(
             now: Date(), environment: env, isTTY: TerminalInfo.stdoutIsTTY, width: TerminalInfo.width(environment: env))
