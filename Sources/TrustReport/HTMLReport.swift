@@ -35,7 +35,13 @@ public enum HTMLReport {
         if report.items.isEmpty {
             h.raw("<p class=\"empty\">No promises yet: add commitments or boundaries to the plan.</p>\n")
         }
-        for stats in report.items { card(&h, stats, report: report, weeks: weeks) }
+        // Each item's card on its own (on every core for a long report), then in order.
+        let cards = Parallel.map(report.items, threshold: report.items.count >= 16 ? 2 : Int.max) { stats in
+            var card = HTML()
+            HTMLReport.card(&card, stats, report: report, weeks: weeks)
+            return card.text
+        }
+        for text in cards { h.raw(text) }
         let shownFrom = report.today.start(of: .week).adding(days: -7 * (weeks - 1))
         PlanChangesText.html(
             &h, PlanChangesText.inRange(meta.planChanges, from: shownFrom, to: report.today, zone: meta.timeZone),
@@ -336,9 +342,13 @@ public enum HTMLReport {
         h.raw("</svg></div>\n")
     }
 
+    /// `v` to one decimal, without a trailing ".0": "12", "12.5", "-0.5". From whole tenths, not with
+    /// Double's description (a page has ~20,000 heatmap cells of a few numbers each).
     static func fmt(_ v: Double) -> String {
-        let r = (v * 10).rounded() / 10
-        return r == r.rounded() ? String(Int(r)) : String(r)
+        let tenths = Int((v * 10).rounded())
+        let whole = String(abs(tenths) / 10)
+        let sign = tenths < 0 ? "-" : ""
+        return tenths % 10 == 0 ? sign + whole : sign + whole + "." + String(abs(tenths) % 10)
     }
 
     static let css = """
@@ -420,6 +430,14 @@ struct HTML {
     mutating func attr(_ s: String) { escape(s, inAttribute: true) }
 
     private mutating func escape(_ s: String, inAttribute: Bool) {
+        // Most text has nothing to escape: appended whole.
+        let special: (UInt8) -> Bool = { b in
+            b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: inAttribute ? "\"" : ">")
+        }
+        if !s.utf8.contains(where: special) {
+            text += s
+            return
+        }
         for c in s.unicodeScalars {
             switch c {
             case "&": text += "&amp;"
