@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TrustCore
 @testable import TrustStore
@@ -107,6 +108,29 @@ import TrustCore
         #expect(read.first { $0.item == "call" }?.entries.first?.state == .skipped)
         let rewritten = try #require(ReportCache.read(b.ledger + "-report"))
         #expect(rewritten.headSeq == (try storeB.lastEventSequence()) && rewritten.headHash != cacheA.headHash)
+    }
+
+    /// A backup restored over the ledger: the cache describes events the restored file does not have (its
+    /// newest event is not in the log), so the ledger is read in full, and the cache is written again.
+    @Test func anOlderBackupRestoredIsReadInFull() throws {
+        let (scratch, store) = try ReportReadingTests().makeLedger()
+        let backup = scratch.path + "/backup.sqlite"
+        try store.writer.backup(to: DatabaseQueue(path: backup))
+        let open = try #require(try store.records(items: ["phone"]).first { $0.state == .pending })
+        try store.answer(occurrence: open.id, answer: .missed, channel: .terminal, at: instant("2026-11-28T09:00:00+01:00"))
+        _ = try store.checkInsByItem()  // the cache now has the answer's event
+        let cached = try #require(ReportCache.read(scratch.ledger + "-report"))
+
+        // The backup, under the cache's name: its log ends before the cache's newest event.
+        let restored = scratch.path + "/restored.sqlite"
+        try FileManager.default.copyItem(atPath: backup, toPath: restored)
+        try FileManager.default.copyItem(atPath: scratch.ledger + "-report", toPath: restored + "-report")
+        let reader = try TrustStore(path: restored, mode: .readOnly)
+        #expect(try reader.lastEventSequence() < cached.headSeq)
+        let read = try reader.checkInsByItem(notesSince: DayKey("2026-11-01"))
+        same(read, try truth(reader))
+        #expect(read.first { $0.item == "phone" }?.entries.first { $0.id == open.id }?.state == .pending)
+        #expect(ReportCache.read(restored + "-report")?.headSeq == (try reader.lastEventSequence()))
     }
 
     enum Damage: String, CaseIterable, Sendable {
