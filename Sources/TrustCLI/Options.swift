@@ -41,8 +41,19 @@ public struct OutputOptions: ParsableArguments {
     func deliver(_ data: Data, command: String, stderr: String, wrote what: (String) -> String) throws
         -> CommandOutput
     {
-        guard let output else { return CommandOutput(stdout: data, stderr: stderr, status: 0) }
-        try PrivateFile.write(data, to: output)
+        try deliver(parts: [data], command: command, stderr: stderr, wrote: what)
+    }
+
+    /// The same with the output in consecutive parts (written one after another to the file).
+    func deliver(parts: [Data], command: String, stderr: String, wrote what: (String) -> String) throws
+        -> CommandOutput
+    {
+        guard let output else {
+            var data = Data(capacity: parts.reduce(0) { $0 + $1.count })
+            for part in parts { data.append(part) }
+            return CommandOutput(stdout: data, stderr: stderr, status: 0)
+        }
+        try PrivateFile.write(parts: parts, to: output)
         return CommandOutput(stdout: Data(), stderr: stderr + "trustctl \(command): wrote \(what(output))\n", status: 0)
     }
 }

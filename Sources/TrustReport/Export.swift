@@ -27,26 +27,57 @@ public enum Export {
     /// strings are escaped as `JSONEncoder` escapes them (`\"`, `\\`, `\b \t \n \f \r`, other control
     /// characters as `\u00XX`, `/` and non-ASCII kept as they are, in UTF-8).
     public static func render(_ records: [CheckIn], titles: [ItemID: String], format: Format) throws -> Data {
+        let parts = try renderParts(records, titles: titles, format: format)
+        if parts.count == 1 { return parts[0] }
+        var data = Data(capacity: parts.reduce(0) { $0 + $1.count })
+        for part in parts { data.append(part) }
+        return data
+    }
+
+    /// The same bytes in consecutive parts, each written on its own thread (a large export on every
+    /// core): written one after another, they are `render`'s output, without joining them in memory.
+    public static func renderParts(_ records: [CheckIn], titles: [ItemID: String], format: Format) throws -> [Data] {
+        renderParts(records, titles: titles, format: format, parts: records.count >= 20_000 ? 4 : 1)
+    }
+
+    static func renderParts(_ records: [CheckIn], titles: [ItemID: String], format: Format, parts: Int) -> [Data] {
+        let rows = order(records)
+        let size = max(1, (rows.count + parts - 1) / parts)
+        return Parallel.map(Array(0..<parts), threshold: parts > 1 ? 2 : Int.max) { part in
+            let range = min(part * size, rows.count)..<min((part + 1) * size, rows.count)
+            return renderPart(records, rows: rows, range: range, first: part == 0, last: part == parts - 1, titles: titles, format: format)
+        }
+    }
+
+    /// Rows `rows[range]`, with the header (the `first` part) and the closing bracket (the `last` part).
+    private static func renderPart(
+        _ records: [CheckIn], rows: [Int], range: Range<Int>, first: Bool, last: Bool, titles: [ItemID: String],
+        format: Format
+    ) -> Data {
         var w = Writer(titles: titles)
-        var out = ByteBuffer(capacity: records.count * (format == .csv ? 200 : 330) + 256)
+        var out = ByteBuffer(capacity: range.count * (format == .csv ? 200 : 330) + 256)
         switch format {
         case .csv:
-            out.ascii(columns.joined(separator: ","))
-            out.crlf()
-            for i in order(records) { w.csvRow(records[i], into: &out) }
+            if first {
+                out.ascii(columns.joined(separator: ","))
+                out.crlf()
+            }
+            for n in range { w.csvRow(records[rows[n]], into: &out) }
         case .json:
-            out.byte(UInt8(ascii: "["))
-            for (n, i) in order(records).enumerated() {
+            if first { out.byte(UInt8(ascii: "[")) }
+            for n in range {
                 if n > 0 { out.byte(UInt8(ascii: ",")) }
                 out.byte(0x0A)
-                w.jsonRow(records[i], into: &out)
+                w.jsonRow(records[rows[n]], into: &out)
             }
-            if !records.isEmpty { out.byte(0x0A) }
-            out.byte(UInt8(ascii: "]"))
-            out.byte(0x0A)
+            if last {
+                if !records.isEmpty { out.byte(0x0A) }
+                out.byte(UInt8(ascii: "]"))
+                out.byte(0x0A)
+            }
         case .jsonl:
-            for i in order(records) {
-                w.jsonRow(records[i], into: &out)
+            for n in range {
+                w.jsonRow(records[rows[n]], into: &out)
                 out.byte(0x0A)
             }
         }

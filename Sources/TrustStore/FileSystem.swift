@@ -220,6 +220,11 @@ public enum PrivateFile {
     }
 
     public static func write(_ data: Data, to path: String) throws(Failure) {
+        try write(parts: [data], to: path)
+    }
+
+    /// The same with the bytes in consecutive parts.
+    public static func write(parts: [Data], to path: String) throws(Failure) {
         let url = URL(fileURLWithPath: path)
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
@@ -229,16 +234,18 @@ public enum PrivateFile {
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd < 0 { throw Failure(path: path, reason: String(cString: strerror(errno))) }
         var failed: Int32 = 0
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = posixWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failed = errno
-                    return
+        for data in parts where failed == 0 {
+            data.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = posixWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failed = errno
+                        return
+                    }
+                    offset += n
                 }
-                offset += n
             }
         }
         if failed == 0 && fsync(fd) != 0 { failed = errno }

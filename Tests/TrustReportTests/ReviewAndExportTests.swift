@@ -368,3 +368,35 @@ import TrustTestSupport
         return rows
     }
 }
+
+/// A large export is written in parts rendered on several threads: joined, they are byte for byte the
+/// export in one part, in every format, for any number of parts (more parts than rows too).
+@Suite struct ExportPartsTests {
+    static func records() -> [CheckIn] {
+        var b = LedgerBuilder()
+        for i in 0..<60 {
+            let day = DayKey("2026-10-01")!.adding(days: i / 3)
+            let states: [CheckInState] = [.kept, .missed, .skipped, .pending]
+            b.add(i % 3 == 0 ? "call" : (i % 3 == 1 ? "walk" : "phone"), kind: i % 3 == 2 ? .boundary : .commitment,
+                on: day, at: TimeOfDay(hour: 8 + i % 3, minute: 0), states[i % 4], note: i % 5 == 0 ? "note, \"\(i)\"" : nil)
+        }
+        return b.records
+    }
+
+    @Test(arguments: Export.Format.allCases)
+    func partsJoinedAreTheWhole(_ format: Export.Format) throws {
+        let records = Self.records()
+        let titles: [ItemID: String] = ["call": "Call, every evening", "walk": "Walk"]
+        let whole = Export.renderParts(records, titles: titles, format: format, parts: 1)
+        #expect(whole.count == 1)
+        for parts in [2, 4, 7, 100] {
+            let split = Export.renderParts(records, titles: titles, format: format, parts: parts)
+            #expect(split.count == parts)
+            #expect(split.reduce(Data(), +) == whole[0], "\(format), \(parts) parts")
+        }
+        for parts in [1, 4] {
+            let empty = Export.renderParts([], titles: [:], format: format, parts: parts).reduce(Data(), +)
+            #expect(empty == Export.renderParts([], titles: [:], format: format, parts: 1)[0], "\(format), empty, \(parts) parts")
+        }
+    }
+}

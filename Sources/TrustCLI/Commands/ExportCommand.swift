@@ -50,13 +50,13 @@ public struct ExportCommand: ParsableCommand {
             if let w = inputs.ledgerWarning { stderr += "trustctl export: warning: \(w)\n" }
             let titles = Dictionary(
                 (inputs.plan?.items ?? []).map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
-            let data: Data
+            let parts: [Data]
             do {
-                data = try Export.render(inputs.records, titles: titles, format: format)
+                parts = try Export.renderParts(inputs.records, titles: titles, format: format)
             } catch {
                 throw CommandFailure(message: "could not encode the export: \(error)")
             }
-            return try outputOptions.deliver(data, command: "export", stderr: stderr) {
+            return try outputOptions.deliver(parts: parts, command: "export", stderr: stderr) {
                 "\(inputs.records.count) check-ins to \($0)"
             }
         } catch {
