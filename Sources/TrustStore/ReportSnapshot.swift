@@ -12,9 +12,10 @@
 // is read in full.
 //
 // The cache holds the item ids and no other text (notes are read fresh, for the recent days the
-// report shows). It is written mode 0600 by a rename (a reader sees a whole file or none), not synced
-// (losing it costs one full read), and carries a checksum: a damaged or foreign file is ignored and
-// replaced. A ledger whose directory cannot be written is read in full every time.
+// report shows). It is written when missing, unusable or more than `ReportCache.rewriteAfter` events
+// behind, mode 0600 by a rename (a reader sees a whole file or none), not synced (losing it costs one
+// full read), and carries checksums: a damaged or foreign file is ignored and replaced. Where it
+// cannot be written, the ledger is read in full every time. docs/ledger.md says the same.
 import Foundation
 import GRDB
 import GRDBSQLite
