@@ -127,19 +127,28 @@ enum FileSystem {
         let tmp = path + ".\(getpid()).tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { return false }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
-            offset += n
-        }
+        let failed = bytes.withUnsafeBytes { writeAll(fd, $0) }
         close(fd)
-        guard offset == bytes.count, rename(tmp, path) == 0 else {
+        guard failed == 0, rename(tmp, path) == 0 else {
             unlink(tmp)
             return false
         }
         return true
+    }
+
+    /// Writes all of `bytes` to `fd` (again after EINTR or a short write): 0, or the errno that stopped it.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        var offset = 0
+        while offset < bytes.count {
+            let n = posixWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            if n == 0 { return EIO }  // no progress: never loop on it
+            offset += n
+        }
+        return 0
     }
 
     /// A regular file (not followed if a symbolic link) mapped read-only into memory with its pages
@@ -161,25 +170,6 @@ enum FileSystem {
         }
 
         deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
-    }
-
-    /// The whole of the regular file `path` (not followed if a symbolic link), or nil when it cannot be read.
-    static func readAll(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let size = Int(st.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var offset = 0
-        while offset < size {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + offset, size - offset, off_t(offset)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            offset += n
-        }
-        return bytes
     }
 
     /// File permission bits, e.g. 0o600.
@@ -235,18 +225,7 @@ public enum PrivateFile {
         if fd < 0 { throw Failure(path: path, reason: String(cString: strerror(errno))) }
         var failed: Int32 = 0
         for data in parts where failed == 0 {
-            data.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let n = posixWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        failed = errno
-                        return
-                    }
-                    offset += n
-                }
-            }
+            failed = data.withUnsafeBytes { FileSystem.writeAll(fd, $0) }
         }
         if failed == 0 && fsync(fd) != 0 { failed = errno }
         close(fd)

@@ -144,7 +144,7 @@ import TrustCore
         let (scratch, store) = try ReportReadingTests().makeLedger()
         let cache = scratch.ledger + "-report"
         _ = try store.checkInsByItem()
-        var bytes = try #require(FileSystem.readAll(cache))
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: cache)))
         let rows = try #require(ReportCache.read(cache)?.items.last?.entries.count)
         switch damage {
         case .flippedState:
