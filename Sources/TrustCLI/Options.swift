@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrustPlan
+import TrustReport
 import TrustStore
 
 /// `--plan PATH`, shared by every command that reads the plan.
@@ -48,11 +49,7 @@ public struct OutputOptions: ParsableArguments {
     func deliver(parts: [Data], command: String, stderr: String, wrote what: (String) -> String) throws
         -> CommandOutput
     {
-        guard let output else {
-            var data = Data(capacity: parts.reduce(0) { $0 + $1.count })
-            for part in parts { data.append(part) }
-            return CommandOutput(stdout: data, stderr: stderr, status: 0)
-        }
+        guard let output else { return CommandOutput(stdout: Export.joined(parts), stderr: stderr, status: 0) }
         try PrivateFile.write(parts: parts, to: output)
         return CommandOutput(stdout: Data(), stderr: stderr + "trustctl \(command): wrote \(what(output))\n", status: 0)
     }

@@ -27,7 +27,11 @@ public enum Export {
     /// strings are escaped as `JSONEncoder` escapes them (`\"`, `\\`, `\b \t \n \f \r`, other control
     /// characters as `\u00XX`, `/` and non-ASCII kept as they are, in UTF-8).
     public static func render(_ records: [CheckIn], titles: [ItemID: String], format: Format) throws -> Data {
-        let parts = try renderParts(records, titles: titles, format: format)
+        joined(try renderParts(records, titles: titles, format: format))
+    }
+
+    /// `renderParts`' parts as one `Data` (for standard output, where they are written at once).
+    public static func joined(_ parts: [Data]) -> Data {
         if parts.count == 1 { return parts[0] }
         var data = Data(capacity: parts.reduce(0) { $0 + $1.count })
         for part in parts { data.append(part) }
@@ -37,7 +41,7 @@ public enum Export {
     /// The same bytes in consecutive parts, each written on its own thread (a large export on every
     /// core): written one after another, they are `render`'s output, without joining them in memory.
     public static func renderParts(_ records: [CheckIn], titles: [ItemID: String], format: Format) throws -> [Data] {
-        renderParts(records, titles: titles, format: format, parts: records.count >= 20_000 ? 4 : 1)
+        renderParts(records, titles: titles, format: format, parts: records.count >= Report.parallelAbove ? 4 : 1)
     }
 
     static func renderParts(_ records: [CheckIn], titles: [ItemID: String], format: Format, parts: Int) -> [Data] {

@@ -90,8 +90,9 @@ public struct Report: Sendable {
         month = Report.summary(.month, items: items, today: today)
     }
 
-    /// The number of check-ins from which the items are computed on several threads.
-    static let parallelAbove = 20_000
+    /// The number of check-ins from which the items are computed (and an export is written) on several
+    /// threads.
+    public static let parallelAbove = 20_000
 
     private struct Pair: Sendable {
         var item: Item
