@@ -187,7 +187,14 @@ extension TrustStore {
 /// their bytes (one String per item, not per row), kind and state on their bytes.
 struct SnapshotRows {
     private static let columns = "SELECT id, item, kind, scheduled, day, deadline, state FROM occurrence"
-    private static let head = "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1"
+
+    /// The newest event's sequence number and hash; (0, []) when the log is empty.
+    private static func head(_ db: Database) throws -> (seq: Int64, hash: [UInt8]) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1") else {
+            return (0, [])
+        }
+        return (row[0], [UInt8](row[1] as Data))
+    }
 
     /// Whether `snapshot` is an earlier state of this ledger: its newest event is in the log, same hash.
     static func isPrefix(_ snapshot: LedgerSnapshot, of db: Database) throws -> Bool {
@@ -198,16 +205,14 @@ struct SnapshotRows {
 
     /// `snapshot` (an earlier state of this ledger) with the occurrences of every later event read again.
     static func update(_ snapshot: LedgerSnapshot, _ db: Database, path: String) throws -> LedgerSnapshot {
-        guard let newest = try Row.fetchOne(db, sql: head), (newest[0] as Int64) > snapshot.headSeq else {
-            return snapshot
-        }
+        let newest = try head(db)
+        guard newest.seq > snapshot.headSeq else { return snapshot }
         var rows = SnapshotRows(snapshot)
         let statement = try db.makeStatement(
             sql: columns + " WHERE id IN (SELECT occurrence FROM event WHERE seq > ?) ORDER BY id")
         try statement.setArguments([snapshot.headSeq])
         try rows.step(statement, path: path)
-        rows.snapshot.headSeq = newest[0]
-        rows.snapshot.headHash = [UInt8](newest[1] as Data)
+        (rows.snapshot.headSeq, rows.snapshot.headHash) = newest
         return rows.snapshot
     }
 
@@ -219,13 +224,7 @@ struct SnapshotRows {
         let statement = try db.makeStatement(sql: columns + (ids == nil ? "" : " WHERE id BETWEEN ? AND ?") + " ORDER BY id")
         if let ids { try statement.setArguments([ids.lowerBound, ids.upperBound]) }
         try rows.step(statement, path: path)
-        if let newest = try Row.fetchOne(db, sql: head) {
-            rows.snapshot.headSeq = newest[0]
-            rows.snapshot.headHash = [UInt8](newest[1] as Data)
-        } else {
-            rows.snapshot.headSeq = 0
-            rows.snapshot.headHash = []
-        }
+        (rows.snapshot.headSeq, rows.snapshot.headHash) = try head(db)
         return rows.snapshot
     }
 
