@@ -242,6 +242,16 @@ extension Daemon {
         }
     }
 
+    /// Closes the previous run's notifications (those the server showed before this run), one after
+    /// another, then steps: a check-in shown again never appears before its old notification is
+    /// closed (`BuiltBinaryTests.sigkillMidStreamAndRestart`; stepping at once sent the new Notify
+    /// while the close still waited for the server's process id).
+    func closeLeftovers(_ rest: ArraySlice<(id: NotificationID, shownAt: Date)>) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let notifier, let (id, shownAt) = rest.first else { return step() }
+        notifier.closeLeftover(id, shownAt: shownAt) { [weak self] _ in self?.closeLeftovers(rest.dropFirst()) }
+    }
+
     /// What the notifier reports: servers coming and going, and the person's clicks and replies.
     func desktopEvent(_ event: NotifierEvent) {
         dispatchPrecondition(condition: .onQueue(queue))
@@ -255,10 +265,10 @@ extension Daemon {
             if let old = server, old.busName != s.busName { prompts.fallBack(to: offDesktop) }
             server = s
             log.info("Notification server: \(s.name) \(s.version) by \(s.vendor) (\(s.capabilities)); \(PromptActionSet.choose(for: s).reason)")
-            for (id, shownAt) in prompts.leftovers { notifier?.closeLeftover(id, shownAt: shownAt) { _ in } }
+            let leftovers = prompts.leftovers
             prompts.leftovers = []
             prompts.forgetOffDesktop()
-            step()
+            closeLeftovers(leftovers[...])
         case .serverVanished, .busLost:
             let first = !desktopKnown
             desktopKnown = true
