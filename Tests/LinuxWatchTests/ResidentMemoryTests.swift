@@ -22,12 +22,20 @@ import Testing
     /// touches next is mapped again from the page cache. Fails without the MADV_DONTNEED step
     /// (libc's code stays resident: 1,032 kB before and after). The relocated read-only data
     /// (private copies) is kept: Swift's metadata, reached through it, still works.
+    ///
+    /// Other tests run libc's code on other threads meanwhile and map pages of it again (64 kB around
+    /// each touch), so one measurement may come out higher after than before: it is tried up to five
+    /// times. Without the step, no try shows less (the shared pages stay).
     @Test func dropsItsMappingsOfSharedLibraryCode() throws {
-        let before = try residentCode(of: "/libc.so")
-        #expect(before > 0, "no code mapping of libc in /proc/self/smaps")
-        ResidentMemory.releaseFileBackedPages()
-        let after = try residentCode(of: "/libc.so")
-        #expect(after < before, "libc's code resident: \(before >> 10) kB → \(after >> 10) kB")
+        var tries: [(before: Int, after: Int)] = []
+        for _ in 0..<5 {
+            let before = try residentCode(of: "/libc.so")
+            #expect(before > 0, "no code mapping of libc in /proc/self/smaps")
+            ResidentMemory.releaseFileBackedPages()
+            tries.append((before, try residentCode(of: "/libc.so")))
+            if tries.last!.after < tries.last!.before { break }
+        }
+        #expect(tries.contains { $0.after < $0.before }, "libc's code resident, kB before → after: \(tries.map { "\($0.before >> 10) → \($0.after >> 10)" })")
         #expect(strlen("still runs") == 10)
         #expect(String(describing: [Int: [String]].self) == "Dictionary<Int, Array<String>>")
     }
