@@ -16,6 +16,7 @@ extension Daemon {
     /// otherwise it is closed.
     func answer(_ id: CheckInID, _ answer: Answer, note: String?, channel: Channel) {
         dispatchPrecondition(condition: .onQueue(queue))
+        recordPrompted()  // the prompt this answers goes first in the ledger
         let now = clock.now()
         let result: AnswerResult
         do {
@@ -47,6 +48,7 @@ extension Daemon {
 
     func snooze(_ id: CheckInID, channel: Channel) {
         dispatchPrecondition(condition: .onQueue(queue))
+        recordPrompted()  // the prompt this answers goes first in the ledger
         let now = clock.now()
         let plan = keeper.plan
         do {
@@ -70,6 +72,7 @@ extension Daemon {
 
     func note(_ id: CheckInID, _ text: String, channel: Channel) {
         dispatchPrecondition(condition: .onQueue(queue))
+        recordPrompted()  // the prompt this answers goes first in the ledger
         // An inline reply is a note, never parsed as an answer ("no time today" is not a miss).
         do {
             _ = try ledger.addNote(occurrence: id, note: text, channel: channel, at: clock.now())

@@ -54,6 +54,10 @@ public final class Daemon: @unchecked Sendable {
     var syncScheduled = false
     var stepping = false
     var stepAgain = false
+    /// Prompts shown and not yet recorded, and whether the block recording them is queued (see
+    /// `keepPrompted`).
+    var promptedToRecord: [PromptedRecord] = []
+    var recordingScheduled = false
     /// Fires `options.settled`; each step pushes it back (one wake-up after activity).
     var settleTimer: (any DispatchSourceTimer)?
     /// While stopping (waiting for the close replies): who to tell when done.
@@ -254,6 +258,7 @@ public final class Daemon: @unchecked Sendable {
     func end(completion: @escaping @Sendable () -> Void) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard phase != .stopped else { return completion() }
+        recordPrompted()
         phase = .stopped
         service.tell([.stopping])
         timer?.cancel()
@@ -299,7 +304,7 @@ public final class Daemon: @unchecked Sendable {
         guard phase == .running else { return }
         settleSoon()  // also without a plan in force: start-up and a rejected plan touched pages too
         applyEndedHolds(now: clock.now())
-        guard let plan = keeper.plan else { return }
+        guard let plan = keeper.plan else { return recordPrompted() }
         if stepping {
             stepAgain = true
             return
@@ -311,6 +316,10 @@ public final class Daemon: @unchecked Sendable {
             stepAgain = false
             rounds += 1
             let now = clock.now()
+            do { try flushPrompted() } catch {
+                ledgerFailed(error, doing: "recording the prompts shown")
+                return
+            }
             let open: [CheckIn]
             do {
                 let ahead = Scheduler.itemsAhead(of: now, cursors: keeper.cursors, tolerance: scheduler.lateTolerance)

@@ -15,6 +15,8 @@ public final class RecordingNotifier: Notifier, @unchecked Sendable {
     private var nextID: UInt32 = 1
     private var _server: NotificationServer?
     private var failure: NotifierError?
+    /// While set, `notify`'s replies wait here until `releaseReplies`.
+    private var heldReplies: [@Sendable () -> Void]?
 
     /// A server with these capabilities, or none (`server: nil`).
     public init(
@@ -39,6 +41,20 @@ public final class RecordingNotifier: Notifier, @unchecked Sendable {
     /// Makes every following call fail with `error` (nil: succeed again).
     public func failCalls(with error: NotifierError?) {
         lock.withLock { failure = error }
+    }
+
+    /// Keeps `notify`'s replies back (a busy server, a slow bus) until `releaseReplies`.
+    public func holdReplies() {
+        lock.withLock { if heldReplies == nil { heldReplies = [] } }
+    }
+
+    /// Delivers the replies held since `holdReplies`, in order, and stops holding them.
+    public func releaseReplies() {
+        let held = lock.withLock {
+            defer { heldReplies = nil }
+            return heldReplies ?? []
+        }
+        for reply in held { deliveryQueue.async(execute: reply) }
     }
 
     /// Delivers `event` as if the server (or the bus) produced it. `serverAppeared` and
@@ -67,17 +83,28 @@ public final class RecordingNotifier: Notifier, @unchecked Sendable {
     public func notify(
         _ request: NotificationRequest, completion: @escaping @Sendable (Result<NotificationID, NotifierError>) -> Void
     ) {
-        let result: Result<NotificationID, NotifierError> = lock.withLock {
-            if let failure { return .failure(failure) }
-            if _server == nil {
-                return .failure(NotifierError(kind: .noServer, message: "Notify to org.freedesktop.Notifications failed: no server (recording notifier)"))
+        // The reply is queued (or held) under the lock: replies come in the order of the calls.
+        lock.withLock {
+            let result: Result<NotificationID, NotifierError>
+            if let failure {
+                result = .failure(failure)
+            } else if _server == nil {
+                result = .failure(NotifierError(kind: .noServer, message: "Notify to org.freedesktop.Notifications failed: no server (recording notifier)"))
+            } else {
+                _requests.append(request)
+                if let replaced = request.replaces {
+                    result = .success(replaced)
+                } else {
+                    result = .success(NotificationID(nextID))
+                    nextID += 1
+                }
             }
-            _requests.append(request)
-            if let replaced = request.replaces { return .success(replaced) }
-            defer { nextID += 1 }
-            return .success(NotificationID(nextID))
+            if heldReplies != nil {
+                heldReplies?.append { completion(result) }
+            } else {
+                deliveryQueue.async { completion(result) }
+            }
         }
-        deliveryQueue.async { completion(result) }
     }
 
     public func close(_ id: NotificationID, completion: @escaping @Sendable (Result<Void, NotifierError>) -> Void) {

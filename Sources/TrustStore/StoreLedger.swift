@@ -63,11 +63,15 @@ public struct StoreLedger: Ledger {
         }
     }
 
-    public func recordPrompted(occurrence: CheckInID, notificationID: NotificationID?, channel: Channel, at: Date)
-        throws(LedgerError) -> CheckIn
-    {
+    public func recordPrompted(_ prompts: [PromptedRecord]) throws(LedgerError) {
+        guard !prompts.isEmpty else { return }
         try port { () throws(StoreError) in
-            try store.recordPrompted(occurrence: occurrence, notificationID: notificationID, channel: channel, at: at)
+            try store.transaction { tx in
+                for p in prompts {
+                    _ = try tx.recordPrompted(
+                        occurrence: p.occurrence, notificationID: p.notificationID, channel: p.channel, at: p.at)
+                }
+            }
         }
     }
 

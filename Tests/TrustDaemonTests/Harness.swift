@@ -144,6 +144,61 @@ final class LogCollector: @unchecked Sendable {
     }
 }
 
+/// The real ledger port, with `recordPrompted`'s batches counted (how many transactions a burst
+/// of prompts cost).
+final class CountingLedger: Ledger, @unchecked Sendable {
+    // Confinement: `batches` is guarded by `lock`; `base` is a Sendable value.
+    private let base: StoreLedger
+    private let lock = NSLock()
+    private var batches: [Int] = []
+    init(_ base: StoreLedger) { self.base = base }
+
+    /// The sizes of the `recordPrompted` calls so far, in order.
+    var promptedBatches: [Int] { lock.withLock { batches } }
+
+    func recordPrompted(_ prompts: [PromptedRecord]) throws(LedgerError) {
+        lock.withLock { batches.append(prompts.count) }
+        try base.recordPrompted(prompts)
+    }
+
+    var path: String { base.path }
+    func lastScheduled(item: ItemID) throws(LedgerError) -> Date? { try base.lastScheduled(item: item) }
+    func lastScheduled(item: ItemID, notAfter: Date) throws(LedgerError) -> Date? {
+        try base.lastScheduled(item: item, notAfter: notAfter)
+    }
+    func voidScheduled(after now: Date, at: Date) throws(LedgerError) -> [CheckIn] { try base.voidScheduled(after: now, at: at) }
+    func celebrateOnce(occurrence: CheckInID, streak: Int, at: Date) throws(LedgerError) -> CheckInEvent? {
+        try base.celebrateOnce(occurrence: occurrence, streak: streak, at: at)
+    }
+    func openOccurrences() throws(LedgerError) -> [CheckIn] { try base.openOccurrences() }
+    func occurrence(id: CheckInID) throws(LedgerError) -> CheckIn? { try base.occurrence(id: id) }
+    func enter(_ creations: [Creation], at: Date) throws(LedgerError) -> [CheckIn] { try base.enter(creations, at: at) }
+    func recordSnoozed(occurrence: CheckInID, until: Date, channel: Channel, at: Date) throws(LedgerError) -> CheckIn {
+        try base.recordSnoozed(occurrence: occurrence, until: until, channel: channel, at: at)
+    }
+    func answer(occurrence: CheckInID, answer: Answer, note: String?, channel: Channel, at: Date) throws(LedgerError)
+        -> AnswerResult
+    {
+        try base.answer(occurrence: occurrence, answer: answer, note: note, channel: channel, at: at)
+    }
+    func addNote(occurrence: CheckInID, note: String, channel: Channel, at: Date) throws(LedgerError) -> CheckIn {
+        try base.addNote(occurrence: occurrence, note: note, channel: channel, at: at)
+    }
+    func markUnanswered(occurrence: CheckInID, at: Date, channel: Channel) throws(LedgerError) -> Bool {
+        try base.markUnanswered(occurrence: occurrence, at: at, channel: channel)
+    }
+    func lastEventSequence() throws(LedgerError) -> Int64 { try base.lastEventSequence() }
+    func events(after sequence: Int64, limit: Int) throws(LedgerError) -> [CheckInEvent] {
+        try base.events(after: sequence, limit: limit)
+    }
+    func records(items: [ItemID]?, since: DayKey?) throws(LedgerError) -> [CheckIn] { try base.records(items: items, since: since) }
+    func lastPlanVersion() throws(LedgerError) -> RecordedPlanVersion? { try base.lastPlanVersion() }
+    func recordPlanVersion(_ version: PlanVersion, at: Date) throws(LedgerError) -> RecordedPlanVersion? {
+        try base.recordPlanVersion(version, at: at)
+    }
+    func planVersions() throws(LedgerError) -> [RecordedPlanVersion] { try base.planVersions() }
+}
+
 /// One daemon on a real ledger file, a manual clock, the recording notifier and a fake terminal.
 final class Rig: @unchecked Sendable {
     /// Shared with `restarted` rigs; removed when the last of them is gone.
@@ -159,6 +214,8 @@ final class Rig: @unchecked Sendable {
     let client: NotificationClient?
     let console: FakeConsole?
     let service = RecordingService()
+    /// The daemon's ledger port: the real store, with its prompt batches counted.
+    let ledger: CountingLedger
     /// What the daemon is told the system zone is.
     let systemZone = ZoneBox()
     let logs = LogCollector()
@@ -179,6 +236,7 @@ final class Rig: @unchecked Sendable {
             try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
         }
         store = try TrustStore(path: storePath)
+        ledger = CountingLedger(StoreLedger(store))
         clock = ManualClock(start)
         if let bus {
             notifier = nil
@@ -204,7 +262,7 @@ final class Rig: @unchecked Sendable {
         daemon = Daemon(
             options: options,
             ports: DaemonPorts(
-                ledger: StoreLedger(store), clock: clock, notifier: client ?? notifier, console: console, service: service,
+                ledger: ledger, clock: clock, notifier: client ?? notifier, console: console, service: service,
                 logger: logs.logger()),
             queue: queue)
     }

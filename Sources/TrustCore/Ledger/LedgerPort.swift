@@ -10,6 +10,21 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// A prompt shown: check-in `occurrence` as notification `notificationID` (nil: on the terminal or
+/// in the journal), through `channel`, at `at`.
+public struct PromptedRecord: Sendable, Equatable {
+    public var occurrence: CheckInID
+    public var notificationID: NotificationID?
+    public var channel: Channel
+    public var at: Date
+    public init(occurrence: CheckInID, notificationID: NotificationID?, channel: Channel, at: Date) {
+        self.occurrence = occurrence
+        self.notificationID = notificationID
+        self.channel = channel
+        self.at = at
+    }
+}
+
 /// What the daemon reads from and writes to the ledger. Every write is committed (durable) when
 /// it returns, or throws and recorded nothing.
 public protocol Ledger: Sendable {
@@ -29,8 +44,9 @@ public protocol Ledger: Sendable {
     /// Enters the creations of one scheduling step in one transaction (occurrences that fell due
     /// while trustd was not running are recorded unanswered in it too).
     func enter(_ creations: [Creation], at: Date) throws(LedgerError) -> [CheckIn]
-    func recordPrompted(occurrence: CheckInID, notificationID: NotificationID?, channel: Channel, at: Date)
-        throws(LedgerError) -> CheckIn
+    /// Records that each check-in was shown (at its own instant), all in one transaction: a burst
+    /// of prompts costs one fsync, not one each.
+    func recordPrompted(_ prompts: [PromptedRecord]) throws(LedgerError)
     func recordSnoozed(occurrence: CheckInID, until: Date, channel: Channel, at: Date) throws(LedgerError) -> CheckIn
     func answer(occurrence: CheckInID, answer: Answer, note: String?, channel: Channel, at: Date) throws(LedgerError)
         -> AnswerResult
