@@ -4,6 +4,7 @@
 //   trust-gen-ledger generate --out DIR [--years 10] [--items 50]   a realistic ledger + its plan
 //   trust-gen-ledger stress --store PATH [--count 1000]              answers one by one, printing each ack
 //   trust-gen-ledger query --store PATH                              times the read paths (report, export, …)
+//   trust-gen-ledger disk-floor --size N --output PATH               N bytes written as export --output writes
 import ArgumentParser
 import Foundation
 import TrustCore
@@ -14,7 +15,7 @@ struct GenerateLedger: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trust-gen-ledger",
         abstract: "Generate, stress and query trustd ledgers for benchmarks and crash tests.",
-        subcommands: [Generate.self, Stress.self, Query.self],
+        subcommands: [Generate.self, Stress.self, Query.self, DiskFloor.self],
         defaultSubcommand: Generate.self)
 }
 
