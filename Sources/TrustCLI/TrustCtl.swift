@@ -41,7 +41,7 @@ public struct TrustCtl: AsyncParsableCommand {
     public static func start(_ arguments: [String]? = nil) -> Never {
         let command: ParsableCommand
         do {
-            command = try parseAsRoot(arguments)
+            command = try parseSubcommand(arguments ?? Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot(arguments)
         } catch {
             exit(withError: error)
         }
@@ -64,5 +64,35 @@ public struct TrustCtl: AsyncParsableCommand {
             }
         }
         dispatchMain()
+    }
+
+    /// A command line that names a subcommand, parsed by that subcommand as the root; nil when the
+    /// line is not one (then `parseAsRoot` on trustctl parses it). Issue 15: `parseAsRoot` on
+    /// trustctl first runs two throwaway parsers for `--generate-completion-script`, built by
+    /// reflection, a quarter of a short command's whole process (`Benchmarks/bench-trivial`). The
+    /// library skips that step for a root that names a super-command, as each subcommand's
+    /// configuration names trustctl. Help, the version, completions and every error go the long way
+    /// (nil here), so what they print is the library's own; so does a line this path would parse to
+    /// anything but the subcommand or one of its own (a help request in a group of short flags).
+    static func parseSubcommand(_ arguments: [String]) -> ParsableCommand? {
+        guard let name = arguments.first,
+            let subcommand = configuration.subcommands.first(where: { $0._commandName == name }),
+            subcommand.configuration._superCommandName == configuration.commandName,
+            !arguments.contains(where: isForTheRoot)
+        else { return nil }
+        guard let command = try? subcommand.parseAsRoot(Array(arguments.dropFirst())),
+            isInTree(type(of: command), of: subcommand)
+        else { return nil }
+        return command
+    }
+
+    /// An argument the long way answers: help, the version, completion scripts and requests, help dumps.
+    static func isForTheRoot(_ argument: String) -> Bool {
+        ["-h", "-help", "--help", "--version", "---completion", "--experimental-dump-help"].contains(argument)
+            || argument.hasPrefix("--generate-completion-script")
+    }
+
+    static func isInTree(_ type: ParsableCommand.Type, of root: ParsableCommand.Type) -> Bool {
+        type == root || root.configuration.subcommands.contains { isInTree(type, of: $0) }
     }
 }

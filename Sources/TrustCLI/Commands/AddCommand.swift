@@ -8,7 +8,7 @@ import TrustReport
 /// text; nothing the person wrote is rewritten.
 public struct AddCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "add",
+        commandName: "add", _superCommandName: "trustctl",
         abstract: "Add a commitment or a boundary to the plan.",
         discussion: """
             The item's lines are inserted at the end of its section (created if missing); comments, \

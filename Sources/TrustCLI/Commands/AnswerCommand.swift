@@ -9,7 +9,7 @@ import TrustStore
 /// `trustctl answer ITEM kept|missed|skipped [--note TEXT] [--occurrence ID] [--at TIME]`
 public struct AnswerCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "answer",
+        commandName: "answer", _superCommandName: "trustctl",
         abstract: "Answer a check-in: kept, missed or skipped.",
         discussion: """
             Answers the newest open check-in of ITEM that is due (or the one given with --occurrence). \

@@ -8,7 +8,7 @@ import TrustReport
 
 public struct CalendarCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "calendar",
+        commandName: "calendar", _superCommandName: "trustctl",
         abstract: "Normalize calendar expressions and show when they elapse.",
         discussion: """
             Accepts what systemd.time(7) calls calendar events and answers as \

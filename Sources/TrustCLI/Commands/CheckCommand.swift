@@ -8,7 +8,7 @@ import TrustStore
 /// `trustctl check [--plan PATH] [--json]`: validate the plan and list each item's next check-ins.
 public struct CheckCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "check",
+        commandName: "check", _superCommandName: "trustctl",
         abstract: "Validate the plan and list each item's next check-ins.",
         discussion: """
             Errors and warnings are printed compiler-style (plan.yaml:12:9: error: …) on standard \

@@ -10,7 +10,7 @@ import TrustStore
 /// `trustctl doctor [--send] [--json]`: why prompts do or don't appear, and what to do.
 public struct DoctorCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "doctor",
+        commandName: "doctor", _superCommandName: "trustctl",
         abstract: "Explain why prompts do or don't appear, and what to do.",
         discussion: """
             Checks the session bus, the notification server (name, vendor, version, capabilities), \

@@ -6,7 +6,7 @@ import TrustPlan
 /// `trustctl edit`: the plan in $VISUAL/$EDITOR, checked before it counts (like `crontab -e`).
 public struct EditCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "edit",
+        commandName: "edit", _superCommandName: "trustctl",
         abstract: "Edit the plan in $VISUAL or $EDITOR; it is checked before it replaces the plan.",
         discussion: """
             The editor gets a private copy (mode 0600 in a 0700 directory). When it exits, the copy \

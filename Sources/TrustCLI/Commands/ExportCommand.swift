@@ -10,7 +10,7 @@ extension Export.Format: ExpressibleByArgument {}
 /// `trustctl export --format csv|json|jsonl [--since DATE] [ITEM...]`: every occurrence with its answer and note.
 public struct ExportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "export",
+        commandName: "export", _superCommandName: "trustctl",
         abstract: "Every check-in with its answer and note, as CSV or JSON.",
         discussion: """
             Oldest first. Columns: \(Export.columns.joined(separator: ", ")). Instants are UTC \

@@ -7,7 +7,7 @@ import TrustStore
 /// `trustctl history [ITEM] [--since DATE] [--limit N] [--events] [--json]`
 public struct HistoryCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "history",
+        commandName: "history", _superCommandName: "trustctl",
         abstract: "The ledger, newest first.",
         discussion: """
             One line per check-in: its day and time (in the plan's zone at the time), the item, \

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `trustctl import loop|harsh|habitctl`: bring years of history from another habit tracker.
 public struct ImportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "import",
+        commandName: "import", _superCommandName: "trustctl",
         abstract: "Bring your history from Loop Habit Tracker, harsh or habitctl into the ledger.",
         discussion: """
             Each habit feeds one item of your plan: the one given with --map NAME=ID, else the item \

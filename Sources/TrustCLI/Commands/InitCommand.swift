@@ -8,7 +8,7 @@ import TrustReport
 /// a terminal that writes the first plan.
 public struct InitCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "init",
+        commandName: "init", _superCommandName: "trustctl",
         abstract: "Write your first plan, one question at a time.",
         discussion: """
             Asks who the promises are to, then each promise: what it is, whether it is something to \

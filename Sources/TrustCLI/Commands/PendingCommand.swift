@@ -8,7 +8,7 @@ import TrustStore
 /// `trustctl pending [--json]`
 public struct PendingCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "pending",
+        commandName: "pending", _superCommandName: "trustctl",
         abstract: "Check-ins awaiting an answer, oldest first.",
         discussion: "Answer one with `trustctl answer ITEM kept|missed|skipped` (or --occurrence ID).")
 

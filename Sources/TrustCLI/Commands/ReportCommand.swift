@@ -13,7 +13,7 @@ public enum ColorMode: String, ExpressibleByArgument, CaseIterable, Sendable {
 /// `trustctl report [ITEM...] [--since DATE] [--json] [--html FILE]`: streaks, strength and progress.
 public struct ReportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "report",
+        commandName: "report", _superCommandName: "trustctl",
         abstract: "Streaks, strength and progress for each promise.",
         discussion: """
             One block per item: the current streak (kept check-ins in a row; weeks that met a \

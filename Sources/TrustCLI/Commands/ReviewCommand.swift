@@ -8,7 +8,7 @@ import TrustStore
 /// `trustctl review [--week DATE]`: the agenda for the weekly honest conversation, in Markdown.
 public struct ReviewCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "review",
+        commandName: "review", _superCommandName: "trustctl",
         abstract: "An agenda for the weekly honest conversation, as Markdown.",
         discussion: """
             From one week's ledger (Monday to Sunday): what was kept, what slipped (with the notes \

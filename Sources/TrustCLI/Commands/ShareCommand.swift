@@ -7,7 +7,7 @@ import TrustStore
 /// `trustctl share`: the signed weekly digest (write, verify, key).
 public struct ShareCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "share",
+        commandName: "share", _superCommandName: "trustctl",
         abstract: "Write a signed weekly digest for the person you made the promises to, or check one.",
         discussion: """
             `trustctl share` writes one week as a self-contained HTML page, signed with your key (made \

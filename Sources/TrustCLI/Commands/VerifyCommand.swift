@@ -7,7 +7,7 @@ import TrustStore
 /// `trustctl verify [--anchor SEQ:HASH] [--json]`
 public struct VerifyCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "verify",
+        commandName: "verify", _superCommandName: "trustctl",
         abstract: "Check the ledger's integrity and its hash chain.",
         discussion: """
             Runs SQLite's integrity check, recomputes the SHA-256 chain over every event (each hash \
