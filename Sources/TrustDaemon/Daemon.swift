@@ -58,6 +58,9 @@ public final class Daemon: @unchecked Sendable {
     /// `keepPrompted`).
     var promptedToRecord: [PromptedRecord] = []
     var recordingScheduled = false
+    /// Each item's next occurrence, as the last scheduling round found it (the rounds mostly ask
+    /// again what the previous one asked: issue 15).
+    var nextOccurrences = NextOccurrenceMemo()
     /// Fires `options.settled`; each step pushes it back (one wake-up after activity).
     var settleTimer: (any DispatchSourceTimer)?
     /// While stopping (waiting for the close replies): who to tell when done.
@@ -329,7 +332,8 @@ public final class Daemon: @unchecked Sendable {
                 ledgerFailed(error, doing: "reading the open check-ins")
                 return
             }
-            var decision = scheduler.decide(now: now, plan: plan, cursors: keeper.cursors, open: open, shown: prompts.shown)
+            var decision = scheduler.decide(
+                now: now, plan: plan, cursors: keeper.cursors, open: open, shown: prompts.shown, memo: &nextOccurrences)
             if awaitingDesktop {
                 // Shown once the desktop speaks (or its grace period ends): see `desktopSpoke`.
                 decision.actions.removeAll { if case .prompt = $0 { true } else { false } }

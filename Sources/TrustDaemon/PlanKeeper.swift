@@ -245,7 +245,8 @@ extension Daemon {
         dispatchPrecondition(condition: .onQueue(queue))
         do {
             let open = try ledger.openOccurrences()
-            let decision = scheduler.decide(now: end, plan: plan, cursors: keeper.cursors, open: open, shown: prompts.shown)
+            let decision = scheduler.decide(
+                now: end, plan: plan, cursors: keeper.cursors, open: open, shown: prompts.shown, memo: &nextOccurrences)
             let creations: [Creation] = decision.actions.compactMap { if case .create(let c) = $0 { c } else { nil } }
             if !creations.isEmpty {
                 _ = try ledger.enter(creations, at: clock.now())

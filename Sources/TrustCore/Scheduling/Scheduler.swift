@@ -120,6 +120,45 @@ public struct NextCheckIn: Sendable, Hashable {
     }
 }
 
+/// Each item's next occurrence after an instant, as the scheduler last found it (issue 15: the
+/// calendar search for every item was most of a scheduling round, and a daemon's round mostly asks
+/// again what the previous one asked). An entry answers only for the same item, word for word, in
+/// the same zone and day start, after the same instant: a plan reloaded with that item changed
+/// searches again. A value: the caller keeps it between calls (trustd, on its queue).
+public struct NextOccurrenceMemo: Sendable {
+    struct Entry: Sendable {
+        var item: Item
+        var zone: TimeZone
+        var dayStart: TimeOfDay
+        var after: Date
+        var next: Date?
+    }
+
+    var entries: [ItemID: Entry] = [:]
+
+    public init() {}
+
+    /// `plan.nextOccurrence(of: item, after: date)`, from the memo when it has it.
+    mutating func next(of item: Item, after date: Date, in plan: Plan) -> Date? {
+        if let e = entries[item.id], e.after == date, e.item == item, e.zone == plan.timeZone, e.dayStart == plan.dayStart {
+            return e.next
+        }
+        let next = plan.nextOccurrence(of: item, after: date)
+        entries[item.id] = Entry(item: item, zone: plan.timeZone, dayStart: plan.dayStart, after: date, next: next)
+        return next
+    }
+
+    /// Forgets the items `plan` no longer has.
+    mutating func keep(only plan: Plan) {
+        guard entries.count > plan.items.count else { return }
+        let ids = Set(plan.items.map(\.id))
+        entries = entries.filter { ids.contains($0.key) }
+    }
+
+    /// How many items it holds (tests).
+    public var count: Int { entries.count }
+}
+
 /// The pure scheduling rules of trustd (see the README, "How trustd schedules").
 public struct Scheduler: Sendable {
     /// A first prompt shown more than this after its due instant (quiet hours aside) is a
@@ -148,6 +187,17 @@ public struct Scheduler: Sendable {
     ///   - shown: what this run has on screen, by occurrence.
     public func decide(
         now: Date, plan: Plan, cursors: [ItemID: Date], open: [CheckIn], shown: [CheckInID: ShownPrompt]
+    ) -> SchedulerDecision {
+        var memo = NextOccurrenceMemo()
+        return decide(now: now, plan: plan, cursors: cursors, open: open, shown: shown, memo: &memo)
+    }
+
+    /// `decide`, with each item's next occurrence after its cursor kept in `memo` between calls:
+    /// the same decision, without searching the calendar again for the items whose cursor has not
+    /// moved (all but the one just due, in a daemon's round).
+    public func decide(
+        now: Date, plan: Plan, cursors: [ItemID: Date], open: [CheckIn], shown: [CheckInID: ShownPrompt],
+        memo: inout NextOccurrenceMemo
     ) -> SchedulerDecision {
         var decision = SchedulerDecision()
         var wake: Date?
@@ -210,13 +260,15 @@ public struct Scheduler: Sendable {
             var due: [Date] = []
             var dropped = 0
             var t = cursor
-            while let n = plan.nextOccurrence(of: item, after: t), n <= now {
+            var following = memo.next(of: item, after: t, in: plan)
+            while let n = following, n <= now {
                 due.append(n)
                 if due.count > 2 * catchUpLimit {
                     dropped += due.count - catchUpLimit
                     due.removeFirst(due.count - catchUpLimit)
                 }
                 t = n
+                following = memo.next(of: item, after: t, in: plan)
             }
             if due.count > catchUpLimit {
                 dropped += due.count - catchUpLimit
@@ -247,8 +299,9 @@ public struct Scheduler: Sendable {
                             expireAtOnce: false)))
             }
             decision.cursors[item.id] = due.last ?? cursor
-            let after = max(due.last ?? cursor, now)
-            if let n = plan.nextOccurrence(of: item, after: after) {
+            // The first occurrence after max(t, now): `following`, the first after t, is later than
+            // now (or there is none), so none lies between t and now.
+            if let n = following {
                 wakeAt(n)
                 upcoming(item.id, showable(n))
             }
@@ -257,6 +310,7 @@ public struct Scheduler: Sendable {
         decision.actions = withdrawals + creations + prompts
         decision.wake = wake
         decision.nextCheckIn = next
+        memo.keep(only: plan)
         return decision
     }
 
