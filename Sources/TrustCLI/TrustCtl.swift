@@ -71,25 +71,19 @@ public struct TrustCtl: AsyncParsableCommand {
     /// trustctl first runs two throwaway parsers for `--generate-completion-script`, built by
     /// reflection, a quarter of a short command's whole process (`Benchmarks/bench-trivial`). The
     /// library skips that step for a root that names a super-command, as each subcommand's
-    /// configuration names trustctl. Help, the version, completions and every error go the long way
-    /// (nil here), so what they print is the library's own; so does a line this path would parse to
-    /// anything but the subcommand or one of its own (a help request in a group of short flags).
+    /// configuration names trustctl. Every line this way does not parse to the subcommand or one of
+    /// its own goes the long way (nil here), so what help, the version, completions and errors print
+    /// is the library's own: a help request parses to the library's help command, and `--version`,
+    /// completion requests and mistakes are errors for a subcommand as the root.
     static func parseSubcommand(_ arguments: [String]) -> ParsableCommand? {
         guard let name = arguments.first,
             let subcommand = configuration.subcommands.first(where: { $0._commandName == name }),
-            subcommand.configuration._superCommandName == configuration.commandName,
-            !arguments.contains(where: isForTheRoot)
+            subcommand.configuration._superCommandName == configuration.commandName
         else { return nil }
         guard let command = try? subcommand.parseAsRoot(Array(arguments.dropFirst())),
             isInTree(type(of: command), of: subcommand)
         else { return nil }
         return command
-    }
-
-    /// An argument the long way answers: help, the version, completion scripts and requests, help dumps.
-    static func isForTheRoot(_ argument: String) -> Bool {
-        ["-h", "-help", "--help", "--version", "---completion", "--experimental-dump-help"].contains(argument)
-            || argument.hasPrefix("--generate-completion-script")
     }
 
     static func isInTree(_ type: ParsableCommand.Type, of root: ParsableCommand.Type) -> Bool {
