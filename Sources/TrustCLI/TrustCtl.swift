@@ -39,6 +39,15 @@ public struct TrustCtl: AsyncParsableCommand {
     /// no worker threads (issue 15: a trivial command costs what `systemd-analyze` costs). An async
     /// command runs in a task while the main thread serves the main queue; it exits the process.
     public static func start(_ arguments: [String]? = nil) -> Never {
+        let line = arguments ?? Array(CommandLine.arguments.dropFirst())
+        if let plain = parsePlain(line) {
+            do {
+                try plain()
+                exit()
+            } catch {
+                exit(withError: error)
+            }
+        }
         let command: ParsableCommand
         do {
             command = try parseSubcommand(arguments ?? Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot(arguments)
@@ -88,5 +97,21 @@ public struct TrustCtl: AsyncParsableCommand {
 
     static func isInTree(_ type: ParsableCommand.Type, of root: ParsableCommand.Type) -> Bool {
         type == root || root.configuration.subcommands.contains { isInTree(type, of: $0) }
+    }
+}
+
+extension TrustCtl {
+    /// The command for a line that a subcommand reads itself (`CalendarCommand.parsePlain`), ready
+    /// to run; nil for every other line. A switch, not a table: a dictionary's first use costs a
+    /// scan of every conformance in the binary.
+    static func parsePlain(_ arguments: [String]) -> (() throws -> Void)? {
+        guard let name = arguments.first else { return nil }
+        switch name {
+        case "calendar":
+            guard let request = CalendarCommand.parsePlain(Array(arguments.dropFirst())) else { return nil }
+            return { try request.run() }
+        default:
+            return nil
+        }
     }
 }

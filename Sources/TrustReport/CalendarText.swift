@@ -307,16 +307,17 @@ public enum LocalZone {
         }
     }
 
-    /// The zone systemd-analyze would use: $TZ (with or without a leading ':'), else /etc/localtime.
-    public static func resolve(environment: [String: String]) throws -> TimeZone {
-        guard var name = environment["TZ"] else { return TimeZone.current }
+    /// The zone systemd-analyze would use for `tz`, the value of $TZ (with or without a leading ':'),
+    /// or /etc/localtime when TZ is unset (nil).
+    public static func resolve(tz: String?) throws -> TimeZone {
+        guard var name = tz else { return TimeZone.current }
         if name.hasPrefix(":") { name.removeFirst() }
         if name.isEmpty { return TimeZone(identifier: "UTC")! }
         for prefix in ["/usr/share/zoneinfo/", "/usr/share/zoneinfo/posix/"] where name.hasPrefix(prefix) {
             name.removeFirst(prefix.count)
         }
         guard let zone = TimeZone(identifier: name) ?? (name == "UTC" ? TimeZone(identifier: "GMT") : nil) else {
-            throw UnknownZone(value: environment["TZ"] ?? "")
+            throw UnknownZone(value: tz ?? "")
         }
         return zone
     }

@@ -174,11 +174,11 @@ private func render(
     }
 
     @Test func localZoneFromTZ() throws {
-        #expect(try LocalZone.resolve(environment: ["TZ": ":Europe/Berlin"]).identifier == "Europe/Berlin")
-        #expect(try LocalZone.resolve(environment: ["TZ": "Asia/Kolkata"]).identifier == "Asia/Kolkata")
-        #expect(try LocalZone.resolve(environment: ["TZ": "/usr/share/zoneinfo/America/New_York"]).identifier == "America/New_York")
-        #expect(try LocalZone.resolve(environment: ["TZ": ""]).secondsFromGMT() == 0)
-        #expect(throws: LocalZone.UnknownZone.self) { try LocalZone.resolve(environment: ["TZ": "Mars/Olympus"]) }
+        #expect(try LocalZone.resolve(tz: ":Europe/Berlin").identifier == "Europe/Berlin")
+        #expect(try LocalZone.resolve(tz: "Asia/Kolkata").identifier == "Asia/Kolkata")
+        #expect(try LocalZone.resolve(tz: "/usr/share/zoneinfo/America/New_York").identifier == "America/New_York")
+        #expect(try LocalZone.resolve(tz: "").secondsFromGMT() == 0)
+        #expect(throws: LocalZone.UnknownZone.self) { try LocalZone.resolve(tz: "Mars/Olympus") }
         #expect(LocalZone.isUTC(utc, at: noon))
         #expect(!LocalZone.isUTC(berlin, at: noon))
         #expect(!LocalZone.isUTC(TimeZone(identifier: "Europe/London")!, at: noon))

@@ -37,7 +37,7 @@ import TrustTestSupport
     static func expected(_ zone: TimeZone, _ t: Int) -> (Int, Bool) {
         let date = Date(timeIntervalSince1970: Double(t))
         if zone.identifier == "UTC" { return (0, false) }
-        let inverted = ZoneOffsets.negativeDST[zone.identifier]?.contains(t) ?? false
+        let inverted = ZoneOffsets.negativeDST(zone.identifier)?.contains(t) ?? false
         return (zone.secondsFromGMT(for: date), zone.isDaylightSavingTime(for: date) != inverted)
     }
 

@@ -34,38 +34,51 @@ public struct CalendarCommand: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws {
-        if expressions.isEmpty { throw ValidationError("give at least one calendar expression") }
-        if iterations < 0 { throw ValidationError("--iterations must be 0 or more, not \(iterations)") }
-    }
+    public func validate() throws { try request.validate() }
 
-    public func run() throws {
-        let environment = ProcessInfo.processInfo.environment
-        let zone: TimeZone
-        do {
-            zone = try LocalZone.resolve(environment: environment)
-        } catch {
-            FileHandle.standardError.write(Data("trustctl: calendar: \(error)\n".utf8))
-            throw ExitCode(2)
+    public func run() throws { try request.run() }
+
+    /// What the line asks for, as plain values: what the library parses and what `parsePlain` reads.
+    var request: Request { Request(baseTime: baseTime, iterations: iterations, json: json, expressions: expressions) }
+
+    struct Request: Equatable {
+        var baseTime: String?
+        var iterations = 1
+        var json = false
+        var expressions: [String] = []
+
+        func validate() throws {
+            if expressions.isEmpty { throw ValidationError("give at least one calendar expression") }
+            if iterations < 0 { throw ValidationError("--iterations must be 0 or more, not \(iterations)") }
         }
-        let now = SystemTime.nowMicroseconds()
-        let base: Int64
-        if let baseTime {
-            guard let parsed = BaseTime.parse(baseTime) else {
-                FileHandle.standardError.write(Data(
-                    "trustctl: calendar: cannot read --base-time '\(baseTime)': expected @EPOCH or 'YYYY-MM-DD HH:MM[:SS]'\n".utf8))
+
+        func run() throws {
+            let zone: TimeZone
+            do {
+                zone = try LocalZone.resolve(tz: getenv("TZ").map { String(cString: $0) })
+            } catch {
+                FileHandle.standardError.write(Data("trustctl: calendar: \(error)\n".utf8))
                 throw ExitCode(2)
             }
-            base = parsed
-        } else {
-            base = now
+            let now = SystemTime.nowMicroseconds()
+            let base: Int64
+            if let baseTime {
+                guard let parsed = BaseTime.parse(baseTime) else {
+                    FileHandle.standardError.write(Data(
+                        "trustctl: calendar: cannot read --base-time '\(baseTime)': expected @EPOCH or 'YYYY-MM-DD HH:MM[:SS]'\n".utf8))
+                    throw ExitCode(2)
+                }
+                base = parsed
+            } else {
+                base = now
+            }
+            let report = CalendarReport.render(
+                expressions: expressions, base: base, now: now, zone: zone, iterations: iterations, json: json,
+                clock: SystemLocalClock())
+            StandardOutput.write(report.stdout)
+            if !report.stderr.isEmpty { FileHandle.standardError.write(Data(report.stderr.utf8)) }
+            if report.failed { throw ExitCode(1) }
         }
-        let report = CalendarReport.render(
-            expressions: expressions, base: base, now: now, zone: zone, iterations: iterations, json: json,
-            clock: SystemLocalClock())
-        StandardOutput.write(report.stdout)
-        if !report.stderr.isEmpty { FileHandle.standardError.write(Data(report.stderr.utf8)) }
-        if report.failed { throw ExitCode(1) }
     }
 }
 
@@ -74,7 +87,9 @@ public struct CalendarCommand: ParsableCommand {
 enum BaseTime {
     /// `@EPOCH[.fraction]`, or `YYYY-MM-DD[ HH:MM[:SS]]` in the process's local zone.
     static func parse(_ text: String) -> Int64? {
-        let s = text.trimmingCharacters(in: .whitespaces)
+        // Foundation's trimming bridges through NSString, a tenth of a short command's time (issue 15):
+        // a word that starts and ends in a printable ASCII character has nothing to trim.
+        let s = PlainLine.isTrimmed(text) ? text : text.trimmingCharacters(in: .whitespaces)
         if s.hasPrefix("@") {
             let body = s.dropFirst()
             let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
@@ -104,5 +119,73 @@ enum BaseTime {
                 year: day.year, month: day.month, day: day.day, hour: hms[0], minute: hms[1], second: hms[2])
         else { return nil }
         return t * 1_000_000
+    }
+}
+
+// MARK: - The plain line
+
+extension CalendarCommand {
+    /// The request of a plain line — long options, each at most once, and expressions, no word
+    /// starting with '-' but the options — as the library parses it, without building the command
+    /// (its property wrappers cost a scan of the binary's conformances); nil for any other line, and
+    /// for one `validate()` refuses, which the library then parses and reports (issue 15).
+    static func parsePlain(_ words: [String]) -> Request? {
+        var baseTime: String?
+        var iterations: Int?
+        var json = false
+        var expressions: [String] = []
+        var index = words.startIndex
+        while index < words.endIndex {
+            let word = words[index]
+            index += 1
+            guard word.hasPrefix("-") else {
+                expressions.append(word)
+                continue
+            }
+            let (name, inline) = PlainLine.split(word)
+            switch name {
+            case "--json":
+                guard inline == nil, !json else { return nil }
+                json = true
+            case "--base-time", "--iterations":
+                let value: String
+                if let inline {
+                    value = inline
+                } else {
+                    guard index < words.endIndex else { return nil }
+                    value = words[index]
+                    index += 1
+                }
+                guard !value.isEmpty, !value.hasPrefix("-") else { return nil }
+                if name == "--base-time" {
+                    guard baseTime == nil else { return nil }
+                    baseTime = value
+                } else {
+                    guard iterations == nil, let count = Int(value) else { return nil }
+                    iterations = count
+                }
+            default:
+                return nil
+            }
+        }
+        let request = Request(baseTime: baseTime, iterations: iterations ?? 1, json: json, expressions: expressions)
+        guard (try? request.validate()) != nil else { return nil }
+        return request
+    }
+}
+
+/// A command line's words, as a plain parse reads them.
+enum PlainLine {
+    /// `--name=value` as ("--name", "value"); any other word as (word, nil).
+    static func split(_ word: String) -> (name: Substring, inline: String?) {
+        guard word.hasPrefix("--"), let equals = word.firstIndex(of: "=") else { return (word[...], nil) }
+        return (word[..<equals], String(word[word.index(after: equals)...]))
+    }
+
+    /// True when `text` starts and ends in a printable ASCII character, so that trimming white
+    /// space off it changes nothing.
+    static func isTrimmed(_ text: String) -> Bool {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+        return (0x21...0x7E).contains(first) && (0x21...0x7E).contains(last)
     }
 }

@@ -62,7 +62,7 @@ struct ZoneOffsets {
             self.zone = zone
         }
         self.cache = cache
-        inverted = zone.flatMap { Self.negativeDST[$0.identifier] }
+        inverted = zone.flatMap { Self.negativeDST($0.identifier) }
     }
 
     /// Zones whose tzdata (as Debian builds it) has *negative* daylight saving time: Irish
@@ -71,13 +71,17 @@ struct ZoneOffsets {
     /// the opposite. Offsets agree in every zone from 1970 to 2100; only this flag differs, and
     /// mktime's choices in DST gaps depend on it. Measured against glibc for every zone
     /// Foundation knows (the instants where tm_isdst starts and stops disagreeing).
-    static let negativeDST: [String: Range<Int>] = [
-        "Europe/Dublin": 57_722_400..<Int.max,  // 1971-10-31 02:00 UTC
-        "Eire": 57_722_400..<Int.max,
-        "Africa/Casablanca": 1_540_692_000..<Int.max,  // 2018-10-28 02:00 UTC
-        "Africa/El_Aaiun": 1_540_692_000..<Int.max,
-        "Africa/Windhoek": 764_200_800..<1_508_796_000,  // 1994-03-20 … 2017-10-23
-    ]
+    ///
+    /// A switch, not a dictionary: a dictionary's first use costs a scan of every protocol
+    /// conformance in the binary, 2 % of a short `trustctl calendar` (issue 15).
+    static func negativeDST(_ identifier: String) -> Range<Int>? {
+        switch identifier {
+        case "Europe/Dublin", "Eire": 57_722_400..<Int.max  // 1971-10-31 02:00 UTC
+        case "Africa/Casablanca", "Africa/El_Aaiun": 1_540_692_000..<Int.max  // 2018-10-28 02:00 UTC
+        case "Africa/Windhoek": 764_200_800..<1_508_796_000  // 1994-03-20 … 2017-10-23
+        default: nil
+        }
+    }
 
     /// UTC offset in seconds and whether daylight saving time is in effect at instant `t`.
     @inline(__always)
