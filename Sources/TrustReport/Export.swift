@@ -150,11 +150,13 @@ public enum Export {
 
         init(titles: [ItemID: String]) { self.titles = titles }
 
-        mutating func item(_ id: ItemID) -> ItemText {
-            if lastItem >= 0 && itemTexts[lastItem].item == id { return itemTexts[lastItem] }
+        /// The index of the item's texts in `itemTexts` (an index, not the texts: copying them out would
+        /// retain and release five references on every row).
+        mutating func item(_ id: ItemID) -> Int {
+            if lastItem >= 0 && itemTexts[lastItem].item == id { return lastItem }
             if let i = itemIndex[id] {
                 lastItem = i
-                return itemTexts[i]
+                return i
             }
             var jsonItem = ByteBuffer(capacity: 32), jsonTitle = ByteBuffer(capacity: 64)
             var csvItem = ByteBuffer(capacity: 32), csvTitle = ByteBuffer(capacity: 64)
@@ -170,11 +172,11 @@ public enum Export {
                 ItemText(item: id, jsonItem: jsonItem.array, jsonTitle: jsonTitle.array, csvItem: csvItem.array, csvTitle: csvTitle.array))
             lastItem = itemTexts.count - 1
             itemIndex[id] = lastItem
-            return itemTexts[lastItem]
+            return lastItem
         }
 
-        /// The zone's texts and its UTC offset at `date`.
-        mutating func zone(_ id: String, at date: Date) -> (ZoneText, offset: Int) {
+        /// The index of the zone's texts in `zoneTexts`, and its UTC offset at `date`.
+        mutating func zone(_ id: String, at date: Date) -> (index: Int, offset: Int) {
             if !(lastZone >= 0 && zoneTexts[lastZone].zone == id) {
                 if let i = zoneIndex[id] {
                     lastZone = i
@@ -187,8 +189,7 @@ public enum Export {
                     zoneIndex[id] = lastZone
                 }
             }
-            let z = zoneTexts[lastZone]
-            return (z, zones.offset(z.cache, at: date))
+            return (lastZone, zones.offset(zoneTexts[lastZone].cache, at: date))
         }
 
         /// id,item,kind,title,day,scheduled,scheduled_local,zone,deadline,state,answered_at,note CRLF
@@ -198,11 +199,11 @@ public enum Export {
             let comma = UInt8(ascii: ",")
             out.int(r.id)
             out.byte(comma)
-            out.append(item.csvItem)
+            out.append(itemTexts[item].csvItem)
             out.byte(comma)
             out.csv(r.kind.rawValue)
             out.byte(comma)
-            out.append(item.csvTitle)
+            out.append(itemTexts[item].csvTitle)
             out.byte(comma)
             out.day(r.day)
             out.byte(comma)
@@ -210,7 +211,7 @@ public enum Export {
             out.byte(comma)
             out.local(r.scheduled, offset: offset)
             out.byte(comma)
-            out.append(zone.csv)
+            out.append(zoneTexts[zone].csv)
             out.byte(comma)
             out.utc(r.deadline)
             out.byte(comma)
@@ -241,7 +242,7 @@ public enum Export {
             out.ascii("\",\"id\":")
             out.int(r.id)
             out.ascii(",\"item\":")
-            out.append(item.jsonItem)
+            out.append(itemTexts[item].jsonItem)
             out.ascii(",\"kind\":")
             out.json(r.kind.rawValue)
             out.ascii(",\"note\":")
@@ -253,9 +254,9 @@ public enum Export {
             out.ascii("\",\"state\":")
             out.json(r.state.rawValue)
             out.ascii(",\"title\":")
-            out.append(item.jsonTitle)
+            out.append(itemTexts[item].jsonTitle)
             out.ascii(",\"zone\":")
-            out.append(zone.json)
+            out.append(zoneTexts[zone].json)
             out.byte(UInt8(ascii: "}"))
         }
     }
@@ -268,6 +269,9 @@ struct ByteBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
+    /// The last day `dayAndClock` wrote (days since 1970) and its ten bytes, `2026-11-25`.
+    private var lastDays = Int.min
+    private var lastDayText: (UInt64, UInt16) = (0, 0)
 
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
@@ -377,7 +381,22 @@ struct ByteBuffer: ~Copyable {
     /// Day and clock of `t` seconds since 1970 (local or UTC): `2026-11-25T20:30:00`.
     private mutating func dayAndClock(_ t: Int) {
         let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
-        day(DayKey(daysSinceEpoch: days))
+        if days == lastDays {
+            // A row's instants mostly fall on one day: its text again, without the calendar's arithmetic.
+            reserve(10)
+            var text = lastDayText
+            withUnsafeBytes(of: &text) { put($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 10) }
+        } else {
+            let start = count
+            let key = DayKey(daysSinceEpoch: days)
+            day(key)
+            if count - start == 10 {
+                lastDays = days
+                var text: (UInt64, UInt16) = (0, 0)
+                withUnsafeMutableBytes(of: &text) { $0.baseAddress!.copyMemory(from: base + start, byteCount: 10) }
+                lastDayText = text
+            }
+        }
         let seconds = t - days * 86400
         reserve(9)
         put(UInt8(ascii: "T"))
