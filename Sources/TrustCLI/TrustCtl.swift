@@ -38,6 +38,7 @@ public struct TrustCtl: AsyncParsableCommand {
     /// bus) runs on the main thread with no concurrency runtime started, so a short command pays for
     /// no worker threads (issue 15: a trivial command costs what `systemd-analyze` costs). An async
     /// command runs in a task while the main thread serves the main queue; it exits the process.
+    /// A plain `calendar` or `answer` line (`parsePlain`) runs without the library parsing it at all.
     public static func start(_ arguments: [String]? = nil) -> Never {
         let line = arguments ?? Array(CommandLine.arguments.dropFirst())
         if let plain = parsePlain(line) {
@@ -50,7 +51,7 @@ public struct TrustCtl: AsyncParsableCommand {
         }
         let command: ParsableCommand
         do {
-            command = try parseSubcommand(arguments ?? Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot(arguments)
+            command = try parseSubcommand(line) ?? parseAsRoot(arguments)
         } catch {
             exit(withError: error)
         }
@@ -101,15 +102,18 @@ public struct TrustCtl: AsyncParsableCommand {
 }
 
 extension TrustCtl {
-    /// The command for a line that a subcommand reads itself (`CalendarCommand.parsePlain`), ready
-    /// to run; nil for every other line. A switch, not a table: a dictionary's first use costs a
-    /// scan of every conformance in the binary.
+    /// The command for a plain line (`PlainLine`) of a subcommand that reads its own, ready to run;
+    /// nil for every other line. A switch, not a table: a dictionary's first use costs a scan of
+    /// every conformance in the binary.
     static func parsePlain(_ arguments: [String]) -> (() throws -> Void)? {
         guard let name = arguments.first else { return nil }
         switch name {
         case "calendar":
-            guard let request = CalendarCommand.parsePlain(Array(arguments.dropFirst())) else { return nil }
+            guard let request = CalendarCommand.parsePlain(arguments.dropFirst()) else { return nil }
             return { try request.run() }
+        case "answer":
+            guard let command = AnswerCommand.parsePlain(arguments.dropFirst()) else { return nil }
+            return { try command.run() }
         default:
             return nil
         }

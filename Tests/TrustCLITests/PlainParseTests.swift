@@ -1,7 +1,7 @@
-// `trustctl calendar`'s plain line (issue 15: CalendarCommand.parsePlain reads long options and
-// expressions without the library's reflection): a line it takes asks for what the library parses
-// from it, field for field; every other line is the library's, so what help, the version and every
-// error print is unchanged.
+// The plain lines of `trustctl calendar` and `trustctl answer` (issue 15: PlainLine reads long options
+// and positional words without the library's reflection): a line a command takes is what the library
+// parses from it, field for field; every other line is the library's, so what help, the version and
+// every error print is unchanged.
 import ArgumentParser
 import Foundation
 import Testing
@@ -9,6 +9,24 @@ import Testing
 @testable import TrustCLI
 
 /// The library's parse of a calendar line, as a request; nil when the library refuses the line.
+/// The command and every parsed field, as `dump` writes them.
+private func dumped(_ command: ParsableCommand) -> String {
+    var text = ""
+    dump(command, to: &text)
+    return text
+}
+
+/// Every line of up to `length` words from `alphabet`.
+private func lines(of alphabet: [String], upTo length: Int) -> [[String]] {
+    var lines: [[String]] = [[]]
+    var frontier: [[String]] = [[]]
+    for _ in 0..<length {
+        frontier = frontier.flatMap { line in alphabet.map { line + [$0] } }
+        lines += frontier
+    }
+    return lines
+}
+
 private func libraryRequest(_ words: [String]) -> CalendarCommand.Request? {
     (try? CalendarCommand.parseAsRoot(words) as? CalendarCommand)?.request
 }
@@ -26,7 +44,7 @@ private func libraryRequest(_ words: [String]) -> CalendarCommand.Request? {
         ["nonsense"],  // as is a bad expression
     ])
     func aPlainLineAsksForWhatTheLibraryParses(_ words: [String]) throws {
-        let plain = try #require(CalendarCommand.parsePlain(words))
+        let plain = try #require(CalendarCommand.parsePlain(words[...]))
         #expect(plain == libraryRequest(words))
     }
 
@@ -46,7 +64,7 @@ private func libraryRequest(_ words: [String]) -> CalendarCommand.Request? {
         ["-", "daily"], ["--nope", "daily"], ["-j", "daily"],
     ])
     func everyOtherLineIsTheLibrarys(_ words: [String]) {
-        #expect(CalendarCommand.parsePlain(words) == nil)
+        #expect(CalendarCommand.parsePlain(words[...]) == nil)
     }
 
     /// Every line of up to four words from options, values and expressions that look alike: the plain
@@ -57,15 +75,9 @@ private func libraryRequest(_ words: [String]) -> CalendarCommand.Request? {
             "daily", "Mon 19:00", "--json", "--iterations", "--iterations=2", "2", "-2", "--base-time",
             "--base-time=@5", "@5", "--", "-h", "--json=1", "",
         ]
-        var lines: [[String]] = [[]]
-        var frontier: [[String]] = [[]]
-        for _ in 1...4 {
-            frontier = frontier.flatMap { line in alphabet.map { line + [$0] } }
-            lines += frontier
-        }
         var taken = 0
-        for line in lines {
-            guard let plain = CalendarCommand.parsePlain(line) else { continue }
+        for line in lines(of: alphabet, upTo: 4) {
+            guard let plain = CalendarCommand.parsePlain(line[...]) else { continue }
             taken += 1
             #expect(plain == libraryRequest(line), "\(line)")
         }
@@ -73,11 +85,58 @@ private func libraryRequest(_ words: [String]) -> CalendarCommand.Request? {
         #expect(taken > 1_000)
     }
 
+    @Test(arguments: [
+        ["call-home", "kept"],
+        ["call-home", "missed", "--note", "we talked", "--store", "/x/l.sqlite"],
+        ["--store=/x/l.sqlite", "call-home", "skipped", "--at", "2026-12-01 19:30"],
+        ["call-home", "--occurrence", "42", "kept", "--note=late, but we did"],
+        ["call-home", "kept", "--occurrence=+7"],
+    ])
+    func aPlainAnswerIsWhatTheLibraryParses(_ words: [String]) throws {
+        let plain = try #require(AnswerCommand.parsePlain(words[...]))
+        #expect(dumped(plain) == dumped(try AnswerCommand.parseAsRoot(words)))
+    }
+
+    @Test(arguments: [
+        ["call-home"],  // the answer is missing
+        ["call-home", "kept", "extra"],
+        ["call-home", "maybe"],  // validate(): not an answer
+        ["Call-Home", "kept"],  // validate(): not an item id
+        ["call-home", "kept", "--at", "yesterday-ish"],  // validate(): not a time
+        ["call-home", "kept", "--note", "-sorry"],  // a value starting with '-': the library decides
+        ["call-home", "kept", "--note", ""],
+        ["call-home", "kept", "--note", "a", "--note", "b"],
+        ["call-home", "kept", "--occurrence", "x"],
+        ["call-home", "kept", "-h"], ["call-home", "kept", "--help"], ["--", "call-home", "kept"],
+        ["call-home", "kept", "--nope"], ["call-home", "kept", "--store"],
+    ])
+    func everyOtherAnswerLineIsTheLibrarys(_ words: [String]) {
+        #expect(AnswerCommand.parsePlain(words[...]) == nil)
+    }
+
+    /// As for calendar: every line of up to four words from look-alike words.
+    @Test func everyShortAnswerLineAgreesWithTheLibrary() throws {
+        let alphabet = [
+            "call", "kept", "missed", "--note", "hi", "--note=a b", "--occurrence", "5", "--at", "2026-12-01 10:00",
+            "--store", "-n", "--", "",
+        ]
+        var taken = 0
+        for line in lines(of: alphabet, upTo: 4) {
+            guard let plain = AnswerCommand.parsePlain(line[...]) else { continue }
+            taken += 1
+            let library = try #require(try? AnswerCommand.parseAsRoot(line), "\(line)")
+            #expect(dumped(plain) == dumped(library), "\(line)")
+        }
+        #expect(taken > 100)
+    }
+
     @Test func trustctlRunsAPlainCalendarLineAndNothingElse() {
         #expect(TrustCtl.parsePlain(["calendar", "daily"]) != nil)
         #expect(TrustCtl.parsePlain(["calendar", "--help"]) == nil)
         #expect(TrustCtl.parsePlain(["calendar"]) == nil)
         #expect(TrustCtl.parsePlain(["report", "daily"]) == nil)
+        #expect(TrustCtl.parsePlain(["answer", "call", "kept"]) != nil)
+        #expect(TrustCtl.parsePlain(["answer", "call", "kept", "-h"]) == nil)
         #expect(TrustCtl.parsePlain(["daily"]) == nil)
         #expect(TrustCtl.parsePlain([]) == nil)
     }

@@ -124,3 +124,31 @@ public struct AnswerCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 }
+
+// MARK: - The plain line
+
+extension AnswerCommand {
+    /// The command for a plain line (`PlainLine`: ITEM ANSWER and long options), as the library
+    /// parses it, without its reflection (issue 15); nil for any other line, and for one `validate()`
+    /// refuses, which the library then parses and reports.
+    static func parsePlain(_ words: ArraySlice<String>) -> AnswerCommand? {
+        guard let line = PlainLine(words, options: ["--note", "--occurrence", "--at", "--store"], flags: []),
+            line.positionals.count == 2
+        else { return nil }
+        var command = AnswerCommand()
+        command.item = line.positionals[0]
+        command.answer = line.positionals[1]
+        command.note = line.value("--note")
+        command.at = line.value("--at")
+        command.occurrence = nil
+        if let occurrence = line.value("--occurrence") {
+            guard let number = Int64(occurrence) else { return nil }
+            command.occurrence = number
+        }
+        var storeOptions = StoreOptions()
+        storeOptions.store = line.value("--store")
+        command.storeOptions = storeOptions
+        guard (try? command.validate()) != nil else { return nil }
+        return command
+    }
+}

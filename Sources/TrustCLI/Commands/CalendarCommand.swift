@@ -129,63 +129,14 @@ extension CalendarCommand {
     /// starting with '-' but the options — as the library parses it, without building the command
     /// (its property wrappers cost a scan of the binary's conformances); nil for any other line, and
     /// for one `validate()` refuses, which the library then parses and reports (issue 15).
-    static func parsePlain(_ words: [String]) -> Request? {
-        var baseTime: String?
-        var iterations: Int?
-        var json = false
-        var expressions: [String] = []
-        var index = words.startIndex
-        while index < words.endIndex {
-            let word = words[index]
-            index += 1
-            guard word.hasPrefix("-") else {
-                expressions.append(word)
-                continue
-            }
-            let (name, inline) = PlainLine.split(word)
-            switch name {
-            case "--json":
-                guard inline == nil, !json else { return nil }
-                json = true
-            case "--base-time", "--iterations":
-                let value: String
-                if let inline {
-                    value = inline
-                } else {
-                    guard index < words.endIndex else { return nil }
-                    value = words[index]
-                    index += 1
-                }
-                guard !value.isEmpty, !value.hasPrefix("-") else { return nil }
-                if name == "--base-time" {
-                    guard baseTime == nil else { return nil }
-                    baseTime = value
-                } else {
-                    guard iterations == nil, let count = Int(value) else { return nil }
-                    iterations = count
-                }
-            default:
-                return nil
-            }
+    static func parsePlain(_ words: ArraySlice<String>) -> Request? {
+        guard let line = PlainLine(words, options: ["--base-time", "--iterations"], flags: ["--json"]) else { return nil }
+        var request = Request(baseTime: line.value("--base-time"), json: line.flag("--json"), expressions: line.positionals)
+        if let count = line.value("--iterations") {
+            guard let count = Int(count) else { return nil }
+            request.iterations = count
         }
-        let request = Request(baseTime: baseTime, iterations: iterations ?? 1, json: json, expressions: expressions)
         guard (try? request.validate()) != nil else { return nil }
         return request
-    }
-}
-
-/// A command line's words, as a plain parse reads them.
-enum PlainLine {
-    /// `--name=value` as ("--name", "value"); any other word as (word, nil).
-    static func split(_ word: String) -> (name: Substring, inline: String?) {
-        guard word.hasPrefix("--"), let equals = word.firstIndex(of: "=") else { return (word[...], nil) }
-        return (word[..<equals], String(word[word.index(after: equals)...]))
-    }
-
-    /// True when `text` starts and ends in a printable ASCII character, so that trimming white
-    /// space off it changes nothing.
-    static func isTrimmed(_ text: String) -> Bool {
-        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
-        return (0x21...0x7E).contains(first) && (0x21...0x7E).contains(last)
     }
 }
