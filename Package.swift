@@ -116,7 +116,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
-        .executableTarget(name: "trustctl", dependencies: ["TrustCLI"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "trustctl", dependencies: ["TrustCLI"], swiftSettings: swiftSettings,
+            // The static Swift runtime's link flags export every symbol of the binary (18,000 of
+            // them) for a plugin that never loads: the dynamic loader then searches them on each of
+            // the libraries' lookups at every start (issue 15, Benchmarks/bench-trivial).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]),
 
         // MARK: Benchmarks
         .executableTarget(
