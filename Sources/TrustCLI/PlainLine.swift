@@ -57,11 +57,4 @@ struct PlainLine {
         guard word.hasPrefix("--"), let equals = word.firstIndex(of: "=") else { return (word, nil) }
         return (String(word[..<equals]), String(word[word.index(after: equals)...]))
     }
-
-    /// True when `text` starts and ends in a printable ASCII character, so that trimming white
-    /// space off it changes nothing.
-    static func isTrimmed(_ text: String) -> Bool {
-        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
-        return (0x21...0x7E).contains(first) && (0x21...0x7E).contains(last)
-    }
 }

@@ -146,7 +146,7 @@ private func libraryRequest(_ words: [String]) -> CalendarCommand.Request? {
         ("@5\t", false), ("\u{a0}@5", false), ("@5\u{2003}", false), ("é", false), ("\u{7f}", false),
     ])
     func trimmedWords(_ text: String, _ trimmed: Bool) {
-        #expect(PlainLine.isTrimmed(text) == trimmed)
+        #expect(BaseTime.isTrimmed(text) == trimmed)
         // Whatever it says, the base time reads as Foundation's trimming reads it.
         if trimmed { #expect(text.trimmingCharacters(in: .whitespaces) == text) }
     }
