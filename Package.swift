@@ -5,7 +5,7 @@
 //   TrustCore     pure core: plan model, calendar engine, occurrences, the scheduler and the
 //                 ledger's vocabulary, streak/score math
 //   TrustPlan     YAML plan reader (Yams) with file:line:column diagnostics
-//   CSystemd      system-library target over libsystemd (module map + shim header only)
+//   CSystemd      libsystemd's functions, the library opened when first used (dlopen)
 //   SystemdKit    libsystemd: sd-bus, sd_notify, journald, and the journald/stderr log handlers
 //   CLinuxWatch, LinuxWatch   the C library and kernel: inotify, signals, timerfd, memory advice,
 //                 local time and the clock, the terminal, file permissions
@@ -48,10 +48,8 @@ let package = Package(
             name: "TrustPlan",
             dependencies: ["TrustCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
-        .systemLibrary(
-            name: "CSystemd",
-            pkgConfig: "libsystemd",
-            providers: [.apt(["libsystemd-dev"])]),
+        // libsystemd's headers (libsystemd-dev); the library itself is opened when first used.
+        .target(name: "CSystemd"),
         .target(
             name: "SystemdKit",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],

@@ -11,8 +11,12 @@ public struct SystemError: RawRepresentable, Hashable, Sendable, CustomStringCon
 
     public static let noEntry = SystemError(rawValue: ENOENT)
 
-    /// `strerror`'s text: "No such file or directory".
-    public var description: String { String(cString: strerror(rawValue)) }
+    /// `strerror`'s text: "No such file or directory". CSystemd opens libsystemd.so.0 when first
+    /// used and fails every call with ELIBACC when it cannot: that text names the library.
+    public var description: String {
+        let text = String(cString: strerror(rawValue))
+        return rawValue == ELIBACC ? "\(text): libsystemd.so.0 could not be opened (install libsystemd0)" : text
+    }
 }
 
 /// A libsystemd call that failed outside D-Bus (sd_notify, the journal, opening a socket).

@@ -29,6 +29,10 @@ lint=$(lintian --fail-on error,warning "$deb" 2>&1) || status=$?
 lint=$(grep -v "running with root privileges" <<<"$lint" || true)
 [[ $status -eq 0 && -z $lint ]] || fail "lintian (exit $status): $lint"
 
+# libsystemd is opened when first used, not linked: the package still depends on it.
+depends=$(dpkg-deb -f "$deb" Depends)
+grep -q "libsystemd0 (>= 239)" <<<"$depends" || fail "Depends has no libsystemd0: $depends"
+
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/bin/trustd ./usr/bin/trustctl ./usr/lib/systemd/user/trustd.service \
     ./usr/share/man/man1/trustd.1.gz ./usr/share/man/man1/trustctl.1.gz ./usr/share/man/man5/trust-plan.5.gz \
