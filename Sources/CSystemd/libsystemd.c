@@ -7,6 +7,7 @@
 // hidden: not exported from the executable, so they never stand in for libsystemd's own functions
 // inside libsystemd. When the library cannot be opened, every call fails with -ELIBACC (a pointer
 // result: NULL), which SystemdKit reports as the error it is.
+
 // sd-journal.h makes sd_journal_sendv a macro adding the caller's file and line, unless told not
 // to; Swift calls the function itself.
 #define SD_JOURNAL_SUPPRESS_LOCATION 1
