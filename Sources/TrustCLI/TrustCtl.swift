@@ -41,14 +41,7 @@ public struct TrustCtl: AsyncParsableCommand {
     /// A plain `calendar` or `answer` line (`parsePlain`) runs without the library parsing it at all.
     public static func start(_ arguments: [String]? = nil) -> Never {
         let line = arguments ?? Array(CommandLine.arguments.dropFirst())
-        if let plain = parsePlain(line) {
-            do {
-                try plain()
-                exit()
-            } catch {
-                exit(withError: error)
-            }
-        }
+        if let plain = parsePlain(line) { runThenExit(plain) }
         let command: ParsableCommand
         do {
             command = try parseSubcommand(line) ?? parseAsRoot(arguments)
@@ -56,13 +49,8 @@ public struct TrustCtl: AsyncParsableCommand {
             exit(withError: error)
         }
         guard let asynchronous = command as? AsyncParsableCommand else {
-            do {
-                var command = command
-                try command.run()
-                exit()
-            } catch {
-                exit(withError: error)
-            }
+            var command = command
+            runThenExit { try command.run() }
         }
         Task {
             do {
@@ -74,6 +62,16 @@ public struct TrustCtl: AsyncParsableCommand {
             }
         }
         dispatchMain()
+    }
+
+    /// Runs a synchronous command and exits: 0, or the library's message and code for its error.
+    static func runThenExit(_ body: () throws -> Void) -> Never {
+        do {
+            try body()
+            exit()
+        } catch {
+            exit(withError: error)
+        }
     }
 
     /// A command line that names a subcommand, parsed by that subcommand as the root; nil when the

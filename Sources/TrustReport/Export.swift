@@ -269,9 +269,9 @@ struct ByteBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
-    /// The last day `dayAndClock` wrote (days since 1970) and its ten bytes, `2026-11-25`.
+    /// The last day `dayAndClock` wrote (days since 1970) and where its ten bytes (`2026-11-25`) are.
     private var lastDays = Int.min
-    private var lastDayText: (UInt64, UInt16) = (0, 0)
+    private var lastDayAt = 0
 
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
@@ -382,19 +382,16 @@ struct ByteBuffer: ~Copyable {
     private mutating func dayAndClock(_ t: Int) {
         let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
         if days == lastDays {
-            // A row's instants mostly fall on one day: its text again, without the calendar's arithmetic.
+            // A row's instants mostly fall on one day: its text again, copied from where it was
+            // written, without the calendar's arithmetic.
             reserve(10)
-            var text = lastDayText
-            withUnsafeBytes(of: &text) { put($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 10) }
+            put(base + lastDayAt, 10)
         } else {
             let start = count
-            let key = DayKey(daysSinceEpoch: days)
-            day(key)
+            day(DayKey(daysSinceEpoch: days))
             if count - start == 10 {
                 lastDays = days
-                var text: (UInt64, UInt16) = (0, 0)
-                withUnsafeMutableBytes(of: &text) { $0.baseAddress!.copyMemory(from: base + start, byteCount: 10) }
-                lastDayText = text
+                lastDayAt = start
             }
         }
         let seconds = t - days * 86400
