@@ -77,16 +77,22 @@ public final class PathWatcher: @unchecked Sendable {
                 path = parent
             }
             if path == watched, current != nil { return }
-            current?.cancel()
-            current = nil
-            if path == target {
-                try watchTarget(path)
-                if waited { handler([.directoryAppeared]) }
-                return
+            forget()
+            do throws(WatchError) {
+                if path == target {
+                    try watchTarget(path)
+                    if waited { handler([.directoryAppeared]) }
+                    return
+                }
+                // Watch the ancestor, then look again: the next component may have been created
+                // between the look and the watch.
+                try watchAncestor(path)
+            } catch {
+                // Removed between the look and the watch (`rm -r` of the plan's directory and its
+                // parent; it may even be back by now): look again from the top. Any other failure
+                // (permissions, no more watches) is the error.
+                guard error.isMissing else { throw error }
             }
-            // Watch the ancestor, then look again: the next component may have been created
-            // between the look and the watch.
-            try watchAncestor(path)
             waited = true
         }
     }
@@ -105,9 +111,7 @@ public final class PathWatcher: @unchecked Sendable {
             }
             if gone {
                 out.append(.directoryGone)
-                self.current?.cancel()
-                self.current = nil
-                self.watched = nil
+                self.forget()
             }
             if !out.isEmpty { self.handler(out) }
             if gone { self.tryRewatch(appeared: true) }
@@ -120,11 +124,22 @@ public final class PathWatcher: @unchecked Sendable {
     private func watchAncestor(_ path: String) throws(WatchError) {
         let w = try FileWatcher(
             directory: path, names: nil, changes: [.created, .movedIn], queue: queue
-        ) { [weak self] _ in
-            self?.tryRewatch(appeared: true)
+        ) { [weak self] events in
+            guard let self else { return }
+            // The ancestor itself went: a directory made again at its path is another one, so this
+            // watch must not stand for it (the look compares paths).
+            if events.contains(.directoryGone) { self.forget() }
+            self.tryRewatch(appeared: true)
         }
         current = w
         watched = path
+    }
+
+    /// Drops the current watch: nothing is watched until the next look.
+    private func forget() {
+        current?.cancel()
+        current = nil
+        watched = nil
     }
 
     private func tryRewatch(appeared: Bool) {
